@@ -1,0 +1,132 @@
+/**
+ * BM25 ranking computed in SQL over a dataset's index tables. All queries of a batch are scored
+ * in one set-based statement: the analyzed query terms go into a temp table, one join with the
+ * postings computes every (query, document) score, and a window keeps each query's top k.
+ *
+ * Scoring is Lucene's BM25 (idf = ln(1 + (N - df + 0.5) / (df + 0.5)), always positive;
+ * tf part = tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl)); a term repeated in a query counts
+ * once per occurrence). Scores are rounded to SCORE_DECIMALS so that documents with the same
+ * evidence tie exactly, whatever order SQL sums them in; ties are then broken by doc id
+ * descending, as trec_eval does.
+ *
+ * Optionally a candidate set per query restricts scoring (boolean filters); candidates with none
+ * of the query's positive terms still appear, with score 0.
+ */
+import type { Store } from '../store/store';
+import type { Run, ScoredDocument } from '../evaluation/types';
+
+export interface Bm25Params {
+  k1: number;
+  b: number;
+}
+
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75 };
+/** trec_eval's default evaluation depth, and our default retrieval depth. */
+export const DEFAULT_TOP_K = 1000;
+/** Decimal places kept in scores; far above BM25's meaningful precision, far below float noise. */
+export const SCORE_DECIMALS = 9;
+
+/** One analyzed term of one query; `weight` is how often the term occurs in the query. */
+export interface QueryTerm {
+  queryKey: string;
+  term: string;
+  weight: number;
+}
+
+export interface Candidate {
+  queryKey: string;
+  docNo: number;
+}
+
+export interface Bm25Options {
+  params?: Bm25Params;
+  top?: number;
+  /** When given, only these (query, doc_no) pairs are scored and returned. */
+  candidates?: Candidate[];
+}
+
+export function validateBm25Params(params: Bm25Params): void {
+  if (!Number.isFinite(params.k1) || params.k1 < 0) throw new Error(`BM25 k1 must be a number >= 0, got ${params.k1}`);
+  if (!Number.isFinite(params.b) || params.b < 0 || params.b > 1) throw new Error(`BM25 b must be between 0 and 1, got ${params.b}`);
+}
+
+const TERMS_TABLE = 'bm25_query_terms';
+const CANDIDATES_TABLE = 'bm25_candidates';
+
+function scoringSql(withCandidates: boolean): string {
+  const contributions = `
+    stats AS (
+      SELECT doc_count::DOUBLE AS n, avg_doc_length AS avgdl FROM datasets WHERE name = $dataset
+    ),
+    query_terms AS (
+      SELECT q.query_key, t.term_no, t.doc_freq, sum(q.weight) AS weight
+      FROM ${TERMS_TABLE} q
+      JOIN index_terms t ON t.dataset = $dataset AND t.term = q.term
+      GROUP BY ALL
+    ),
+    contributions AS (
+      SELECT qt.query_key, p.doc_no,
+        qt.weight * ln(1 + (stats.n - qt.doc_freq + 0.5) / (qt.doc_freq + 0.5))
+          * p.tf * ($k1 + 1) / (p.tf + $k1 * (1 - $b + $b * d.doc_length / stats.avgdl)) AS w
+      FROM query_terms qt
+      JOIN index_postings p ON p.dataset = $dataset AND p.term_no = qt.term_no
+      JOIN documents d ON d.dataset = $dataset AND d.doc_no = p.doc_no
+      CROSS JOIN stats
+    )`;
+  const scored = withCandidates
+    ? `scored AS (
+      SELECT c.query_key, c.doc_no, round(coalesce(sum(x.w), 0), $decimals) AS score
+      FROM ${CANDIDATES_TABLE} c
+      LEFT JOIN contributions x ON x.query_key = c.query_key AND x.doc_no = c.doc_no
+      GROUP BY ALL
+    )`
+    : `scored AS (
+      SELECT query_key, doc_no, round(sum(w), $decimals) AS score FROM contributions GROUP BY ALL
+    )`;
+  return `WITH ${contributions}, ${scored}
+    SELECT s.query_key, d.doc_id, s.score
+    FROM scored s
+    JOIN documents d ON d.dataset = $dataset AND d.doc_no = s.doc_no
+    QUALIFY row_number() OVER (PARTITION BY s.query_key ORDER BY s.score DESC, d.doc_id DESC) <= $top
+    ORDER BY s.query_key, s.score DESC, d.doc_id DESC`;
+}
+
+/** Scores every query's terms against `dataset` in one statement; returns query key -> ranked docs. */
+export async function scoreBm25(
+  store: Store,
+  dataset: string,
+  terms: QueryTerm[],
+  options: Bm25Options = {},
+): Promise<Run> {
+  const params = options.params ?? DEFAULT_BM25;
+  validateBm25Params(params);
+  const top = options.top ?? DEFAULT_TOP_K;
+  if (!Number.isInteger(top) || top < 1) throw new Error(`top must be a whole number >= 1, got ${top}`);
+
+  await store.run(`CREATE OR REPLACE TEMP TABLE ${TERMS_TABLE} (query_key VARCHAR, term VARCHAR, weight DOUBLE)`);
+  await store.append(TERMS_TABLE, terms.map((t) => [t.queryKey, t.term, t.weight]));
+  const withCandidates = options.candidates !== undefined;
+  if (options.candidates) {
+    await store.run(`CREATE OR REPLACE TEMP TABLE ${CANDIDATES_TABLE} (query_key VARCHAR, doc_no INTEGER)`);
+    await store.append(CANDIDATES_TABLE, options.candidates.map((c) => [c.queryKey, c.docNo]));
+  }
+  try {
+    const rows = await store.all<{ query_key: string; doc_id: string; score: number }>(scoringSql(withCandidates), {
+      dataset,
+      k1: params.k1,
+      b: params.b,
+      top,
+      decimals: SCORE_DECIMALS,
+    });
+    const run: Run = new Map();
+    for (const row of rows) {
+      let list = run.get(row.query_key);
+      if (!list) run.set(row.query_key, (list = []));
+      list.push({ docId: row.doc_id, score: row.score } satisfies ScoredDocument);
+    }
+    return run;
+  } finally {
+    await store.run(`DROP TABLE IF EXISTS ${TERMS_TABLE}`);
+    if (withCandidates) await store.run(`DROP TABLE IF EXISTS ${CANDIDATES_TABLE}`);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The Benchlab store: one DuckDB file opened for one unit of work and closed again, so no
+ * process holds the file between units (other processes and notebooks can open it).
+ * `withStore` is the entry point; `Store` offers typed reads, transactions and bulk appends.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBListType, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { resolveDbPath } from './db-path';
+import { DEFAULT_LOCK_RETRY, openWithLockRetry, type LockRetryOptions } from './lock-retry';
+import { migrate } from './migrate';
+
+export interface StoreOptions {
+  /** Database file; defaults to --db / BENCHLAB_DB / data/benchlab.duckdb (see db-path.ts). */
+  dbPath?: string;
+  /** Open read-only (notebooks, reports). A read-only open never migrates. */
+  readOnly?: boolean;
+  lockRetry?: LockRetryOptions;
+}
+
+export type Row = Record<string, unknown>;
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+export type ParamTypes = Record<string, DuckDBType | undefined>;
+/** A value for `Store.append`: a DuckDB value, a plain array for a LIST column, or null. */
+export type AppendValue = DuckDBValue | readonly (string | number | boolean)[] | undefined;
+
+export class Store {
+  readonly dbPath: string;
+  readonly connection: DuckDBConnection;
+  private readonly instance: DuckDBInstance;
+  private inTransaction = false;
+
+  constructor(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnection) {
+    this.dbPath = dbPath;
+    this.instance = instance;
+    this.connection = connection;
+  }
+
+  /** Runs a statement that returns nothing of interest. */
+  async run(sql: string, params?: Params, types?: ParamTypes): Promise<void> {
+    await this.connection.run(sql, params, types);
+  }
+
+  /** Runs a query and returns its rows as plain JS objects (BIGINT becomes bigint, lists arrays). */
+  async all<T extends Row = Row>(sql: string, params?: Params, types?: ParamTypes): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params, types);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  async one<T extends Row = Row>(sql: string, params?: Params, types?: ParamTypes): Promise<T | undefined> {
+    return (await this.all<T>(sql, params, types))[0];
+  }
+
+  /**
+   * Runs `work` in one transaction: everything it wrote is committed together, or, when it
+   * throws, nothing is. Nested calls join the outer transaction.
+   */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work();
+    await this.connection.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+    try {
+      const result = await work();
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK');
+      throw error;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  /**
+   * Appends rows to `table` through DuckDB's Appender, inside a transaction (the caller's, or
+   * one of its own), so a failure part-way leaves no partial rows. Values are given in the
+   * table's column order and converted to each column's type by the appender.
+   */
+  async append(table: string, rows: Iterable<readonly AppendValue[]>): Promise<number> {
+    return this.transaction(async () => {
+      const appender = await this.connection.createAppender(table);
+      let count = 0;
+      try {
+        const columnCount = appender.columnCount;
+        const types = Array.from({ length: columnCount }, (_, i) => appender.columnType(i));
+        for (const row of rows) {
+          if (row.length !== columnCount) {
+            throw new Error(`append to ${table}: row ${count + 1} has ${row.length} values, table has ${columnCount} columns`);
+          }
+          for (let i = 0; i < columnCount; i++) {
+            const value = row[i];
+            if (value === null || value === undefined) appender.appendNull();
+            else if (Array.isArray(value)) appender.appendList(value as DuckDBValue[], types[i] as DuckDBListType);
+            else appender.appendValue(value as DuckDBValue, types[i]);
+          }
+          appender.endRow();
+          count++;
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      return count;
+    });
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Opens (and, unless read-only, migrates) the store. Prefer `withStore`, which always closes. */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const dbPath = resolveDbPath(options.dbPath);
+  if (dbPath !== ':memory:') {
+    if (options.readOnly && !fs.existsSync(dbPath)) {
+      throw new Error(`database ${dbPath} does not exist yet: run 'benchlab import' or 'benchlab run' first`);
+    }
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  }
+  const config: Record<string, string> = options.readOnly ? { access_mode: 'READ_ONLY' } : {};
+  const instance = await openWithLockRetry(
+    dbPath,
+    () => DuckDBInstance.create(dbPath, config),
+    options.lockRetry ?? DEFAULT_LOCK_RETRY,
+  );
+  const connection = await instance.connect();
+  const store = new Store(dbPath, instance, connection);
+  try {
+    if (!options.readOnly) await migrate(connection, dbPath);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  return store;
+}
+
+/** Opens the store for one unit of work and closes it afterwards, even on error. */
+export async function withStore<T>(options: StoreOptions, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(options);
+  try {
+    return await work(store);
+  } finally {
+    store.close();
+  }
+}
