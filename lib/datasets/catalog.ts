@@ -6,6 +6,7 @@ import type { Store } from '../store/store';
 import type { AnalyzerSettings } from '../retrieval/analyzer';
 import type { Qrels } from '../evaluation/types';
 import type { Query } from './types';
+import { InputError } from '../input-error';
 
 export interface DatasetInfo {
   name: string;
@@ -55,7 +56,7 @@ function toInfo(row: DatasetRow): DatasetInfo {
   };
 }
 
-export class UnknownDatasetError extends Error {
+export class UnknownDatasetError extends InputError {
   constructor(name: string, available: string[]) {
     super(
       `unknown dataset '${name}'; ` +

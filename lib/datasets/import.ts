@@ -5,12 +5,13 @@
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
+import { InputError } from '../input-error';
 import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../retrieval/analyzer';
 import { buildInvertedIndex } from '../retrieval/inverted-index';
 import type { ParsedCollection } from './types';
 
 /** Tables holding one dataset's rows, all keyed by a `dataset` column. */
-export const DATASET_TABLES = ['documents', 'queries', 'qrels', 'index_terms', 'index_postings', 'datasets'] as const;
+export const DATASET_TABLES = ['documents', 'queries', 'qrels', 'index_terms', 'index_words', 'index_postings', 'datasets'] as const;
 
 const DATASET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -38,7 +39,7 @@ export interface ImportSummary {
 
 export function validateDatasetName(name: string): void {
   if (!DATASET_NAME_PATTERN.test(name)) {
-    throw new Error(
+    throw new InputError(
       `invalid dataset name '${name}': use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
     );
   }
@@ -49,7 +50,7 @@ function checkFields(collection: ParsedCollection, fields: string[]): void {
   for (const doc of collection.documents) for (const f of Object.keys(doc.fields)) available.add(f);
   const missing = fields.filter((f) => !available.has(f));
   if (fields.length === 0 || missing.length === fields.length) {
-    throw new Error(
+    throw new InputError(
       `none of the requested fields (${fields.join(', ') || 'none'}) occurs in any document; ` +
         `available fields: ${[...available].sort().join(', ') || 'none'}`,
     );
@@ -106,6 +107,7 @@ export async function importCollection(
     await store.append('queries', collection.queries.map((q) => [dataset, q.id, q.text]));
     await store.append('qrels', collection.qrels.map((j) => [dataset, j.queryId, j.docId, j.grade]));
     await store.append('index_terms', index.terms.map((t) => [dataset, t.termNo, t.term, t.docNos.length]));
+    await store.append('index_words', [...index.words].map(([word, term]) => [dataset, word, term]));
     postings = await store.append('index_postings', postingRows(dataset, index.terms));
     await store.run(
       `INSERT INTO datasets VALUES ($name, $format, $paths, $fields, $analyzer,

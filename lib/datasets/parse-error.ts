@@ -2,7 +2,9 @@
  * The error every dataset parser throws for malformed input: it names the file and the line
  * (1-based) so a user can open the file at the right place.
  */
-export class DatasetParseError extends Error {
+import { InputError } from '../input-error';
+
+export class DatasetParseError extends InputError {
   readonly file: string;
   readonly line: number | undefined;
   readonly reason: string;

@@ -25,6 +25,8 @@ const STOPWORDS = new Set(englishStopwords);
 export interface Token {
   /** The normalized term (lowercased, stemmed when enabled). */
   term: string;
+  /** The lowercased surface word the term came from (prefix queries match on it). */
+  word: string;
   /** Position among the document's kept tokens, for phrase matching. */
   position: number;
 }
@@ -60,7 +62,7 @@ export class Analyzer {
     const out: Token[] = [];
     this.words(text).forEach((word, position) => {
       const term = this.normalize(word);
-      if (term !== undefined) out.push({ term, position });
+      if (term !== undefined) out.push({ term, word, position });
     });
     return out;
   }

@@ -1,7 +1,8 @@
 /**
  * BM25 ranking computed in SQL over a dataset's index tables. All queries of a batch are scored
- * in one set-based statement: the analyzed query terms go into a temp table, one join with the
- * postings computes every (query, document) score, and a window keeps each query's top k.
+ * in one set-based statement: the analyzed query terms are bound as list parameters (no temp
+ * tables, one round-trip), one join with the postings computes every (query, document) score,
+ * and a window keeps each query's top k.
  *
  * Scoring is Lucene's BM25 (idf = ln(1 + (N - df + 0.5) / (df + 0.5)), always positive;
  * tf part = tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl)); a term repeated in a query counts
@@ -12,7 +13,9 @@
  * Optionally a candidate set per query restricts scoring (boolean filters); candidates with none
  * of the query's positive terms still appear, with score 0.
  */
+import { DOUBLE, INTEGER, LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
+import { InputError } from '../input-error';
 import type { Run, ScoredDocument } from '../evaluation/types';
 
 export interface Bm25Params {
@@ -46,12 +49,10 @@ export interface Bm25Options {
 }
 
 export function validateBm25Params(params: Bm25Params): void {
-  if (!Number.isFinite(params.k1) || params.k1 < 0) throw new Error(`BM25 k1 must be a number >= 0, got ${params.k1}`);
-  if (!Number.isFinite(params.b) || params.b < 0 || params.b > 1) throw new Error(`BM25 b must be between 0 and 1, got ${params.b}`);
+  if (!Number.isFinite(params.k1) || params.k1 < 0) throw new InputError(`BM25 k1 must be a number >= 0, got ${params.k1}`);
+  if (!Number.isFinite(params.b) || params.b < 0 || params.b > 1) throw new InputError(`BM25 b must be between 0 and 1, got ${params.b}`);
 }
 
-const TERMS_TABLE = 'bm25_query_terms';
-const CANDIDATES_TABLE = 'bm25_candidates';
 
 function scoringSql(withCandidates: boolean): string {
   const contributions = `
@@ -60,7 +61,7 @@ function scoringSql(withCandidates: boolean): string {
     ),
     query_terms AS (
       SELECT q.query_key, t.term_no, t.doc_freq, sum(q.weight) AS weight
-      FROM ${TERMS_TABLE} q
+      FROM (SELECT unnest($keys) AS query_key, unnest($terms) AS term, unnest($weights) AS weight) q
       JOIN index_terms t ON t.dataset = $dataset AND t.term = q.term
       GROUP BY ALL
     ),
@@ -76,7 +77,7 @@ function scoringSql(withCandidates: boolean): string {
   const scored = withCandidates
     ? `scored AS (
       SELECT c.query_key, c.doc_no, round(coalesce(sum(x.w), 0), $decimals) AS score
-      FROM ${CANDIDATES_TABLE} c
+      FROM (SELECT unnest($candidate_keys) AS query_key, unnest($candidate_docs) AS doc_no) c
       LEFT JOIN contributions x ON x.query_key = c.query_key AND x.doc_no = c.doc_no
       GROUP BY ALL
     )`
@@ -101,32 +102,42 @@ export async function scoreBm25(
   const params = options.params ?? DEFAULT_BM25;
   validateBm25Params(params);
   const top = options.top ?? DEFAULT_TOP_K;
-  if (!Number.isInteger(top) || top < 1) throw new Error(`top must be a whole number >= 1, got ${top}`);
+  if (!Number.isInteger(top) || top < 1) throw new InputError(`top must be a whole number >= 1, got ${top}`);
 
-  await store.run(`CREATE OR REPLACE TEMP TABLE ${TERMS_TABLE} (query_key VARCHAR, term VARCHAR, weight DOUBLE)`);
-  await store.append(TERMS_TABLE, terms.map((t) => [t.queryKey, t.term, t.weight]));
   const withCandidates = options.candidates !== undefined;
-  if (options.candidates) {
-    await store.run(`CREATE OR REPLACE TEMP TABLE ${CANDIDATES_TABLE} (query_key VARCHAR, doc_no INTEGER)`);
-    await store.append(CANDIDATES_TABLE, options.candidates.map((c) => [c.queryKey, c.docNo]));
-  }
-  try {
-    const rows = await store.all<{ query_key: string; doc_id: string; score: number }>(scoringSql(withCandidates), {
+  const candidates = options.candidates ?? [];
+  const columns = await store.columns(
+    scoringSql(withCandidates),
+    {
       dataset,
       k1: params.k1,
       b: params.b,
       top,
       decimals: SCORE_DECIMALS,
-    });
-    const run: Run = new Map();
-    for (const row of rows) {
-      let list = run.get(row.query_key);
-      if (!list) run.set(row.query_key, (list = []));
-      list.push({ docId: row.doc_id, score: row.score } satisfies ScoredDocument);
-    }
-    return run;
-  } finally {
-    await store.run(`DROP TABLE IF EXISTS ${TERMS_TABLE}`);
-    if (withCandidates) await store.run(`DROP TABLE IF EXISTS ${CANDIDATES_TABLE}`);
+      keys: listValue(terms.map((t) => t.queryKey)),
+      terms: listValue(terms.map((t) => t.term)),
+      weights: listValue(terms.map((t) => t.weight)),
+      ...(withCandidates
+        ? {
+            candidate_keys: listValue(candidates.map((c) => c.queryKey)),
+            candidate_docs: listValue(candidates.map((c) => c.docNo)),
+          }
+        : {}),
+    },
+    {
+      keys: LIST(VARCHAR),
+      terms: LIST(VARCHAR),
+      weights: LIST(DOUBLE),
+      ...(withCandidates ? { candidate_keys: LIST(VARCHAR), candidate_docs: LIST(INTEGER) } : {}),
+    },
+  );
+  const [keys = [], docIds = [], scores = []] = columns as [string[], string[], number[]];
+  const run: Run = new Map();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let list = run.get(key);
+    if (!list) run.set(key, (list = []));
+    list.push({ docId: docIds[i] as string, score: scores[i] as number } satisfies ScoredDocument);
   }
+  return run;
 }

@@ -4,11 +4,12 @@
  * share two SQL round-trips for term and posting look-ups and one BM25 scoring pass.
  *
  * Leaf semantics: a term is analyzed like the index (lowercase, stem); a term that analyzes to
- * several words (`covid-19`) must match as a phrase; `prefix*` matches every indexed term that
- * starts with the analyzed prefix (the MAX_PREFIX_EXPANSIONS most frequent ones); a leaf that
- * analyzes to nothing matches nothing. A malformed query is a result with a structured error.
+ * several words (`covid-19`) must match as a phrase; `prefix*` matches the terms of every corpus
+ * word that starts with the lowercased prefix (`vaccinat*` finds "vaccination", indexed as
+ * `vaccin`), the MAX_PREFIX_EXPANSIONS most frequent ones; a leaf that analyzes to nothing
+ * matches nothing. A malformed query is a result with a structured error.
  */
-import { LIST, VARCHAR, INTEGER, listValue } from '@duckdb/node-api';
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import type { ScoredDocument } from '../evaluation/types';
 import { getDataset } from '../datasets/catalog';
@@ -46,9 +47,7 @@ interface Postings {
 function analyzeLeaf(analyzer: Analyzer, node: QueryNode): Leaf {
   if (node.kind === 'term') {
     if (node.prefix) {
-      const words = analyzer.words(node.text);
-      const word = words.join('');
-      return { kind: 'prefix', prefix: word === '' ? '' : analyzer.normalize(word) ?? word };
+      return { kind: 'prefix', prefix: analyzer.words(node.text).join('') };
     }
     return { kind: 'words', terms: analyzer.terms(node.text) };
   }
@@ -64,13 +63,16 @@ function collectLeaves(node: QueryNode, out: QueryNode[]): void {
 
 async function fetchPostings(store: Store, dataset: string, exact: string[], prefixes: string[]): Promise<Postings> {
   const expansionRows = await store.all<{ prefix: string; term: string }>(
-    `SELECT prefix, term FROM (
-       SELECT p.prefix, t.term,
-         row_number() OVER (PARTITION BY p.prefix ORDER BY t.doc_freq DESC, t.term) AS rank
+    `WITH matches AS (
+       SELECT DISTINCT p.prefix, t.term, t.doc_freq
        FROM unnest($prefixes) AS p(prefix)
-       JOIN index_terms t ON t.dataset = $dataset AND starts_with(t.term, p.prefix)
-     ) WHERE rank <= $limit`,
+       JOIN index_words w ON w.dataset = $dataset AND starts_with(w.word, p.prefix)
+       JOIN index_terms t ON t.dataset = $dataset AND t.term = w.term
+     )
+     SELECT prefix, term FROM matches
+     QUALIFY row_number() OVER (PARTITION BY prefix ORDER BY doc_freq DESC, term) <= $limit`,
     { prefixes: listValue(prefixes), dataset, limit: MAX_PREFIX_EXPANSIONS },
+    { prefixes: LIST(VARCHAR) },
   );
   const expansions = new Map<string, string[]>(prefixes.map((p) => [p, []]));
   for (const row of expansionRows) expansions.get(row.prefix)?.push(row.term);

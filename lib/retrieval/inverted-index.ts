@@ -28,6 +28,8 @@ export interface InvertedIndex {
   documents: IndexedDocument[];
   terms: TermPostings[];
   totalTokens: number;
+  /** Lowercased surface word -> its term, for prefix queries over what users actually type. */
+  words: Map<string, string>;
   /** Ids of documents whose indexed fields have no tokens at all. */
   emptyDocIds: string[];
 }
@@ -37,6 +39,7 @@ export function buildInvertedIndex(documents: Document[], fields: string[], anal
   const byTerm = new Map<string, TermPostings>();
   const indexed: IndexedDocument[] = [];
   const emptyDocIds: string[] = [];
+  const words = new Map<string, string>();
   let totalTokens = 0;
 
   documents.forEach((doc, docNo) => {
@@ -51,6 +54,7 @@ export function buildInvertedIndex(documents: Document[], fields: string[], anal
         const list = docPositions.get(token.term);
         if (list) list.push(offset + token.position);
         else docPositions.set(token.term, [offset + token.position]);
+        if (!words.has(token.word)) words.set(token.word, token.term);
         last = token.position;
         length++;
       }
@@ -71,5 +75,5 @@ export function buildInvertedIndex(documents: Document[], fields: string[], anal
     }
   });
 
-  return { documents: indexed, terms: [...byTerm.values()], totalTokens, emptyDocIds };
+  return { documents: indexed, terms: [...byTerm.values()], totalTokens, words, emptyDocIds };
 }

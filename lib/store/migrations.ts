@@ -4,7 +4,7 @@
  * has shipped, add the next number instead.
  *
  * Tables by product area (data flows datasets -> generation -> retrieval -> metrics -> reports):
- * - datasets, documents, queries, qrels, index_terms, index_postings: imported collections and
+ * - datasets, documents, queries, qrels, index_terms, index_words, index_postings: imported collections and
  *   their inverted index (BM25 is computed in SQL over these).
  * - runs, run_items, item_metrics, run_results: benchmark and retrieval runs, per-item results,
  *   per-item metric values (long format), and ranked results for TREC run export.
@@ -64,6 +64,12 @@ export const MIGRATIONS: Migration[] = [
         term_no INTEGER NOT NULL,
         term VARCHAR NOT NULL,
         doc_freq INTEGER NOT NULL
+      )`,
+      // The surface vocabulary: each lowercased word seen in the corpus and the term it indexes as.
+      `CREATE TABLE index_words (
+        dataset VARCHAR NOT NULL,
+        word VARCHAR NOT NULL,
+        term VARCHAR NOT NULL
       )`,
       // positions: token offsets of the term in the document, for phrase queries.
       `CREATE TABLE index_postings (

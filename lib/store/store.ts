@@ -5,7 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBListType, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBDataChunk,
+  DuckDBInstance,
+  listValue,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { resolveDbPath } from './db-path';
 import { DEFAULT_LOCK_RETRY, openWithLockRetry, type LockRetryOptions } from './lock-retry';
 import { migrate } from './migrate';
@@ -17,6 +24,9 @@ export interface StoreOptions {
   readOnly?: boolean;
   lockRetry?: LockRetryOptions;
 }
+
+/** Rows per data chunk handed to the Appender: DuckDB's vector size. */
+export const APPEND_CHUNK_ROWS = 2048;
 
 export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -47,6 +57,12 @@ export class Store {
     return reader.getRowObjectsJS() as T[];
   }
 
+  /** Runs a query and returns its columns as arrays (faster than row objects for large results). */
+  async columns(sql: string, params?: Params, types?: ParamTypes): Promise<unknown[][]> {
+    const reader = await this.connection.runAndReadAll(sql, params, types);
+    return reader.getColumnsJS();
+  }
+
   async one<T extends Row = Row>(sql: string, params?: Params, types?: ParamTypes): Promise<T | undefined> {
     return (await this.all<T>(sql, params, types))[0];
   }
@@ -74,7 +90,8 @@ export class Store {
   /**
    * Appends rows to `table` through DuckDB's Appender, inside a transaction (the caller's, or
    * one of its own), so a failure part-way leaves no partial rows. Values are given in the
-   * table's column order and converted to each column's type by the appender.
+   * table's column order; plain arrays go to LIST columns. Rows are handed over in columnar
+   * data chunks of APPEND_CHUNK_ROWS, which is several times faster than value-by-value appends.
    */
   async append(table: string, rows: Iterable<readonly AppendValue[]>): Promise<number> {
     return this.transaction(async () => {
@@ -83,19 +100,29 @@ export class Store {
       try {
         const columnCount = appender.columnCount;
         const types = Array.from({ length: columnCount }, (_, i) => appender.columnType(i));
+        let columns: DuckDBValue[][] = types.map(() => []);
+        const flushChunk = () => {
+          const size = columns[0]?.length ?? 0;
+          if (size === 0) return;
+          const chunk = DuckDBDataChunk.create(types, size);
+          columns.forEach((values, i) => chunk.setColumnValues(i, values));
+          appender.appendDataChunk(chunk);
+          columns = types.map(() => []);
+        };
         for (const row of rows) {
           if (row.length !== columnCount) {
             throw new Error(`append to ${table}: row ${count + 1} has ${row.length} values, table has ${columnCount} columns`);
           }
           for (let i = 0; i < columnCount; i++) {
             const value = row[i];
-            if (value === null || value === undefined) appender.appendNull();
-            else if (Array.isArray(value)) appender.appendList(value as DuckDBValue[], types[i] as DuckDBListType);
-            else appender.appendValue(value as DuckDBValue, types[i]);
+            columns[i]?.push(
+              value === undefined ? null : Array.isArray(value) ? listValue(value as DuckDBValue[]) : (value as DuckDBValue),
+            );
           }
-          appender.endRow();
           count++;
+          if (count % APPEND_CHUNK_ROWS === 0) flushChunk();
         }
+        flushChunk();
         appender.flushSync();
       } finally {
         appender.closeSync();

@@ -1,0 +1,99 @@
+/**
+ * `benchlab retrieve`: BM25 over a dataset's own queries; prints trec_eval-exact metrics when
+ * the dataset has qrels, records the run, and optionally writes a TREC run file.
+ */
+import { Command } from 'commander';
+import { writeRunFile } from '../../evaluation/run-file';
+import { parseMeasure } from '../../evaluation/measure-registry';
+import { DEFAULT_MEASURES } from '../../evaluation/evaluate';
+import { DEFAULT_BM25, DEFAULT_TOP_K } from '../../retrieval/bm25';
+import { BM25_SYSTEM, runRetrieval } from '../../runs/retrieval-run';
+import { withStore } from '../../store/store';
+import { InputError } from '../../input-error';
+import { commaList, finiteNumber, positiveInteger } from '../parse-options';
+import { formatNumber, printJson, renderTable } from '../output';
+import type { GlobalOptions } from '../global-options';
+
+interface RetrieveCommandOptions {
+  dataset: string;
+  top: number;
+  k1: number;
+  b: number;
+  measures: string[];
+  runOut?: string;
+  record: boolean;
+  perQuery: boolean;
+  json: boolean;
+}
+
+function checkMeasures(measures: string[]): void {
+  for (const m of measures) {
+    try {
+      parseMeasure(m);
+    } catch (error) {
+      throw new InputError(`--measures: ${(error as Error).message}`);
+    }
+  }
+}
+
+export function retrieveCommand(globals: () => GlobalOptions): Command {
+  return new Command('retrieve')
+    .description("rank a dataset's own queries with BM25 and score them with trec_eval-exact measures")
+    .requiredOption('--dataset <name>', 'dataset to search')
+    .option('--top <k>', 'documents kept per query (also the evaluation depth)', positiveInteger('--top'), DEFAULT_TOP_K)
+    .option('--k1 <k1>', 'BM25 k1', finiteNumber('--k1'), DEFAULT_BM25.k1)
+    .option('--b <b>', 'BM25 b', finiteNumber('--b'), DEFAULT_BM25.b)
+    .option('--measures <list>', 'comma-separated trec_eval measures', commaList, [...DEFAULT_MEASURES])
+    .option('--run-out <file>', 'write the ranking as a TREC run file (qid Q0 docid rank score tag)')
+    .option('--no-record', 'do not store the run in the database')
+    .option('--per-query', 'also print each query\'s metrics', false)
+    .option('--json', 'print results as JSON', false)
+    .action(async (options: RetrieveCommandOptions) => {
+      checkMeasures(options.measures);
+      const result = await withStore({ dbPath: globals().db }, (store) =>
+        runRetrieval(store, options.dataset, {
+          params: { k1: options.k1, b: options.b },
+          top: options.top,
+          measures: options.measures,
+          record: options.record,
+        }),
+      );
+      if (options.runOut) await writeRunFile(options.runOut, result.run, BM25_SYSTEM);
+      const queries = result.run.size;
+      const retrievedPerSecond = queries / (result.timingsMs.retrieve / 1000);
+      if (options.json) {
+        printJson({
+          runId: result.runId,
+          dataset: options.dataset,
+          queries,
+          judgedQueries: result.evaluation?.judgedQueries ?? 0,
+          metrics: result.evaluation?.mean ?? null,
+          perQuery: options.perQuery ? result.evaluation?.perQuery ?? null : undefined,
+          timingsMs: result.timingsMs,
+          runFile: options.runOut ?? null,
+        });
+        return;
+      }
+      if (!result.evaluation) {
+        process.stdout.write(`ranked ${queries} queries; dataset '${options.dataset}' has no qrels, so no metrics\n`);
+      } else {
+        const measures = Object.keys(result.evaluation.mean);
+        process.stdout.write(
+          renderTable(['queries (judged)', ...measures], [[
+            `${queries} (${result.evaluation.judgedQueries})`,
+            ...measures.map((m) => formatNumber(result.evaluation?.mean[m])),
+          ]]) + '\n',
+        );
+        if (options.perQuery) {
+          const rows = [...result.evaluation.perQuery].map(([qid, values]) => [qid, ...measures.map((m) => formatNumber(values[m]))]);
+          process.stdout.write(renderTable(['query', ...measures], rows) + '\n');
+        }
+      }
+      process.stdout.write(
+        `retrieve ${result.timingsMs.retrieve.toFixed(1)} ms (${retrievedPerSecond.toFixed(0)} queries/s), ` +
+          `evaluate ${result.timingsMs.evaluate.toFixed(1)} ms, record ${result.timingsMs.record.toFixed(1)} ms` +
+          (result.runId ? `; run ${result.runId}` : '') +
+          (options.runOut ? `; run file ${options.runOut}` : '') + '\n',
+      );
+    });
+}

@@ -1,0 +1,29 @@
+/**
+ * Benchlab's exit codes, so scripts and CI can tell failures apart. Documented in README.md.
+ */
+import { InputError } from '../input-error';
+import { DatabaseLockedError } from '../store/lock-retry';
+import { SchemaTooNewError } from '../store/migrate';
+
+export const EXIT = {
+  /** Success. */
+  ok: 0,
+  /** An unexpected failure (a bug, an I/O error): the message and stack are printed. */
+  failure: 1,
+  /** Wrong command-line usage: unknown command or option, missing argument. */
+  usage: 2,
+  /** Bad input: a malformed dataset file, an unknown dataset, an invalid option value. */
+  input: 3,
+  /** The database is held by another process, or was written by a newer Benchlab. */
+  database: 4,
+  /** The work ran but an expectation failed (e.g. a suite's minimum nDCG@10). */
+  expectationFailed: 5,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export function exitCodeFor(error: unknown): ExitCode {
+  if (error instanceof InputError) return EXIT.input;
+  if (error instanceof DatabaseLockedError || error instanceof SchemaTooNewError) return EXIT.database;
+  return EXIT.failure;
+}

@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openStore, withStore } from '../../lib/store/store';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../lib/store/migrations';
+import { migrate } from '../../lib/store/migrate';
+import { DatabaseLockedError } from '../../lib/store/lock-retry';
+import { resolveDbPath, DB_ENV_VAR, projectRoot } from '../../lib/store/db-path';
+import { holdDatabase } from '../support/hold-db';
+import { removeDir, tempDir } from '../support/temp-store';
+
+const dirs: string[] = [];
+function freshDb(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return path.join(dir, 'bench.duckdb');
+}
+afterEach(() => {
+  while (dirs.length > 0) removeDir(dirs.pop() as string);
+});
+
+describe('database path', () => {
+  it('prefers --db, then BENCHLAB_DB, then data/benchlab.duckdb in the project', () => {
+    const saved = process.env[DB_ENV_VAR];
+    try {
+      process.env[DB_ENV_VAR] = '/tmp/from-env.duckdb';
+      expect(resolveDbPath('/tmp/explicit.duckdb')).toBe('/tmp/explicit.duckdb');
+      expect(resolveDbPath()).toBe('/tmp/from-env.duckdb');
+      delete process.env[DB_ENV_VAR];
+      expect(resolveDbPath()).toBe(path.join(projectRoot(), 'data', 'benchlab.duckdb'));
+      expect(fs.existsSync(path.join(projectRoot(), 'package.json'))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env[DB_ENV_VAR];
+      else process.env[DB_ENV_VAR] = saved;
+    }
+  });
+});
+
+describe('schema migrations', () => {
+  it('creates every table of the product on a new file and records the version', async () => {
+    const dbPath = freshDb();
+    const tables = await withStore({ dbPath }, (store) =>
+      store.all<{ table_name: string }>(`SELECT table_name FROM information_schema.tables ORDER BY table_name`),
+    );
+    const names = tables.map((t) => t.table_name);
+    for (const table of ['runs', 'run_items', 'llm_calls', 'gpu_samples', 'model_selections', 'experiments', 'job_runs', 'schema_version']) {
+      expect(names).toContain(table);
+    }
+    const version = await withStore({ dbPath }, (store) => store.one<{ v: number }>(`SELECT max(version) AS v FROM schema_version`));
+    expect(version?.v).toBe(LATEST_SCHEMA_VERSION);
+  });
+
+  it('migrates an older database forward without losing its rows', async () => {
+    const dbPath = freshDb();
+    const instance = await DuckDBInstance.create(dbPath);
+    const connection = await instance.connect();
+    const v1Only = MIGRATIONS.filter((m) => m.version === 1);
+    await migrate(connection, dbPath, v1Only);
+    await connection.run(`INSERT INTO queries VALUES ('ds', 'q1', 'kept text')`);
+    const v2 = { version: 2, description: 'test: add a column', statements: [`ALTER TABLE queries ADD COLUMN note VARCHAR`] };
+    const result = await migrate(connection, dbPath, [...v1Only, v2]);
+    expect(result).toEqual({ from: 1, to: 2 });
+    const rows = (await connection.runAndReadAll(`SELECT text, note FROM queries`)).getRowObjectsJS();
+    expect(rows).toEqual([{ text: 'kept text', note: null }]);
+    connection.closeSync();
+    instance.closeSync();
+  });
+
+  it('refuses a database written by a newer Benchlab, naming the versions', async () => {
+    const dbPath = freshDb();
+    await withStore({ dbPath }, (store) =>
+      store.run(`INSERT INTO schema_version VALUES (${LATEST_SCHEMA_VERSION + 1}, 'from the future', current_timestamp)`),
+    );
+    await expect(openStore({ dbPath })).rejects.toThrow(
+      new RegExp(`schema version ${LATEST_SCHEMA_VERSION + 1}, but this Benchlab supports up to ${LATEST_SCHEMA_VERSION}`),
+    );
+  });
+});
+
+describe('bulk writes', () => {
+  it('appends rows, LIST columns included, through the appender', async () => {
+    const dbPath = freshDb();
+    const rows = await withStore({ dbPath }, async (store) => {
+      const rowsToWrite = Array.from({ length: 5000 }, (_, i) => ['ds', i % 7, i, 1 + (i % 3), [i, i + 1]] as const);
+      expect(await store.append('index_postings', rowsToWrite)).toBe(5000);
+      return store.all<{ n: bigint; positions: number[] }>(
+        `SELECT count(*) OVER () AS n, positions FROM index_postings WHERE doc_no = 4321`,
+      );
+    });
+    expect(rows).toEqual([{ n: 1n, positions: [4321, 4322] }]);
+  });
+
+  it('leaves no partial rows when a batch fails part-way', async () => {
+    const dbPath = freshDb();
+    await withStore({ dbPath }, async (store) => {
+      await store.append('queries', [['ds', 'existing', 'already stored']]);
+      const bad = [
+        ['ds', 'q1', 'fine'],
+        ['ds', 'q2', 'fine'],
+        ['ds', 'q3', null], // text is NOT NULL
+      ];
+      await expect(store.append('queries', bad)).rejects.toThrow();
+      const texts = await store.all<{ query_id: string }>(`SELECT query_id FROM queries ORDER BY query_id`);
+      expect(texts.map((r) => r.query_id)).toEqual(['existing']);
+    });
+  });
+
+  it('rolls back every write of a failed transaction', async () => {
+    const dbPath = freshDb();
+    await withStore({ dbPath }, async (store) => {
+      await expect(
+        store.transaction(async () => {
+          await store.append('queries', [['ds', 'q1', 'a']]);
+          await store.run(`INSERT INTO queries VALUES ('ds', 'q2', 'b')`);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.all(`SELECT * FROM queries`)).toEqual([]);
+    });
+  });
+});
+
+describe('another process holding the file', () => {
+  it('fails after the bounded wait with a message naming the holder and what to do', async () => {
+    const dbPath = freshDb();
+    await withStore({ dbPath }, async () => undefined);
+    const holder = await holdDatabase(dbPath, 5_000);
+    try {
+      const started = Date.now();
+      const error = await openStore({ dbPath, lockRetry: { timeoutMs: 600, initialDelayMs: 20, maxDelayMs: 200 } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DatabaseLockedError);
+      const message = (error as Error).message;
+      expect(message).toContain(`process ${holder.pid}`);
+      expect(message).toContain('--db PATH or BENCHLAB_DB');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('waits for a short hold to end and then opens the file', async () => {
+    const dbPath = freshDb();
+    await withStore({ dbPath }, (store) => store.run(`INSERT INTO queries VALUES ('ds', 'q1', 'x')`));
+    const holder = await holdDatabase(dbPath, 400);
+    const rows = await withStore({ dbPath, lockRetry: { timeoutMs: 10_000, initialDelayMs: 20, maxDelayMs: 200 } }, (store) =>
+      store.all(`SELECT query_id FROM queries`),
+    );
+    expect(rows).toEqual([{ query_id: 'q1' }]);
+    holder.kill();
+  });
+
+  it('does not keep the file open after a unit of work', async () => {
+    const dbPath = freshDb();
+    await withStore({ dbPath }, async () => undefined);
+    // Another process can open the file at once: this process no longer holds it.
+    const other = await holdDatabase(dbPath, 50);
+    other.kill();
+  });
+});
