@@ -7,7 +7,8 @@ import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { InputError } from '../input-error';
 import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../retrieval/analyzer';
-import { buildInvertedIndex } from '../retrieval/inverted-index';
+import { buildInvertedIndex, type InvertedIndex } from '../retrieval/inverted-index';
+import { compareStrcmp } from '../evaluation/trec-order';
 import type { ParsedCollection } from './types';
 
 /** Tables holding one dataset's rows, all keyed by a `dataset` column. */
@@ -82,7 +83,9 @@ export async function importCollection(
   const fields = options.fields && options.fields.length > 0 ? options.fields : collection.defaultFields;
   checkFields(collection, fields);
   const analyzerSettings = options.analyzer ?? DEFAULT_ANALYZER;
-  const index = buildInvertedIndex(collection.documents, fields, new Analyzer(analyzerSettings));
+  // doc_no follows doc_id byte order: BM25 breaks ties on doc_no exactly as trec_eval on doc_id.
+  const documents = [...collection.documents].sort((a, b) => compareStrcmp(a.id, b.id));
+  const index = buildInvertedIndex(documents, fields, new Analyzer(analyzerSettings));
   const warnings = [...collection.warnings, ...checkReferences(collection)];
   if (index.emptyDocIds.length > 0) {
     warnings.push(
@@ -100,7 +103,7 @@ export async function importCollection(
     }
     await store.append(
       'documents',
-      collection.documents.map((doc, docNo) => [
+      documents.map((doc, docNo) => [
         dataset, docNo, doc.id, JSON.stringify(doc.fields), index.documents[docNo]?.length ?? 0,
       ]),
     );
@@ -108,7 +111,7 @@ export async function importCollection(
     await store.append('qrels', collection.qrels.map((j) => [dataset, j.queryId, j.docId, j.grade]));
     await store.append('index_terms', index.terms.map((t) => [dataset, t.termNo, t.term, t.docNos.length]));
     await store.append('index_words', [...index.words].map(([word, term]) => [dataset, word, term]));
-    postings = await store.append('index_postings', postingRows(dataset, index.terms));
+    postings = await store.append('index_postings', postingRows(dataset, index));
     await store.run(
       `INSERT INTO datasets VALUES ($name, $format, $paths, $fields, $analyzer,
         $docs, $queries, $judgments, $tokens, $avg, $empty, current_timestamp)`,
@@ -145,10 +148,11 @@ export async function importCollection(
   };
 }
 
-function* postingRows(dataset: string, terms: ReturnType<typeof buildInvertedIndex>['terms']) {
-  for (const t of terms) {
+function* postingRows(dataset: string, index: InvertedIndex) {
+  for (const t of index.terms) {
     for (let i = 0; i < t.docNos.length; i++) {
-      yield [dataset, t.termNo, t.docNos[i] ?? 0, t.tfs[i] ?? 0, t.positions[i] ?? []] as const;
+      const docNo = t.docNos[i] ?? 0;
+      yield [dataset, t.termNo, docNo, t.tfs[i] ?? 0, index.documents[docNo]?.length ?? 0, t.positions[i] ?? []] as const;
     }
   }
 }

@@ -55,24 +55,25 @@ export function validateBm25Params(params: Bm25Params): void {
 
 
 function scoringSql(withCandidates: boolean): string {
+  // Per (query, term): the query-side weight, qtf * idf. Per posting: the length-normalized tf.
   const contributions = `
     stats AS (
       SELECT doc_count::DOUBLE AS n, avg_doc_length AS avgdl FROM datasets WHERE name = $dataset
     ),
     query_terms AS (
-      SELECT q.query_key, t.term_no, t.doc_freq, sum(q.weight) AS weight
+      SELECT q.query_key, t.term_no,
+        sum(q.weight) * ln(1 + (stats.n - t.doc_freq + 0.5) / (t.doc_freq + 0.5)) AS query_weight
       FROM (SELECT unnest($keys) AS query_key, unnest($terms) AS term, unnest($weights) AS weight) q
       JOIN index_terms t ON t.dataset = $dataset AND t.term = q.term
-      GROUP BY ALL
+      CROSS JOIN stats
+      GROUP BY q.query_key, t.term_no, t.doc_freq, stats.n
     ),
     contributions AS (
       SELECT qt.query_key, p.doc_no,
-        qt.weight * ln(1 + (stats.n - qt.doc_freq + 0.5) / (qt.doc_freq + 0.5))
-          * p.tf * ($k1 + 1) / (p.tf + $k1 * (1 - $b + $b * d.doc_length / stats.avgdl)) AS w
+        qt.query_weight * p.tf * ($k1 + 1)
+          / (p.tf + $k1 * (1 - $b + $b * p.doc_length / (SELECT avgdl FROM stats))) AS w
       FROM query_terms qt
       JOIN index_postings p ON p.dataset = $dataset AND p.term_no = qt.term_no
-      JOIN documents d ON d.dataset = $dataset AND d.doc_no = p.doc_no
-      CROSS JOIN stats
     )`;
   const scored = withCandidates
     ? `scored AS (
@@ -84,12 +85,16 @@ function scoringSql(withCandidates: boolean): string {
     : `scored AS (
       SELECT query_key, doc_no, round(sum(w), $decimals) AS score FROM contributions GROUP BY ALL
     )`;
-  return `WITH ${contributions}, ${scored}
-    SELECT s.query_key, d.doc_id, s.score
-    FROM scored s
-    JOIN documents d ON d.dataset = $dataset AND d.doc_no = s.doc_no
-    QUALIFY row_number() OVER (PARTITION BY s.query_key ORDER BY s.score DESC, d.doc_id DESC) <= $top
-    ORDER BY s.query_key, s.score DESC, d.doc_id DESC`;
+  // doc_no follows doc_id byte order (see the importer), so "doc_no DESC" is trec_eval's tie-break.
+  return `WITH ${contributions}, ${scored},
+    top_k AS (
+      SELECT * FROM scored
+      QUALIFY row_number() OVER (PARTITION BY query_key ORDER BY score DESC, doc_no DESC) <= $top
+    )
+    SELECT t.query_key, d.doc_id, t.score
+    FROM top_k t
+    JOIN documents d ON d.dataset = $dataset AND d.doc_no = t.doc_no
+    ORDER BY t.query_key, t.score DESC, t.doc_no DESC`;
 }
 
 /** Scores every query's terms against `dataset` in one statement; returns query key -> ranked docs. */

@@ -40,7 +40,8 @@ export const MIGRATIONS: Migration[] = [
         empty_doc_ids VARCHAR[] NOT NULL,
         imported_at TIMESTAMP NOT NULL
       )`,
-      // doc_no is a dense per-dataset integer so postings join on integers, not strings.
+      // doc_no is a dense per-dataset integer in doc_id byte order, so postings join on integers
+      // and "doc_no descending" is trec_eval's tie-break (doc_id descending) without a join.
       `CREATE TABLE documents (
         dataset VARCHAR NOT NULL,
         doc_no INTEGER NOT NULL,
@@ -71,12 +72,14 @@ export const MIGRATIONS: Migration[] = [
         word VARCHAR NOT NULL,
         term VARCHAR NOT NULL
       )`,
-      // positions: token offsets of the term in the document, for phrase queries.
+      // positions: token offsets of the term in the document, for phrase queries. doc_length is
+      // copied from documents so BM25 needs no join to normalize by length.
       `CREATE TABLE index_postings (
         dataset VARCHAR NOT NULL,
         term_no INTEGER NOT NULL,
         doc_no INTEGER NOT NULL,
         tf INTEGER NOT NULL,
+        doc_length INTEGER NOT NULL,
         positions INTEGER[] NOT NULL
       )`,
       `CREATE TABLE runs (

@@ -1,0 +1,53 @@
+/**
+ * `npm run perf`: runs every benchmark and prints its figures with the baseline it is compared
+ * against (a ratio measured in the same command). Not part of `npm test`: timings are reported,
+ * never asserted.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../store/db-path';
+import { measureRetrieval, INDEX_SIZE_LIMIT_RATIO } from './retrieval-perf';
+import { renderTable } from '../cli/output';
+
+const SHARED_DATASETS = path.resolve(projectRoot(), '..', 'shared', 'datasets');
+
+async function retrievalSection(): Promise<void> {
+  const med = path.join(SHARED_DATASETS, 'med');
+  if (!fs.existsSync(med)) {
+    process.stdout.write(`retrieval: skipped, ${med} not found (the MED collection lives in ../shared)\n`);
+    return;
+  }
+  const perf = await measureRetrieval(med, ['w']);
+  const p = perf.phasesMs;
+  process.stdout.write(`\n## Retrieval: ${perf.collection} (${perf.documents} documents, ${perf.queries} queries), one process\n`);
+  process.stdout.write(
+    renderTable(
+      ['phase', 'ms'],
+      [
+        ['parse SMART files', p.parse],
+        ['import + index (in one transaction)', p.importAndIndex],
+        ['retrieve all queries, first (cold)', p.retrieveFirst],
+        [`retrieve all queries, median of warm runs`, p.retrieveMedian],
+        ['score (trec_eval measures)', p.evaluate],
+        ['record run (results + metrics)', p.record],
+      ],
+    ) + '\n',
+  );
+  const baselineName = perf.baseline.source === 'xapian-same-command' ? 'Xapian (python3-xapian), same command' : 'Xapian reference figure (python3-xapian not installed)';
+  process.stdout.write(
+    `retrieve-all: ${perf.queriesPerSecond.toFixed(0)} queries/s vs ${perf.baseline.queriesPerSecond.toFixed(0)} queries/s for ${baselineName}: ratio ${perf.ratioToBaseline.toFixed(2)}\n` +
+      (perf.baseline.indexMs !== undefined ? `Xapian in-memory index build: ${perf.baseline.indexMs.toFixed(0)} ms\n` : '') +
+      `index tables: ${(perf.indexBytes / 1024).toFixed(0)} KiB (whole DuckDB blocks) for ${(perf.rawTextBytes / 1024).toFixed(0)} KiB of indexed text: ` +
+      `${perf.indexToRawRatio.toFixed(2)}x (target < ${INDEX_SIZE_LIMIT_RATIO}x)\n` +
+      `MAP ${perf.map.toFixed(4)}\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  await retrievalSection();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`perf failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
