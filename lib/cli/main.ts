@@ -11,8 +11,10 @@ import type { GlobalOptions } from './global-options';
 import { importCommand } from './commands/import-command';
 import { datasetsCommand } from './commands/datasets-command';
 import { retrieveCommand } from './commands/retrieve-command';
+import { runCommand } from './commands/run-command';
+import { modelsCommand } from './commands/models-command';
 
-export function buildProgram(): Command {
+export function buildProgram(setExitCode: (code: number) => void = () => undefined): Command {
   const program = new Command('benchlab')
     .description('Evaluate local LLMs: query generation, BM25 retrieval, trec_eval-exact metrics, stored in DuckDB')
     .version(collectVersions().benchlab)
@@ -20,16 +22,24 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
-  for (const command of [importCommand(globals), datasetsCommand(globals), retrieveCommand(globals)]) {
+  const commands = [
+    importCommand(globals),
+    datasetsCommand(globals),
+    retrieveCommand(globals),
+    runCommand(globals, setExitCode),
+    modelsCommand(setExitCode),
+  ];
+  for (const command of commands) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
   return program;
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
+  let code: number = EXIT.ok;
   try {
-    await buildProgram().parseAsync(argv);
-    return EXIT.ok;
+    await buildProgram((c) => (code = c)).parseAsync(argv);
+    return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander has printed the message already; help and version are successes.

@@ -130,6 +130,7 @@ export const MIGRATIONS: Migration[] = [
       `CREATE TABLE llm_calls (
         call_id VARCHAR PRIMARY KEY,
         run_id VARCHAR,
+        item_key VARCHAR,
         provider VARCHAR NOT NULL,
         host VARCHAR NOT NULL,
         model VARCHAR NOT NULL,

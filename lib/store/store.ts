@@ -8,7 +8,9 @@ import path from 'node:path';
 import {
   DuckDBDataChunk,
   DuckDBInstance,
+  DuckDBTypeId,
   listValue,
+  timestampValue,
   type DuckDBConnection,
   type DuckDBType,
   type DuckDBValue,
@@ -32,7 +34,25 @@ export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type ParamTypes = Record<string, DuckDBType | undefined>;
 /** A value for `Store.append`: a DuckDB value, a plain array for a LIST column, or null. */
-export type AppendValue = DuckDBValue | readonly (string | number | boolean)[] | undefined;
+export type AppendValue = DuckDBValue | Date | readonly (string | number | boolean)[] | undefined;
+
+const MICROS_PER_MS = 1000n;
+
+/**
+ * Converts a JS value for a column: arrays to LIST values, numbers to BIGINT where the column is
+ * one, Dates and ISO strings to TIMESTAMP values.
+ */
+function toDuckValue(value: AppendValue | Date, type: DuckDBType | undefined): DuckDBValue {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return listValue(value as DuckDBValue[]);
+  if (type?.typeId === DuckDBTypeId.BIGINT && typeof value === 'number') return BigInt(Math.round(value));
+  if (type?.typeId === DuckDBTypeId.TIMESTAMP && (typeof value === 'string' || value instanceof Date)) {
+    const ms = (value instanceof Date ? value : new Date(value)).getTime();
+    if (Number.isNaN(ms)) throw new Error(`not a timestamp: ${String(value)}`);
+    return timestampValue(BigInt(ms) * MICROS_PER_MS);
+  }
+  return value as DuckDBValue;
+}
 
 export class Store {
   readonly dbPath: string;
@@ -115,9 +135,7 @@ export class Store {
           }
           for (let i = 0; i < columnCount; i++) {
             const value = row[i];
-            columns[i]?.push(
-              value === undefined ? null : Array.isArray(value) ? listValue(value as DuckDBValue[]) : (value as DuckDBValue),
-            );
+            columns[i]?.push(toDuckValue(value, types[i]));
           }
           count++;
           if (count % APPEND_CHUNK_ROWS === 0) flushChunk();

@@ -82,7 +82,7 @@ describe('bulk writes', () => {
   it('appends rows, LIST columns included, through the appender', async () => {
     const dbPath = freshDb();
     const rows = await withStore({ dbPath }, async (store) => {
-      const rowsToWrite = Array.from({ length: 5000 }, (_, i) => ['ds', i % 7, i, 1 + (i % 3), [i, i + 1]] as const);
+      const rowsToWrite = Array.from({ length: 5000 }, (_, i) => ['ds', i % 7, i, 1 + (i % 3), 10, [i, i + 1]] as const);
       expect(await store.append('index_postings', rowsToWrite)).toBe(5000);
       return store.all<{ n: bigint; positions: number[] }>(
         `SELECT count(*) OVER () AS n, positions FROM index_postings WHERE doc_no = 4321`,

@@ -1,0 +1,94 @@
+/**
+ * `benchlab run`: runs a benchmark suite (default data/suites/default.yaml), shows a progress
+ * bar, prints the summary table, and exits non-zero when an expectation fails. Ctrl-C finishes
+ * the item in flight, keeps every completed item and marks the run interrupted; `--resume`
+ * finishes it later.
+ */
+import { Command } from 'commander';
+import { runBench, type BenchResult } from '../../runs/bench-run';
+import { terminalProgress } from '../../runs/progress';
+import { EXIT, type ExitCode } from '../exit-codes';
+import { formatNumber, printJson, renderTable } from '../output';
+import type { GlobalOptions } from '../global-options';
+
+/** Exit status of a run stopped by SIGINT/SIGTERM (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+interface RunCommandOptions {
+  suite?: string;
+  cache: boolean;
+  resume?: string;
+  json: boolean;
+}
+
+function printSummary(result: BenchResult): void {
+  const s = result.summary;
+  const ms = (v: number | null) => (v === null ? '-' : v.toFixed(0));
+  process.stdout.write(
+    renderTable(
+      ['generator', 'items', 'nDCG@10', `recall@${s.recallCutoff}`, 'MAP', 'syntax ok', 'docs found', 'p50 ms', 'p95 ms', 'tokens', 'errors', 'cache hits'],
+      s.generators.map((g) => [
+        g.generator, g.items, formatNumber(g.ndcg10), formatNumber(g.recall), formatNumber(g.map),
+        g.syntaxValidRate === null ? '-' : `${(g.syntaxValidRate * 100).toFixed(0)}%`, formatNumber(g.docsFound, 1),
+        ms(g.latencyP50Ms), ms(g.latencyP95Ms), g.evalTokens, g.errors, g.cacheHits,
+      ]),
+    ) + '\n',
+  );
+  if (s.multiModel.length > 0) {
+    process.stdout.write('single vs multi-model (per question, means):\n');
+    process.stdout.write(
+      renderTable(
+        ['single', 'time ms', 'multi time ms', 'overhead', 'docs found', 'multi docs', 'nDCG@10', 'multi nDCG@10'],
+        s.multiModel.map((m) => [
+          m.single, ms(m.singleLatencyMs), ms(m.multiLatencyMs), m.overheadPercent === null ? '-' : `${m.overheadPercent.toFixed(0)}%`,
+          formatNumber(m.singleDocsFound, 1), formatNumber(m.multiDocsFound, 1), formatNumber(m.singleNdcg10), formatNumber(m.multiNdcg10),
+        ]),
+      ) + '\n',
+    );
+  }
+  for (const skipped of result.skippedModels) process.stdout.write(`skipped ${skipped.model}: ${skipped.reason}\n`);
+  process.stdout.write(`run ${result.runId}: ${result.status}\n`);
+  for (const failure of result.expectationFailures) process.stdout.write(`EXPECTATION FAILED: ${failure}\n`);
+}
+
+export function exitCodeForRun(result: BenchResult): ExitCode | typeof EXIT_INTERRUPTED {
+  if (result.status === 'interrupted') return EXIT_INTERRUPTED;
+  return result.expectationFailures.length > 0 ? EXIT.expectationFailed : EXIT.ok;
+}
+
+export function runCommand(globals: () => GlobalOptions, setExitCode: (code: number) => void): Command {
+  return new Command('run')
+    .description('run a benchmark suite: generate queries with baselines and LLMs, retrieve, score, store')
+    .option('--suite <file>', 'suite file or name in data/suites/ (default: default.yaml)')
+    .option('--no-cache', 'do not read or write the LLM response cache')
+    .option('--resume <runId>', 'finish an interrupted run without redoing completed items')
+    .option('--json', 'print the result as JSON', false)
+    .action(async (options: RunCommandOptions) => {
+      const controller = new AbortController();
+      const stop = (signal: NodeJS.Signals) => {
+        if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+        process.stderr.write(`\n${signal}: finishing the item in flight, then saving (press again to quit at once)\n`);
+        controller.abort();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      try {
+        const result = await runBench({
+          ...(options.suite ? { suite: options.suite } : {}),
+          ...(globals().db ? { dbPath: globals().db } : {}),
+          useCache: options.cache,
+          ...(options.resume ? { resumeRunId: options.resume } : {}),
+          progress: options.json ? undefined : terminalProgress(),
+          log: (line) => process.stderr.write(`${line}\n`),
+          signal: controller.signal,
+        });
+        if (options.json) printJson(result);
+        else printSummary(result);
+        if (result.status === 'interrupted') process.stderr.write(`resume with: benchlab run --resume ${result.runId}\n`);
+        setExitCode(exitCodeForRun(result));
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+}

@@ -1,0 +1,39 @@
+/**
+ * LLM host configuration: where the servers are and how many requests each takes at once.
+ * OLLAMA_HOST may name several hosts separated by commas; like Ollama itself we accept
+ * `host`, `host:port` and full URLs, defaulting to http and port 11434.
+ */
+import type { ProviderKind } from './types';
+import { InputError } from '../input-error';
+
+export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+const OLLAMA_DEFAULT_PORT = '11434';
+
+export interface HostConfig {
+  url: string;
+  provider: ProviderKind;
+  /** Requests in flight at once on this host; 1 (serial) suits one local GPU. */
+  concurrency: number;
+}
+
+export function normalizeHostUrl(raw: string): string {
+  const trimmed = raw.trim().replace(/\/+$/, '');
+  if (trimmed === '') throw new InputError('empty LLM host');
+  const withScheme = /^[a-z]+:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new InputError(`invalid LLM host '${raw}'`);
+  }
+  if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+  if (url.port === '' && !/^[a-z]+:\/\/[^/]*:\d+/i.test(withScheme) && url.protocol === 'http:') url.port = OLLAMA_DEFAULT_PORT;
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Hosts from OLLAMA_HOST (comma-separated), else the local default. */
+export function ollamaHostsFromEnv(env: NodeJS.ProcessEnv = process.env, concurrency = 1): HostConfig[] {
+  const raw = env['OLLAMA_HOST'];
+  const urls = raw && raw.trim() !== '' ? raw.split(',').filter((s) => s.trim() !== '') : [DEFAULT_OLLAMA_HOST];
+  return urls.map((u) => ({ url: normalizeHostUrl(u), provider: 'ollama', concurrency }));
+}

@@ -1,0 +1,106 @@
+/**
+ * The LLM response cache: answers keyed by provider, model, prompt, system prompt, format and
+ * options (sha256 over a canonical JSON form). The run loads the entries it may need from the
+ * store once and writes new ones with its batched item writes, so a hit is a Map lookup and the
+ * database is not held open between batches.
+ */
+import crypto from 'node:crypto';
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
+import type { Store } from '../store/store';
+import type { GenerateRequest, ProviderKind, ServerTimings } from './types';
+
+export interface CachedAnswer {
+  key: string;
+  provider: ProviderKind;
+  model: string;
+  prompt: string;
+  options: Record<string, unknown>;
+  text: string;
+  timings: ServerTimings;
+}
+
+/** JSON with object keys sorted, so equal options always hash equally. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function cacheKey(provider: ProviderKind, request: GenerateRequest): string {
+  const material = canonicalJson({
+    provider,
+    model: request.model,
+    prompt: request.prompt,
+    system: request.system,
+    format: request.format,
+    options: request.options ?? {},
+  });
+  return crypto.createHash('sha256').update(material).digest('hex');
+}
+
+export class ResponseCache {
+  private readonly entries = new Map<string, CachedAnswer>();
+  private readonly pending: CachedAnswer[] = [];
+
+  get(key: string): CachedAnswer | undefined {
+    return this.entries.get(key);
+  }
+
+  put(answer: CachedAnswer): void {
+    if (!this.entries.has(answer.key)) this.pending.push(answer);
+    this.entries.set(answer.key, answer);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Loads the stored answers of the given models. */
+  async load(store: Store, models: string[]): Promise<void> {
+    if (models.length === 0) return;
+    const rows = await store.all<{ cache_key: string; provider: ProviderKind; model: string; prompt: string; options: string; response: string; server_timings: string | null }>(
+      `SELECT cache_key, provider, model, prompt, options, response, server_timings FROM llm_cache WHERE list_contains($models, model)`,
+      { models: listValue(models) },
+      { models: LIST(VARCHAR) },
+    );
+    for (const row of rows) {
+      this.entries.set(row.cache_key, {
+        key: row.cache_key,
+        provider: row.provider,
+        model: row.model,
+        prompt: row.prompt,
+        options: JSON.parse(row.options) as Record<string, unknown>,
+        text: row.response,
+        timings: row.server_timings ? (JSON.parse(row.server_timings) as ServerTimings) : ({} as ServerTimings),
+      });
+    }
+  }
+
+  /** Writes the answers added since the last flush (inside the caller's transaction). */
+  async flush(store: Store): Promise<number> {
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return 0;
+    // New answers are few per batch (each cost an LLM call); INSERT OR IGNORE keeps an answer
+    // another process stored meanwhile.
+    for (const a of batch) {
+      await store.run(
+        `INSERT OR IGNORE INTO llm_cache VALUES ($key, $provider, $model, $prompt, $options, $text, $timings, current_timestamp)`,
+        {
+          key: a.key,
+          provider: a.provider,
+          model: a.model,
+          prompt: a.prompt,
+          options: JSON.stringify(a.options),
+          text: a.text,
+          timings: JSON.stringify(a.timings),
+        },
+      );
+    }
+    return batch.length;
+  }
+}

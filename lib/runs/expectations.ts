@@ -1,0 +1,25 @@
+/**
+ * A suite's expectations checked against a run's summary: each failure is one sentence naming
+ * the generator, the measured value and the limit. A non-empty list makes `benchlab run` exit
+ * with the expectation-failed code, so CI can gate on it.
+ */
+import type { Suite } from '../suites/suite';
+import type { BenchSummary } from './bench-summary';
+
+export function checkExpectations(suite: Suite, summary: BenchSummary): string[] {
+  const failures: string[] = [];
+  const e = suite.expectations;
+  for (const g of summary.generators) {
+    const appliesNdcg = e.min_ndcg10_generators === undefined || e.min_ndcg10_generators.includes(g.generator);
+    if (e.min_ndcg10 !== undefined && appliesNdcg && (g.ndcg10 ?? 0) < e.min_ndcg10) {
+      failures.push(`${g.generator}: nDCG@10 ${(g.ndcg10 ?? 0).toFixed(4)} is below the minimum ${e.min_ndcg10}`);
+    }
+    if (e.max_p95_latency_ms !== undefined && g.latencyP95Ms !== null && g.latencyP95Ms > e.max_p95_latency_ms) {
+      failures.push(`${g.generator}: p95 latency ${g.latencyP95Ms.toFixed(0)} ms is above the maximum ${e.max_p95_latency_ms} ms`);
+    }
+    if (e.max_error_rate !== undefined && g.errorRate > e.max_error_rate) {
+      failures.push(`${g.generator}: error rate ${(g.errorRate * 100).toFixed(1)}% is above the maximum ${(e.max_error_rate * 100).toFixed(1)}%`);
+    }
+  }
+  return failures;
+}

@@ -1,0 +1,98 @@
+/**
+ * Benchmark suites: a YAML or JSON file in data/suites/ naming the dataset, the generators
+ * (baselines and LLM models), generation options, repeats and expectations. Validated with zod;
+ * every error names the file and the field path (`generators.2.model: expected string`).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../input-error';
+import { projectRoot } from '../store/db-path';
+
+const generatorSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('question-or') }).strict(),
+  z.object({ type: z.literal('tfidf-keywords'), keywords: z.number().int().min(1).max(50).default(5) }).strict(),
+  z.object({ type: z.literal('llm'), model: z.string().min(1) }).strict(),
+]);
+
+const expectationsSchema = z
+  .object({
+    /** Every generator's mean nDCG@10 must reach this. */
+    min_ndcg10: z.number().min(0).max(1).optional(),
+    /** Generators this minimum applies to (default: all). */
+    min_ndcg10_generators: z.array(z.string()).optional(),
+    max_p95_latency_ms: z.number().positive().optional(),
+    max_error_rate: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const suiteSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    dataset: z.string().min(1),
+    /** Imported automatically when the dataset is not in the store yet. */
+    import: z
+      .object({ format: z.enum(['beir', 'trec', 'smart']), paths: z.array(z.string()).min(1), fields: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
+    generators: z.array(generatorSchema).min(1),
+    prompt: z.string().default('boolean-query@1'),
+    queries_per_model: z.number().int().min(1).max(20).default(3),
+    options: z.record(z.string(), z.unknown()).default({}),
+    repeats: z.number().int().min(1).max(100).default(1),
+    top_k: z.number().int().min(1).max(10_000).default(100),
+    multi_model: z.boolean().default(true),
+    /** Limit to the first N questions (quick runs). */
+    max_questions: z.number().int().min(1).optional(),
+    expectations: expectationsSchema.default({}),
+  })
+  .strict();
+
+export type Suite = z.infer<typeof suiteSchema>;
+export type SuiteGenerator = Suite['generators'][number];
+
+export const DEFAULT_SUITE = 'default.yaml';
+
+export function suitesDir(): string {
+  return path.join(projectRoot(), 'data', 'suites');
+}
+
+export function parseSuite(text: string, file: string): Suite {
+  let raw: unknown;
+  if (file.endsWith('.json')) {
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(`${file}: not valid JSON: ${(error as Error).message}`);
+    }
+  } else {
+    const doc = YAML.parseDocument(text, { prettyErrors: true });
+    if (doc.errors.length > 0) {
+      const first = doc.errors[0];
+      const line = first?.linePos?.[0]?.line;
+      throw new InputError(`${file}${line ? `:${line}` : ''}: ${first?.message.split('\n')[0]}`);
+    }
+    raw = doc.toJS();
+  }
+  const parsed = suiteSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new InputError(`${file}: invalid suite: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Loads a suite by path, or by name from data/suites/. */
+export function loadSuite(fileOrName: string = DEFAULT_SUITE): { suite: Suite; file: string } {
+  const candidates = [path.resolve(fileOrName), path.join(suitesDir(), fileOrName)];
+  const file = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+  if (!file) throw new InputError(`suite '${fileOrName}' not found (looked at ${candidates.join(', ')})`);
+  return { suite: parseSuite(fs.readFileSync(file, 'utf8'), file), file };
+}
+
+/** Paths in a suite's import block are relative to the project folder. */
+export function resolveSuitePath(p: string): string {
+  return path.isAbsolute(p) ? p : path.join(projectRoot(), p);
+}

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LlmClient, type LlmEvent } from '../../lib/llm/llm-client';
+import { ResponseCache } from '../../lib/llm/response-cache';
+import { startFakeOllama } from '../support/fake-ollama/server';
+import { closedPortUrl } from '../support/closed-port';
+import type { FakeOllama } from '../support/fake-ollama/types';
+
+let fake: FakeOllama;
+beforeAll(async () => {
+  fake = await startFakeOllama({ respond: (req) => `answer to: ${req.prompt}` });
+});
+afterAll(async () => fake.close());
+beforeEach(() => fake.clearFaults());
+
+const FAST_RETRY = { attempts: 3, initialDelayMs: 5, maxDelayMs: 20 };
+const SHORT_DEADLINE = { totalMs: 5_000, idleMs: 300 };
+
+function client(extra: Partial<ConstructorParameters<typeof LlmClient>[0]> = {}, events: LlmEvent[] = []): LlmClient {
+  return new LlmClient({
+    hosts: [{ url: fake.url, provider: 'ollama', concurrency: 1 }],
+    retry: FAST_RETRY,
+    deadline: SHORT_DEADLINE,
+    onEvent: (e) => events.push(e),
+    ...extra,
+  });
+}
+
+describe('LlmClient against an Ollama-compatible server', () => {
+  it("returns the text with Ollama's own nanosecond timings and the client's time to first token", async () => {
+    const call = await client().generate({ model: 'llama3.2:3b', prompt: 'hello there', options: { temperature: 0, seed: 1 } });
+    expect(call.error).toBeUndefined();
+    expect(call.text).toBe('answer to: hello there');
+    expect(call.cacheHit).toBe(false);
+    expect(call.attempts).toBe(1);
+    expect(call.timings.evalTokens).toBeGreaterThan(0);
+    expect(call.timings.evalNs).toBeGreaterThan(0);
+    expect(call.timings.totalNs).toBeGreaterThanOrEqual(call.timings.evalNs ?? 0);
+    expect(call.timings.tokensPerSecond).toBeCloseTo(((call.timings.evalTokens ?? 0) * 1e9) / (call.timings.evalNs ?? 1), 6);
+    expect(call.ttftMs).not.toBeNull();
+    const sent = fake.requests.filter((r) => r.path === '/api/generate').at(-1);
+    expect((sent?.body as { options?: unknown }).options).toEqual({ temperature: 0, seed: 1 });
+  });
+
+  it('fails fast on an unknown model, listing the available ones and the closest name', async () => {
+    const call = await client().generate({ model: 'llama3.2:3', prompt: 'x' });
+    expect(call.error?.kind).toBe('model-not-found');
+    expect(call.error?.message).toMatch(/model 'llama3.2:3' is not available; available: .*llama3\.2:3b.*Did you mean 'llama3\.2:3b'\?/);
+    expect(call.attempts).toBe(0);
+  });
+
+  it('treats an option the server rejects as an error, without retrying', async () => {
+    const call = await client().generate({ model: 'llama3.2:3b', prompt: 'x', options: { num_ctx: 'big' as unknown as number } });
+    expect(call.error?.kind).toBe('bad-request');
+    expect(call.error?.message).toMatch(/num_ctx/);
+    expect(call.attempts).toBe(1);
+  });
+
+  it.each(['http-500', 'http-503', 'connection-reset', 'error-in-stream', 'malformed-json'] as const)('retries a transient %s and succeeds', async (kind) => {
+    const events: LlmEvent[] = [];
+    fake.inject({ kind, match: { path: '/api/generate' } });
+    const call = await client({}, events).generate({ model: 'llama3.2:3b', prompt: `retry ${kind}` });
+    expect(call.error).toBeUndefined();
+    expect(call.text).toBe(`answer to: retry ${kind}`);
+    expect(call.attempts).toBe(2);
+    expect(events.filter((e) => e.type === 'retry')).toHaveLength(1);
+  });
+
+  it('records the error kind when a transient failure outlasts the retries', async () => {
+    fake.inject({ kind: 'http-503', times: 5, match: { path: '/api/generate' } });
+    const call = await client().generate({ model: 'llama3.2:3b', prompt: 'always busy' });
+    expect(call.error?.kind).toBe('server');
+    expect(call.error?.message).toMatch(/maximum pending requests/);
+    expect(call.attempts).toBe(FAST_RETRY.attempts);
+  });
+
+  it('aborts a stream that hangs mid-answer within the idle deadline', async () => {
+    fake.inject({ kind: 'hang-mid-stream', times: 5, match: { path: '/api/generate' } });
+    const started = Date.now();
+    const call = await client({ retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 } }).generate({ model: 'llama3.2:3b', prompt: 'hang' });
+    expect(call.error?.kind).toBe('timeout');
+    expect(call.error?.message).toMatch(/no data for 300 ms/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('times out a slow first token and succeeds on retry', async () => {
+    fake.inject({ kind: 'slow-first-token', delayMs: 2_000, match: { path: '/api/generate' } });
+    const call = await client().generate({ model: 'llama3.2:3b', prompt: 'slow' });
+    expect(call.error).toBeUndefined();
+    expect(call.attempts).toBe(2);
+  });
+
+  it('opens the circuit after consecutive failures, fails fast, then probes and closes', async () => {
+    const events: LlmEvent[] = [];
+    const llm = client({ retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 }, breaker: { failureThreshold: 2, cooldownMs: 200 } }, events);
+    fake.inject({ kind: 'http-500', times: 2, match: { path: '/api/generate' } });
+    await llm.generate({ model: 'llama3.2:3b', prompt: 'a' });
+    await llm.generate({ model: 'llama3.2:3b', prompt: 'b' });
+    expect(llm.breakerStates()[fake.url]).toBe('open');
+    const before = fake.requests.length;
+    const blocked = await llm.generate({ model: 'llama3.2:3b', prompt: 'c' });
+    expect(blocked.error?.kind).toBe('circuit-open');
+    expect(fake.requests.length).toBe(before); // failed fast: nothing sent
+    await new Promise((r) => setTimeout(r, 250));
+    const probe = await llm.generate({ model: 'llama3.2:3b', prompt: 'd' });
+    expect(probe.error).toBeUndefined();
+    expect(llm.breakerStates()[fake.url]).toBe('closed');
+    expect(events.filter((e) => e.type === 'breaker').map((e) => (e.type === 'breaker' ? e.to : ''))).toEqual(['open', 'half-open', 'closed']);
+  });
+
+  it('answers a repeated request from the cache, flagged, without a server call', async () => {
+    const cache = new ResponseCache();
+    const llm = client({ cache });
+    const first = await llm.generate({ model: 'llama3.2:3b', prompt: 'cache me', options: { seed: 3 } });
+    const before = fake.requests.filter((r) => r.path === '/api/generate').length;
+    const second = await llm.generate({ model: 'llama3.2:3b', prompt: 'cache me', options: { seed: 3 } });
+    expect(second.cacheHit).toBe(true);
+    expect(second.text).toBe(first.text);
+    expect(fake.requests.filter((r) => r.path === '/api/generate').length).toBe(before);
+    const other = await llm.generate({ model: 'llama3.2:3b', prompt: 'cache me', options: { seed: 4 } });
+    expect(other.cacheHit).toBe(false);
+    const bypass = await client({ cache, useCache: false }).generate({ model: 'llama3.2:3b', prompt: 'cache me', options: { seed: 3 } });
+    expect(bypass.cacheHit).toBe(false);
+  });
+
+  it('validates against the cached model list without asking the server again', async () => {
+    const llm = client();
+    await llm.validateModel('llama3.2:3b');
+    const tagsBefore = fake.requests.filter((r) => r.path === '/api/tags').length;
+    for (let i = 0; i < 100; i++) await llm.validateModel('llama3.2:3b');
+    await expect(llm.validateModel('mistral')).rejects.toThrow(/mistral:7b/);
+    expect(fake.requests.filter((r) => r.path === '/api/tags').length).toBe(tagsBefore);
+  });
+
+  it('reports a host that is down as a connection error', async () => {
+    const url = await closedPortUrl();
+    const llm = new LlmClient({ hosts: [{ url, provider: 'ollama', concurrency: 1 }], retry: FAST_RETRY, deadline: SHORT_DEADLINE });
+    const { errors } = await llm.listModels();
+    expect(errors[0]?.kind).toBe('connection');
+    expect(errors[0]?.message).toContain('ECONNREFUSED');
+    const call = await llm.generate({ model: 'llama3.2:3b', prompt: 'x' });
+    expect(call.error?.kind).toBe('connection');
+  });
+});

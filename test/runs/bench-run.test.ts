@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runBench } from '../../lib/runs/bench-run';
+import { withStore } from '../../lib/store/store';
+import { startFakeOllama } from '../support/fake-ollama/server';
+import type { FakeOllama } from '../support/fake-ollama/types';
+import { queryResponder } from '../support/query-responder';
+import { runCli } from '../support/run-cli';
+import { closedPortUrl } from '../support/closed-port';
+import { removeDir, tempDir } from '../support/temp-store';
+
+let fake: FakeOllama;
+let dir: string;
+beforeAll(async () => {
+  fake = await startFakeOllama({ respond: queryResponder });
+  dir = tempDir();
+});
+afterAll(async () => {
+  await fake.close();
+  removeDir(dir);
+});
+beforeEach(() => fake.clearFaults());
+
+const generateCalls = () => fake.requests.filter((r) => r.path === '/api/generate').length;
+const FAST_LLM = { retry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 }, deadline: { totalMs: 5_000, idleMs: 1_000 } };
+
+function suiteFile(name: string, body: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, body);
+  return file;
+}
+
+interface JsonResult {
+  runId: string;
+  status: string;
+  llmReachable: boolean;
+  skippedModels: { model: string; reason: string }[];
+  summary: { generators: { generator: string; items: number; ndcg10: number; errors: number; cacheHits: number; syntaxValidRate: number; latencyP50Ms: number | null; evalTokens: number }[]; multiModel: { single: string; overheadPercent: number }[] };
+  expectationFailures: string[];
+}
+
+describe('benchlab run (the npm run bench path) against an Ollama-compatible server', () => {
+  const db = () => path.join(dir, 'bench.duckdb');
+
+  it('runs the default suite: baselines, every available model, multi-model fusion, stored and summarized', async () => {
+    fake.setModels([
+      { name: 'llama3.2:3b', family: 'llama', parameterSize: '3.2B', quantization: 'Q4_K_M', sizeBytes: 2_019_393_189, contextLength: 131072 },
+      { name: 'qwen2.5:7b', family: 'qwen2', parameterSize: '7.6B', quantization: 'Q4_K_M', sizeBytes: 4_683_087_332, contextLength: 32768 },
+    ]);
+    const result = await runCli(['run', '--json'], { OLLAMA_HOST: fake.url, BENCHLAB_DB: db() });
+    expect(result.stderr).toContain("importing dataset 'sample'");
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout) as JsonResult;
+    expect(out.status).toBe('completed');
+    expect(out.llmReachable).toBe(true);
+    const byName = Object.fromEntries(out.summary.generators.map((g) => [g.generator, g]));
+    expect(Object.keys(byName).sort()).toEqual(['baseline:question-or', 'baseline:tfidf-keywords', 'llm:llama3.2:3b', 'llm:qwen2.5:7b', 'multi-model']);
+    for (const g of out.summary.generators) expect(g.items).toBe(12);
+    expect(byName['llm:llama3.2:3b']?.syntaxValidRate).toBe(1);
+    expect(byName['llm:llama3.2:3b']?.evalTokens).toBeGreaterThan(0);
+    expect(byName['baseline:question-or']?.ndcg10).toBeGreaterThan(0.3);
+    expect(out.summary.multiModel.map((m) => m.single).sort()).toEqual(['llm:llama3.2:3b', 'llm:qwen2.5:7b']);
+    expect(out.summary.multiModel.every((m) => m.overheadPercent > 0)).toBe(true);
+    return withStore({ dbPath: db() }, async (store) => {
+      const calls = await store.all<{ n: bigint; timed: bigint }>(
+        `SELECT count(*) AS n, count(eval_ns) AS timed FROM llm_calls WHERE run_id = $id`,
+        { id: out.runId },
+      );
+      expect(calls[0]).toEqual({ n: 24n, timed: 24n });
+      const run = await store.one<{ status: string }>(`SELECT status FROM runs WHERE run_id = $id`, { id: out.runId });
+      expect(run?.status).toBe('completed');
+    });
+  });
+
+  it('answers a second run from the response cache, never counting cached calls as latency', async () => {
+    const before = generateCalls();
+    const result = await runCli(['run', '--json'], { OLLAMA_HOST: fake.url, BENCHLAB_DB: db() });
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout) as JsonResult;
+    const llama = out.summary.generators.find((g) => g.generator === 'llm:llama3.2:3b');
+    expect(llama?.cacheHits).toBe(12);
+    expect(llama?.latencyP50Ms).toBeNull();
+    expect(generateCalls()).toBe(before);
+    const fresh = await runCli(['run', '--json', '--no-cache'], { OLLAMA_HOST: fake.url, BENCHLAB_DB: db() });
+    expect(JSON.parse(fresh.stdout).summary.generators.find((g: { generator: string }) => g.generator === 'llm:llama3.2:3b').cacheHits).toBe(0);
+  });
+
+  it('says once that Ollama is unreachable and still runs and scores the baselines', async () => {
+    const result = await runCli(['run', '--json'], { OLLAMA_HOST: await closedPortUrl(), BENCHLAB_DB: db() });
+    expect(result.code).toBe(0);
+    expect(result.stderr.match(/no LLM host reachable/g)).toHaveLength(1);
+    const out = JSON.parse(result.stdout) as JsonResult;
+    expect(out.llmReachable).toBe(false);
+    expect(out.summary.generators.map((g) => g.generator)).toEqual(['baseline:question-or', 'baseline:tfidf-keywords']);
+    expect(out.skippedModels.map((s) => s.model)).toEqual(['llama3.2:3b', 'qwen2.5:7b']);
+  });
+
+  it('records faults as errors or retried successes and finishes the other items', async () => {
+    const file = suiteFile(
+      'faults.yaml',
+      `name: faults\ndataset: sample\nimport: {format: beir, paths: [data/sample]}\ngenerators:\n  - type: question-or\n  - type: llm\n    model: llama3.2:3b\nqueries_per_model: 2\noptions: {seed: 7}\nmax_questions: 6\nmulti_model: false\n`,
+    );
+    const questions = fs
+      .readFileSync(path.join(__dirname, '../../data/sample/queries.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { text: string }).text);
+    const on = (i: number) => ({ path: '/api/generate', promptIncludes: questions[i] ?? '' });
+    fake.inject({ kind: 'http-503', match: on(0) }); // q01: retried, succeeds
+    fake.inject({ kind: 'http-500', times: 2, match: on(1) }); // q02: outlasts 2 attempts: an error
+    fake.inject({ kind: 'error-in-stream', match: on(2) }); // q03: retried, succeeds
+    fake.inject({ kind: 'hang-mid-stream', times: 2, match: on(3) }); // q04: times out twice: an error
+    fake.inject({ kind: 'malformed-json', match: on(4) }); // q05: retried, succeeds
+    const result = await runBench({ suite: file, dbPath: db(), useCache: false, hosts: [{ url: fake.url, provider: 'ollama', concurrency: 1 }], llm: FAST_LLM });
+    expect(result.status).toBe('completed');
+    const llama = result.summary.generators.find((g) => g.generator === 'llm:llama3.2:3b');
+    expect(llama?.items).toBe(6);
+    expect(llama?.errors).toBe(2);
+    await withStore({ dbPath: db() }, async (store) => {
+      const errors = await store.all<{ error: string }>(
+        `SELECT error FROM llm_calls WHERE run_id = $id AND status = 'error' ORDER BY started_at`,
+        { id: result.runId },
+      );
+      expect(errors.map((e) => e.error.split(':')[0])).toEqual(['server', 'timeout']);
+      const retried = await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM llm_calls WHERE run_id = $id AND status = 'ok' AND attempts = 2`, { id: result.runId });
+      expect(retried?.n).toBe(3n);
+    });
+  });
+
+  it('keeps completed items when interrupted and resumes without redoing them', async () => {
+    const file = suiteFile(
+      'resume.yaml',
+      `name: resume\ndataset: sample\nimport: {format: beir, paths: [data/sample]}\ngenerators:\n  - type: tfidf-keywords\n  - type: llm\n    model: llama3.2:3b\n  - type: llm\n    model: qwen2.5:7b\noptions: {seed: 11}\n`,
+    );
+    const controller = new AbortController();
+    let advanced = 0;
+    const hosts = [{ url: fake.url, provider: 'ollama' as const, concurrency: 1 }];
+    const first = await runBench({
+      suite: file, dbPath: db(), useCache: false, hosts, llm: FAST_LLM, signal: controller.signal, flushItems: 4,
+      progress: { start: () => undefined, stop: () => undefined, advance: () => { if (++advanced === 10) controller.abort(); } },
+    });
+    expect(first.status).toBe('interrupted');
+    const stored = await withStore({ dbPath: db() }, (s) => s.all<{ n: bigint }>(`SELECT count(*) AS n FROM run_items WHERE run_id = $id`, { id: first.runId }));
+    const done = Number(stored[0]?.n);
+    expect(done).toBeGreaterThanOrEqual(9);
+    const callsBefore = generateCalls();
+    const resumed = await runBench({ suite: file, dbPath: db(), useCache: false, hosts, llm: FAST_LLM, resumeRunId: first.runId });
+    expect(resumed.status).toBe('completed');
+    expect(resumed.runId).toBe(first.runId);
+    for (const g of resumed.summary.generators) expect(g.items).toBe(12);
+    const llmItemsDone = await withStore({ dbPath: db() }, (s) =>
+      s.one<{ n: bigint }>(`SELECT count(*) AS n FROM run_items WHERE run_id = $id AND generator LIKE 'llm:%'`, { id: first.runId }),
+    );
+    expect(llmItemsDone?.n).toBe(24n);
+    // Only the LLM items not stored before the interruption were generated again.
+    const llmDoneBefore = done - Math.ceil(done / 4); // each question: tfidf, llama, qwen, multi
+    expect(generateCalls() - callsBefore).toBeLessThanOrEqual(24 - llmDoneBefore + 2);
+  });
+
+  it('exits 5 when an expectation fails, naming generator, value and limit', async () => {
+    const file = suiteFile('strict.yaml', `name: strict\ndataset: sample\nimport: {format: beir, paths: [data/sample]}\ngenerators:\n  - type: question-or\nexpectations:\n  min_ndcg10: 0.99\n`);
+    const result = await runCli(['run', '--suite', file], { OLLAMA_HOST: fake.url, BENCHLAB_DB: db() });
+    expect(result.code).toBe(5);
+    expect(result.stdout).toMatch(/EXPECTATION FAILED: baseline:question-or: nDCG@10 0\.\d{4} is below the minimum 0\.99/);
+  });
+
+  it('rejects an invalid suite with the file and the field path', async () => {
+    const file = suiteFile('bad.yaml', `name: bad\ndataset: sample\ngenerators:\n  - type: llm\n    modle: x\nrepeats: 0\n`);
+    const result = await runCli(['run', '--suite', file], { OLLAMA_HOST: fake.url, BENCHLAB_DB: db() });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toMatch(/generators\.0/);
+    expect(result.stderr).toMatch(/repeats/);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Fault injection: a FIFO queue of faults, each consumed by the next matching request(s), and one
+ * typed handler per fault kind (a Record<FaultKind, ...>, so adding a kind without a handler does
+ * not compile).
+ */
+import type { Fault, FaultKind } from './types';
+
+/** Ollama's texts for the errors the faults imitate. */
+export const ERRORS = {
+  runnerTerminated: 'llama runner process has terminated: exit status 2',
+  serverBusy: 'server busy, please try again.  maximum pending requests exceeded',
+  streamEof: 'an error was encountered while running the model: unexpected EOF',
+  modelNotFound: (model: string): string => `model ${JSON.stringify(model)} not found, try pulling it first`,
+} as const;
+
+/** What a response must look like; the default is a plain, healthy response. */
+export interface ResponseShape {
+  /** Wait before the first byte (status line included). */
+  firstByteDelayMs: number;
+  /** Write this many content chunks, then nothing more (the socket stays open). */
+  hangAfterChunks?: number;
+  /** After this many content chunks, the next line is truncated JSON (it replaces that chunk). */
+  malformedAfterChunks?: number;
+  /** After this many content chunks, write {"error": errorMessage} and end. */
+  errorAfterChunks?: number;
+  errorMessage?: string;
+}
+
+export const HEALTHY: ResponseShape = { firstByteDelayMs: 0 };
+
+export type FaultEffect =
+  | { type: 'reply'; status: number; error: string }
+  | { type: 'reset' }
+  | { type: 'shape'; shape: ResponseShape };
+
+/** What a fault handler (and a fault's `match`) may look at. */
+export interface FaultRequestInfo {
+  path: string;
+  /** The model named by the request, as sent; '' when none. */
+  model: string;
+  /** Prompt, system prompt and chat message contents. */
+  texts: string[];
+}
+
+type FaultHandler = (fault: Fault, req: FaultRequestInfo) => FaultEffect;
+
+export const FAULT_HANDLERS: Record<FaultKind, FaultHandler> = {
+  'slow-first-token': (f) => ({ type: 'shape', shape: { firstByteDelayMs: f.delayMs ?? 1000 } }),
+  'hang-mid-stream': (f) => ({ type: 'shape', shape: { firstByteDelayMs: f.delayMs ?? 0, hangAfterChunks: f.afterChunks ?? 2 } }),
+  'http-500': () => ({ type: 'reply', status: 500, error: ERRORS.runnerTerminated }),
+  'http-503': () => ({ type: 'reply', status: 503, error: ERRORS.serverBusy }),
+  'connection-reset': () => ({ type: 'reset' }),
+  'malformed-json': (f) => ({
+    type: 'shape',
+    shape: { firstByteDelayMs: f.delayMs ?? 0, malformedAfterChunks: f.afterChunks ?? 1 },
+  }),
+  'error-in-stream': (f) => ({
+    type: 'shape',
+    shape: { firstByteDelayMs: f.delayMs ?? 0, errorAfterChunks: f.afterChunks ?? 2, errorMessage: ERRORS.streamEof },
+  }),
+  'unknown-model': (_f, req) => ({ type: 'reply', status: 404, error: ERRORS.modelNotFound(req.model) }),
+};
+
+interface Queued {
+  fault: Fault;
+  remaining: number;
+}
+
+function matches(fault: Fault, req: FaultRequestInfo): boolean {
+  const m = fault.match;
+  if (!m) return true;
+  if (m.path !== undefined && m.path !== req.path) return false;
+  if (m.model !== undefined && m.model !== req.model) return false;
+  if (m.promptIncludes !== undefined && !req.texts.some((t) => t.includes(m.promptIncludes as string))) return false;
+  return true;
+}
+
+export class FaultQueue {
+  private queue: Queued[] = [];
+
+  inject(fault: Fault): void {
+    const times = fault.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) throw new Error(`fake-ollama: fault.times must be a positive integer, got ${times}`);
+    if (!(fault.kind in FAULT_HANDLERS)) throw new Error(`fake-ollama: unknown fault kind ${String(fault.kind)}`);
+    this.queue.push({ fault: { ...fault }, remaining: times });
+  }
+
+  clear(): void {
+    this.queue = [];
+  }
+
+  /** Consumes one use of the oldest fault matching `req`; null when none does. */
+  take(req: FaultRequestInfo): { kind: FaultKind; effect: FaultEffect } | null {
+    const idx = this.queue.findIndex((q) => matches(q.fault, req));
+    if (idx < 0) return null;
+    const q = this.queue[idx] as Queued;
+    q.remaining -= 1;
+    if (q.remaining <= 0) this.queue.splice(idx, 1);
+    return { kind: q.fault.kind, effect: FAULT_HANDLERS[q.fault.kind](q.fault, req) };
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Public types of the fake Ollama server (see ./server.ts for the entry point).
+ */
+
+/** One model the fake "has pulled". Shapes the /api/tags, /api/show and /api/ps answers. */
+export interface FakeModel {
+  /** Full name with tag, as `ollama list` shows it, e.g. `llama3.2:3b`. */
+  name: string;
+  /** GGUF architecture, e.g. `llama`, `qwen2`. Ollama reports it as details.family. */
+  family: string;
+  /** e.g. `3.2B` (details.parameter_size). */
+  parameterSize: string;
+  /** e.g. `Q4_K_M` (details.quantization_level). */
+  quantization: string;
+  /** On-disk size in bytes (the `size` of /api/tags). */
+  sizeBytes: number;
+  /** The model's trained context length (`<family>.context_length` in /api/show's model_info). */
+  contextLength: number;
+  /** Starts out loaded (listed by /api/ps, no cold-load cost on the first request). */
+  loaded?: boolean;
+  /** size_vram reported by /api/ps; defaults to sizeBytes (fully offloaded to the GPU). */
+  sizeVram?: number;
+  /** /api/show capabilities; defaults to ['completion']. */
+  capabilities?: string[];
+  /** modified_at of /api/tags and /api/show (ISO 8601); a fixed, deterministic date by default. */
+  modifiedAt?: string;
+}
+
+/** What a `respond` callback sees: the request as the model would. */
+export interface RespondRequest {
+  /** The model name exactly as the client sent it. */
+  model: string;
+  /** /api/generate: the prompt. /api/chat: the content of the last user message ('' if none). */
+  prompt: string;
+  /** /api/generate: `system`. /api/chat: the content of the first system message. */
+  system?: string;
+  /** /api/chat only: every message, roles lower-cased as Ollama does. */
+  messages?: Array<{ role: string; content: string }>;
+  options?: Record<string, unknown>;
+  format?: unknown;
+  endpoint: 'generate' | 'chat';
+}
+
+export interface FakeOllamaConfig {
+  /** The pulled models; defaults to DEFAULT_MODELS. */
+  models?: FakeModel[];
+  /** The model's full answer. The fake streams it in chunks, then applies `stop` and `num_predict`. */
+  respond?: (req: RespondRequest) => string;
+  /**
+   * Real time spent per generated token (ms) while streaming; 0 (default) streams at once.
+   * Reported durations use it too (eval_duration = eval_count * tokenDelayMs), or a nominal
+   * 20 ms/token when it is 0, so the timings stay deterministic and never zero.
+   */
+  tokenDelayMs?: number;
+  /** Words per streamed chunk (default 1: one "token" per NDJSON line, like Ollama). */
+  chunkSize?: number;
+  /** Reported by /api/version; default '0.12.0'. */
+  version?: string;
+}
+
+export type FaultKind =
+  /** Wait `delayMs` (default 1000) before the first chunk (headers included), then stream normally. */
+  | 'slow-first-token'
+  /** Send `afterChunks` (default 2) chunks, then stop writing; the socket stays open until the client goes away or the server closes. */
+  | 'hang-mid-stream'
+  /** 500 {"error":"llama runner process has terminated: exit status 2"}. */
+  | 'http-500'
+  /** 503 {"error":"server busy, please try again.  maximum pending requests exceeded"}. */
+  | 'http-503'
+  /** Destroy the socket without any response. */
+  | 'connection-reset'
+  /** 200 stream whose line number `afterChunks + 1` (default: the second line) is truncated JSON. */
+  | 'malformed-json'
+  /** 200 stream: `afterChunks` (default 2) chunks, then {"error":"an error was encountered while running the model: unexpected EOF"} and end. */
+  | 'error-in-stream'
+  /** 404 {"error":"model \"x\" not found, try pulling it first"} even for a model that exists. */
+  | 'unknown-model';
+
+export interface FaultMatch {
+  /** Exact request path, e.g. '/api/generate'. */
+  path?: string;
+  /** The model name exactly as the request sends it. */
+  model?: string;
+  /** Substring of the prompt, the system prompt or any chat message. */
+  promptIncludes?: string;
+}
+
+export interface Fault {
+  kind: FaultKind;
+  /** How many matching requests it hits before it is used up (default 1). */
+  times?: number;
+  /** All given conditions must hold; none given matches every routed request. */
+  match?: FaultMatch;
+  delayMs?: number;
+  afterChunks?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** The parsed JSON body; undefined for an empty or unparseable body. */
+  body: unknown;
+  /** The body as received. */
+  rawBody: string;
+  /** Date.now() when the request arrived. */
+  at: number;
+  /** The injected fault this request consumed, if any. */
+  fault?: FaultKind;
+}
+
+export interface FakeOllama {
+  /** http://127.0.0.1:PORT (no trailing slash). */
+  url: string;
+  port: number;
+  /** Ends hanging responses, closes every socket, stops the server. Idempotent. */
+  close(): Promise<void>;
+  inject(fault: Fault): void;
+  clearFaults(): void;
+  /** Every request received, in arrival order (live array). */
+  readonly requests: RecordedRequest[];
+  /** Replace the pulled models (their `loaded` flags set the loaded state). */
+  setModels(models: FakeModel[]): void;
+  /** Names of the models currently loaded (what /api/ps lists). */
+  loadedModels(): string[];
+}
