@@ -14,8 +14,8 @@ import { importCollection } from '../datasets/import';
 import { UnknownDatasetError } from '../datasets/catalog';
 import { withStore, type Store } from '../store/store';
 import { Analyzer } from '../retrieval/analyzer';
-import { LlmClient, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
-import { ollamaHostsFromEnv, type HostConfig } from '../llm/hosts';
+import { DEFAULT_DEADLINE, DEFAULT_RETRY, LlmClient, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
+import { normalizeHostUrl, ollamaHostsFromEnv, type HostConfig } from '../llm/hosts';
 import { ResponseCache } from '../llm/response-cache';
 import { UnknownModelError } from '../llm/model-catalog';
 import { loadPromptTemplate } from '../querygen/prompt-template';
@@ -212,6 +212,25 @@ function sumOrNull(values: (number | null)[]): number | null {
   return present.length > 0 ? present.reduce((a, b) => a + b, 0) : null;
 }
 
+const MS_PER_SECOND = 1000;
+
+/** Hosts from the suite's `llm` block, else OLLAMA_HOST. */
+function suiteHosts(suite: Suite): HostConfig[] {
+  const llm = suite.llm;
+  if (!llm?.hosts) return ollamaHostsFromEnv(process.env, llm?.concurrency ?? 1).map((h) => ({ ...h, provider: llm?.provider ?? 'ollama' }));
+  return llm.hosts.map((url) => ({ url: normalizeHostUrl(url), provider: llm.provider, concurrency: llm.concurrency }));
+}
+
+function suiteLlmLimits(suite: Suite): Pick<LlmClientOptions, 'deadline' | 'retry'> {
+  const llm = suite.llm;
+  return {
+    ...(llm?.timeout_s || llm?.idle_timeout_s
+      ? { deadline: { totalMs: (llm.timeout_s ?? DEFAULT_DEADLINE.totalMs / MS_PER_SECOND) * MS_PER_SECOND, idleMs: (llm.idle_timeout_s ?? DEFAULT_DEADLINE.idleMs / MS_PER_SECOND) * MS_PER_SECOND } }
+      : {}),
+    ...(llm?.attempts ? { retry: { ...DEFAULT_RETRY, attempts: llm.attempts } } : {}),
+  };
+}
+
 export async function runBench(options: BenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? (() => undefined);
   const progress = options.progress ?? silentProgress;
@@ -223,7 +242,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
 
   const llmEvents: string[] = [];
   const client = new LlmClient({
-    hosts: options.hosts ?? ollamaHostsFromEnv(),
+    hosts: options.hosts ?? suiteHosts(suite),
+    ...suiteLlmLimits(suite),
     ...(options.llm ?? {}),
     cache,
     useCache,

@@ -27,6 +27,20 @@ const expectationsSchema = z
   })
   .strict();
 
+const llmSchema = z
+  .object({
+    /** `openai` for OpenAI-compatible servers (LM Studio, vLLM, llama.cpp server). */
+    provider: z.enum(['ollama', 'openai']).default('ollama'),
+    /** Host URLs; default: OLLAMA_HOST (comma-separated) or http://127.0.0.1:11434. */
+    hosts: z.array(z.string().min(1)).min(1).optional(),
+    /** Requests in flight per host (1 = serial, right for one local GPU). */
+    concurrency: z.number().int().min(1).max(64).default(1),
+    timeout_s: z.number().positive().optional(),
+    idle_timeout_s: z.number().positive().optional(),
+    attempts: z.number().int().min(1).max(10).optional(),
+  })
+  .strict();
+
 export const suiteSchema = z
   .object({
     name: z.string().min(1),
@@ -38,6 +52,7 @@ export const suiteSchema = z
       .strict()
       .optional(),
     generators: z.array(generatorSchema).min(1),
+    llm: llmSchema.optional(),
     prompt: z.string().default('boolean-query@1'),
     queries_per_model: z.number().int().min(1).max(20).default(3),
     options: z.record(z.string(), z.unknown()).default({}),
