@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../store/db-path';
 import { measureRetrieval, INDEX_SIZE_LIMIT_RATIO } from './retrieval-perf';
+import { measureLlm, OVERHEAD_CALLS, VALIDATIONS, CACHE_HITS } from './llm-perf';
 import { renderTable } from '../cli/output';
 
 const SHARED_DATASETS = path.resolve(projectRoot(), '..', 'shared', 'datasets');
@@ -43,8 +44,29 @@ async function retrievalSection(): Promise<void> {
   );
 }
 
+async function llmSection(): Promise<void> {
+  const perf = await measureLlm();
+  process.stdout.write(`\n## LLM layer (against the Ollama-compatible test server, in this process)\n`);
+  process.stdout.write(
+    renderTable(
+      ['figure', 'value', 'target'],
+      [
+        [`direct ollama client call, median of ${OVERHEAD_CALLS}`, `${perf.directMedianMs.toFixed(3)} ms`, ''],
+        ['LlmClient.generate, same request, median', `${perf.harnessMedianMs.toFixed(3)} ms`, ''],
+        ['harness overhead per call (median added)', `${perf.addedMedianMs.toFixed(3)} ms (ratio ${perf.ratio.toFixed(2)})`, '< 1 ms'],
+        [`cached model validation, mean of ${VALIDATIONS}`, `${(perf.validationMs * 1000).toFixed(2)} µs`, '< 100 µs'],
+        [`response-cache hit, mean of ${CACHE_HITS}`, `${perf.cacheHitMs.toFixed(4)} ms`, '< 5 ms'],
+        [`run of ${perf.cachedRun.items} cached items, end to end`, `${(perf.cachedRun.cachedMs / 1000).toFixed(2)} s`, '< 10 s'],
+        ['same run filling the cache first (12 LLM calls + 996 in-run hits)', `${(perf.cachedRun.fillMs / 1000).toFixed(2)} s`, ''],
+      ],
+    ) + '\n',
+  );
+}
+
 async function main(): Promise<void> {
-  await retrievalSection();
+  const only = process.argv[2];
+  if (only === undefined || only === 'retrieval') await retrievalSection();
+  if (only === undefined || only === 'llm') await llmSection();
 }
 
 main().catch((error: unknown) => {

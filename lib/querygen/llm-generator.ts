@@ -51,12 +51,15 @@ export class LlmQueryGenerator implements QueryGenerator {
 
   async generate(question: Query): Promise<GeneratedQueries> {
     const started = performance.now();
+    // keep_alive is a request field in Ollama's API, not a model option.
+    const { keep_alive: keepAlive, ...options } = this.options;
     const call = await this.client.generate({
       model: this.model,
       prompt: renderPrompt(this.template, { question: question.text, count: this.queriesPerModel }),
       ...(this.template.system !== undefined ? { system: this.template.system } : {}),
-      options: this.options,
+      options,
       format: 'json',
+      ...(typeof keepAlive === 'string' || typeof keepAlive === 'number' ? { keepAlive } : {}),
     });
     const latencyMs = performance.now() - started;
     if (call.error) return { queries: [], calls: [call], latencyMs, error: `${call.error.kind}: ${call.error.message}` };

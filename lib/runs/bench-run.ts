@@ -32,7 +32,7 @@ import { summarizeBenchRun, type BenchSummary } from './bench-summary';
 import { checkExpectations } from './expectations';
 
 export const MULTI_MODEL_GENERATOR = 'multi-model';
-export const DEFAULT_FLUSH_ITEMS = 25;
+export const DEFAULT_FLUSH_ITEMS = 100;
 export const DEFAULT_FLUSH_INTERVAL_MS = 5_000;
 
 export interface BenchOptions {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { withStore } from '../../lib/store/store';
 import { startFakeOllama } from '../support/fake-ollama/server';
 import type { FakeOllama } from '../support/fake-ollama/types';
 import { queryResponder } from '../support/query-responder';
-import { runCli } from '../support/run-cli';
+import { CLI, runCli } from '../support/run-cli';
 import { closedPortUrl } from '../support/closed-port';
 import { removeDir, tempDir } from '../support/temp-store';
 
@@ -172,5 +173,62 @@ describe('benchlab run (the npm run bench path) against an Ollama-compatible ser
     expect(result.stderr).toContain(file);
     expect(result.stderr).toMatch(/generators\.0/);
     expect(result.stderr).toMatch(/repeats/);
+  });
+});
+
+describe('benchlab run interrupted by a signal', () => {
+  it('finishes the item in flight, keeps completed items, marks the run interrupted and exits 130', async () => {
+    const slow = await startFakeOllama({ respond: queryResponder, tokenDelayMs: 15 });
+    const db = path.join(dir, 'signal.duckdb');
+    const file = path.join(dir, 'signal.yaml');
+    fs.writeFileSync(file, `name: signal\ndataset: sample\nimport: {format: beir, paths: [data/sample]}\ngenerators:\n  - type: llm\n    model: llama3.2:3b\noptions: {keep_alive: 5m}\n`);
+    try {
+      const child = spawn(process.execPath, [CLI, '--db', db, 'run', '--suite', file, '--json'], {
+        env: { ...process.env, OLLAMA_HOST: slow.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      // Interrupt once a few LLM calls have been answered.
+      while (slow.requests.filter((r) => r.path === '/api/generate').length < 3) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(130);
+      const out = JSON.parse(stdout) as JsonResult;
+      expect(out.status).toBe('interrupted');
+      const sent = slow.requests.find((r) => r.path === '/api/generate')?.body as Record<string, unknown>;
+      expect(sent['keep_alive']).toBe('5m');
+      await withStore({ dbPath: db }, async (store) => {
+        const run = await store.one<{ status: string; items: bigint }>(
+          `SELECT r.status, (SELECT count(*) FROM run_items i WHERE i.run_id = r.run_id) AS items FROM runs r WHERE r.run_id = $id`,
+          { id: out.runId },
+        );
+        expect(run?.status).toBe('interrupted');
+        expect(Number(run?.items)).toBeGreaterThanOrEqual(2);
+        expect(Number(run?.items)).toBeLessThan(12);
+      });
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('benchlab models', () => {
+  it('lists each host\'s models with size, quantization and whether they are loaded', async () => {
+    const result = await runCli(['models', '--json'], { OLLAMA_HOST: fake.url });
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout) as { models: { name: string; quantization: string; loaded: boolean; sizeBytes: number }[] };
+    const llama = out.models.find((m) => m.name === 'llama3.2:3b');
+    expect(llama).toMatchObject({ quantization: 'Q4_K_M', loaded: true });
+    expect(llama?.sizeBytes).toBeGreaterThan(1e9);
+    const table = await runCli(['models'], { OLLAMA_HOST: fake.url });
+    expect(table.stdout).toMatch(/llama3\.2:3b.*Q4_K_M.*yes/);
+  });
+
+  it('exits 1 and names the host when no host answers', async () => {
+    const url = await closedPortUrl();
+    const result = await runCli(['models'], { OLLAMA_HOST: url });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot reach ${url}`);
   });
 });
