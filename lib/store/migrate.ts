@@ -3,7 +3,7 @@
  * missing migration in its own transaction, and refuses a file written by a newer Benchlab.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
+import { MIGRATIONS, type Migration } from './migrations';
 
 export class SchemaTooNewError extends Error {
   constructor(dbPath: string, found: number, supported: number) {
@@ -57,4 +57,4 @@ export async function migrate(
   return { from, to: pending.length > 0 ? latest : from };
 }
 
-export { LATEST_SCHEMA_VERSION };
+export { LATEST_SCHEMA_VERSION } from './migrations';
