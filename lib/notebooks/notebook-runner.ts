@@ -1,0 +1,129 @@
+/**
+ * `npm run notebooks`: executes every notebook in notebooks/ headlessly with Jupyter's nbconvert
+ * and the tslab TypeScript kernel, top to bottom, on the sample data, and fails on any cell
+ * error. It prepares what the notebooks read: a database with two baseline runs of the sample
+ * collection (suites sample-baselines and sample-baselines-k3), unless BENCHLAB_DB is set, and
+ * links the package to itself so notebooks can `import ... from 'benchlab'` (tslab compiles each
+ * notebook with its own folder as root, so relative imports of lib/ do not work).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { projectRoot } from '../store/db-path';
+import { runBench } from '../runs/bench-run';
+
+const KERNEL = 'tslab';
+const CELL_TIMEOUT_S = 600;
+const NOTEBOOK_SUITES = ['sample-baselines.yaml', 'sample-baselines-k3.yaml'];
+
+export interface NotebookResult {
+  notebook: string;
+  ok: boolean;
+  output: string;
+  seconds: number;
+}
+
+/** node_modules/benchlab -> the project folder, so `require('benchlab')` finds dist/lib/index.js. */
+export function linkPackageToItself(root: string = projectRoot()): void {
+  const link = path.join(root, 'node_modules', 'benchlab');
+  if (fs.existsSync(link)) return;
+  fs.symlinkSync('..', link, 'dir');
+}
+
+export function checkJupyter(): string | undefined {
+  const nbconvert = spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' });
+  if (nbconvert.status !== 0) return 'jupyter nbconvert is not installed (apt-get install -y jupyter-nbconvert jupyter-client python3-ipykernel python3-nbclient)';
+  const kernels = spawnSync('jupyter', ['kernelspec', 'list'], { encoding: 'utf8' });
+  if (!kernels.stdout.includes(KERNEL)) return 'the tslab kernel is not registered (npx tslab install --python=/usr/bin/python3)';
+  return undefined;
+}
+
+/** A database with the runs the notebooks read. */
+export async function prepareNotebookData(dbPath: string): Promise<void> {
+  for (const suite of NOTEBOOK_SUITES) await runBench({ suite, dbPath });
+}
+
+interface NotebookJson {
+  cells: { cell_type: string; source: string | string[]; outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string }[] }[];
+}
+
+const joinText = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join('') : t ?? '');
+
+/** The cells that raised, with their source head and what they printed to stderr (tslab's type errors). */
+export function cellErrors(executed: NotebookJson): string[] {
+  return executed.cells.flatMap((cell, index) => {
+    const outputs = cell.outputs ?? [];
+    const error = outputs.find((o) => o.output_type === 'error');
+    if (!error) return [];
+    const stderr = outputs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => joinText(o.text)).join('');
+    const head = joinText(cell.source).split('\n').slice(0, 2).join(' / ');
+    return [`cell ${index + 1} (${head}): ${error.ename ?? 'Error'}: ${error.evalue ?? ''}${stderr ? `\n${stderr.trim()}` : ''}`];
+  });
+}
+
+export function executeNotebook(file: string, env: NodeJS.ProcessEnv, outDir: string): NotebookResult {
+  const started = performance.now();
+  const output = path.join(outDir, path.basename(file));
+  // --allow-errors keeps executing and saves every output, so the failing cell and tslab's type
+  // errors (printed to stderr) can be reported; failure is decided from the saved outputs.
+  const result = spawnSync(
+    'jupyter',
+    [
+      'nbconvert', '--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.kernel_name=${KERNEL}`,
+      `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_S}`, '--output', output, file,
+    ],
+    { encoding: 'utf8', env },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0 || !fs.existsSync(output)) {
+    return { notebook: path.basename(file), ok: false, output: `${result.stdout}${result.stderr}`, seconds };
+  }
+  const errors = cellErrors(JSON.parse(fs.readFileSync(output, 'utf8')) as NotebookJson);
+  return { notebook: path.basename(file), ok: errors.length === 0, output: errors.join('\n'), seconds };
+}
+
+export async function runNotebooks(root: string = projectRoot()): Promise<NotebookResult[]> {
+  const problem = checkJupyter();
+  if (problem) throw new Error(problem);
+  linkPackageToItself(root);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'benchlab-notebooks-'));
+  try {
+    let dbPath = process.env['BENCHLAB_DB'];
+    if (!dbPath) {
+      dbPath = path.join(work, 'notebooks.duckdb');
+      await prepareNotebookData(dbPath);
+    }
+    const env = {
+      ...process.env,
+      BENCHLAB_DB: dbPath,
+      PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env['PATH'] ?? ''}`,
+    };
+    const notebooks = fs
+      .readdirSync(path.join(root, 'notebooks'))
+      .filter((f) => f.endsWith('.ipynb'))
+      .sort()
+      .map((f) => path.join(root, 'notebooks', f));
+    return notebooks.map((file) => executeNotebook(file, env, work));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  runNotebooks().then(
+    (results) => {
+      for (const r of results) {
+        process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.notebook} (${r.seconds.toFixed(1)} s)\n`);
+        if (!r.ok) process.stdout.write(r.output.split('\n').slice(-40).join('\n') + '\n');
+      }
+      const failed = results.filter((r) => !r.ok).length;
+      process.stdout.write(`notebooks: ${results.length - failed} passed, ${failed} failed\n`);
+      process.exitCode = failed > 0 || results.length === 0 ? 1 : 0;
+    },
+    (error: unknown) => {
+      process.stderr.write(`notebooks: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * HTML tables from rows: a column says its header, how to get a cell from a row, and whether
+ * it is numeric (right-aligned, tabular digits). Every cell is escaped; a cell can only carry
+ * markup as `SafeHtml`, which `html` builds by escaping whatever it interpolates.
+ */
+import { html, SafeHtml } from './html-page';
+
+export type CellValue = string | number | bigint | null | undefined | SafeHtml;
+
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => CellValue;
+  numeric?: boolean;
+  /** Extra class on the column's cells (e.g. 'error'). */
+  className?: (row: T) => string | undefined;
+  /** Tooltip for the header (what the column means, its unit). */
+  title?: string;
+}
+
+export interface TableOptions<T> {
+  columns: Column<T>[];
+  rows: readonly T[];
+  caption?: string;
+  /** Shown in place of the table when there are no rows. */
+  empty?: string;
+}
+
+/** The text shown for a missing value. */
+export const MISSING = '–';
+
+function cellText(value: CellValue): string | SafeHtml {
+  if (value === null || value === undefined) return MISSING;
+  if (value instanceof SafeHtml) return value;
+  return String(value);
+}
+
+export function renderTable<T>(options: TableOptions<T>): SafeHtml {
+  if (options.rows.length === 0) return html`<p class="note">${options.empty ?? 'No rows.'}</p>`;
+  const head = options.columns.map((c) => html`<th${c.numeric ? html` class="num"` : ''}${c.title ? html` title="${c.title}"` : ''}>${c.header}</th>`);
+  const body = options.rows.map(
+    (row) =>
+      html`<tr>${options.columns.map((c) => {
+        const classes = [c.numeric ? 'num' : undefined, c.className?.(row)].filter((x): x is string => x !== undefined && x !== '');
+        return html`<td${classes.length > 0 ? html` class="${classes.join(' ')}"` : ''}>${cellText(c.cell(row))}</td>`;
+      })}</tr>\n`,
+  );
+  return html`<div class="table-wrap"><table class="data">${options.caption ? html`<caption>${options.caption}</caption>` : ''}
+<thead><tr>${head}</tr></thead>
+<tbody>
+${body}</tbody>
+</table></div>`;
+}

@@ -1,0 +1,96 @@
+/**
+ * Reading runs back: the list of runs and one run's items with their metric values, in the
+ * shape notebooks, `benchlab compare` and reports work with.
+ */
+import type { Store } from '../store/store';
+import { InputError } from '../input-error';
+
+export interface RunInfo {
+  runId: string;
+  kind: string;
+  dataset: string | null;
+  suite: string | null;
+  status: string;
+  startedAt: Date;
+  endedAt: Date | null;
+}
+
+export interface RunItem {
+  itemKey: string;
+  generator: string;
+  model: string | null;
+  questionId: string;
+  repeat: number;
+  queries: string[];
+  parsedCount: number | null;
+  queryCount: number | null;
+  docsFound: number | null;
+  latencyMs: number | null;
+  evalTokens: number | null;
+  cacheHit: boolean | null;
+  error: string | null;
+  /** measure name -> value */
+  metrics: Record<string, number>;
+}
+
+export async function listRuns(store: Store): Promise<RunInfo[]> {
+  const rows = await store.all<{ run_id: string; kind: string; dataset: string | null; suite: string | null; status: string; started_at: Date; ended_at: Date | null }>(
+    `SELECT run_id, kind, dataset, suite, status, started_at, ended_at FROM runs ORDER BY started_at`,
+  );
+  return rows.map((r) => ({ runId: r.run_id, kind: r.kind, dataset: r.dataset, suite: r.suite, status: r.status, startedAt: r.started_at, endedAt: r.ended_at }));
+}
+
+export async function getRun(store: Store, runId: string): Promise<RunInfo> {
+  const runs = await listRuns(store);
+  const run = runs.find((r) => r.runId === runId);
+  if (!run) {
+    const recent = runs.slice(-5).map((r) => r.runId);
+    throw new InputError(`unknown run '${runId}'` + (recent.length > 0 ? `; recent runs: ${recent.join(', ')}` : '; no runs stored yet'));
+  }
+  return run;
+}
+
+/**
+ * One run's items. A retrieval run has no run_items: its per-query metrics become items of
+ * generator `bm25`.
+ */
+export async function loadRunItems(store: Store, runId: string): Promise<RunItem[]> {
+  const run = await getRun(store, runId);
+  const metricRows = await store.all<{ item_key: string; measure: string; value: number }>(
+    `SELECT item_key, measure, value FROM item_metrics WHERE run_id = $run`,
+    { run: runId },
+  );
+  const metrics = new Map<string, Record<string, number>>();
+  for (const row of metricRows) {
+    let values = metrics.get(row.item_key);
+    if (!values) metrics.set(row.item_key, (values = {}));
+    values[row.measure] = row.value;
+  }
+  if (run.kind === 'retrieve') {
+    return [...metrics].map(([queryId, values]) => ({
+      itemKey: queryId, generator: 'bm25', model: null, questionId: queryId, repeat: 0, queries: [], parsedCount: null, queryCount: null,
+      docsFound: null, latencyMs: null, evalTokens: null, cacheHit: null, error: null, metrics: values,
+    }));
+  }
+  const rows = await store.all<{
+    item_key: string; generator: string; model: string | null; query_id: string; repeat_index: number; generated_queries: string | null;
+    parsed_count: number | null; query_count: number | null; docs_found: number | null; latency_ms: number | null; eval_tokens: number | null;
+    cache_hit: boolean | null; error: string | null;
+  }>(`SELECT * FROM run_items WHERE run_id = $run ORDER BY generator, query_id, repeat_index`, { run: runId });
+  return rows.map((r) => ({
+    itemKey: r.item_key,
+    generator: r.generator,
+    model: r.model,
+    questionId: r.query_id,
+    repeat: r.repeat_index,
+    queries: r.generated_queries ? (JSON.parse(r.generated_queries) as string[]) : [],
+    parsedCount: r.parsed_count,
+    queryCount: r.query_count,
+    docsFound: r.docs_found,
+    latencyMs: r.latency_ms,
+    evalTokens: r.eval_tokens,
+    cacheHit: r.cache_hit,
+    error: r.error,
+    metrics: metrics.get(r.item_key) ?? {},
+  }));
+}
