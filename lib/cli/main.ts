@@ -13,6 +13,7 @@ import { datasetsCommand } from './commands/datasets-command';
 import { retrieveCommand } from './commands/retrieve-command';
 import { runCommand } from './commands/run-command';
 import { modelsCommand } from './commands/models-command';
+import { selectCommand } from './commands/select-command';
 
 export function buildProgram(setExitCode: (code: number) => void = () => undefined): Command {
   const program = new Command('benchlab')
@@ -28,6 +29,7 @@ export function buildProgram(setExitCode: (code: number) => void = () => undefin
     retrieveCommand(globals),
     runCommand(globals, setExitCode),
     modelsCommand(setExitCode),
+    selectCommand(globals),
   ];
   for (const command of commands) {
     program.addCommand(command.exitOverride().showHelpAfterError());

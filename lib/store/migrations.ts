@@ -5,9 +5,10 @@
  */
 import type { Migration } from './migrations/migration';
 import { initialSchema } from './migrations/001-initial-schema';
+import { selectionViews } from './migrations/004-selection-views';
 
 export type { Migration };
 
-export const MIGRATIONS: Migration[] = [initialSchema];
+export const MIGRATIONS: Migration[] = [initialSchema, selectionViews];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
