@@ -5,10 +5,18 @@
  */
 import type { Migration } from './migrations/migration';
 import { initialSchema } from './migrations/001-initial-schema';
-import { selectionViews } from './migrations/004-selection-views';
+import { selectionViews } from './migrations/002-selection-views';
 
 export type { Migration };
 
 export const MIGRATIONS: Migration[] = [initialSchema, selectionViews];
+
+// Versions must be 1, 2, 3, ... in list order: a migration inserted below one that shipped would
+// never run on databases already past it.
+MIGRATIONS.forEach((migration, index) => {
+  if (migration.version !== index + 1) {
+    throw new Error(`migration list out of order: position ${index + 1} holds version ${migration.version}`);
+  }
+});
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openStore, type AppendValue, type Store } from '../../lib/store/store';
-import { selectionViews } from '../../lib/store/migrations/004-selection-views';
+import { selectionViews } from '../../lib/store/migrations/002-selection-views';
 import { loadScoringData, type ScoringData } from '../../lib/scoring/scoring-data';
 import { removeDir, tempDir } from '../support/temp-store';
 
@@ -18,7 +18,7 @@ export function realData(): ScoringData {
   return cached;
 }
 
-/** Creates the views of migration 004 unless the registered migrations already did. */
+/** Creates the selection views unless the registered migrations already did. */
 export async function ensureSelectionViews(store: Store): Promise<void> {
   const exists = await store.one(`SELECT 1 AS x FROM duckdb_views() WHERE view_name = 'models_per_category'`);
   if (!exists) for (const statement of selectionViews.statements) await store.run(statement);

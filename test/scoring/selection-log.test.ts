@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MIGRATIONS } from '../../lib/store/migrations';
 import { migrate } from '../../lib/store/migrate';
-import { selectionViews } from '../../lib/store/migrations/004-selection-views';
+import { selectionViews } from '../../lib/store/migrations/002-selection-views';
 import { selectModel } from '../../lib/scoring/select-model';
 import { removeDir, tempDir } from '../support/temp-store';
 import { appendRows, realData, withTempStore } from './helpers';
@@ -96,15 +96,15 @@ function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }
 
-describe('migration 004', () => {
-  it('applies on top of the registered migrations and records version 4', async () => {
+describe('the selection views migration', () => {
+  it('applies on top of the earlier migrations and records its version', async () => {
     const dir = tempDir('benchlab-migration-');
     try {
       const dbPath = path.join(dir, 'm.duckdb');
       const instance = await DuckDBInstance.create(dbPath);
       const connection = await instance.connect();
       const migrations = [...MIGRATIONS.filter((m) => m.version < selectionViews.version), selectionViews];
-      expect((await migrate(connection, dbPath, migrations)).to).toBe(4);
+      expect((await migrate(connection, dbPath, migrations)).to).toBe(selectionViews.version);
       const views = (await connection.runAndReadAll(`SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name`)).getRowObjectsJS();
       expect(views.map((v) => v['view_name'])).toEqual(expect.arrayContaining(['models_per_category', 'multi_category_effectiveness', 'performance_by_category']));
       connection.closeSync();

@@ -1,5 +1,5 @@
 /**
- * Migration 4: the analysis views over model_selections (see lib/scoring/selection-log.ts for
+ * Migration 2: the analysis views over model_selections (see lib/scoring/selection-log.ts for
  * what a selection row holds; the breakdown JSON has flat keys role, benchmark_score, coverage,
  * local_score, local_items, blended_score, already_loaded, ...).
  * - models_per_category: which models were chosen for each category, how often, how well.
@@ -12,7 +12,7 @@
 import type { Migration } from './migration';
 
 export const selectionViews: Migration = {
-  version: 4,
+  version: 2,
   description: 'analysis views over model_selections',
   statements: [
     `CREATE VIEW models_per_category AS
