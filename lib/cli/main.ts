@@ -14,6 +14,8 @@ import { retrieveCommand } from './commands/retrieve-command';
 import { runCommand } from './commands/run-command';
 import { modelsCommand } from './commands/models-command';
 import { selectCommand } from './commands/select-command';
+import { reportCommand } from './commands/report-command';
+import { jobsCommand } from './commands/jobs-command';
 
 export function buildProgram(setExitCode: (code: number) => void = () => undefined): Command {
   const program = new Command('benchlab')
@@ -30,6 +32,8 @@ export function buildProgram(setExitCode: (code: number) => void = () => undefin
     runCommand(globals, setExitCode),
     modelsCommand(setExitCode),
     selectCommand(globals),
+    reportCommand(globals),
+    jobsCommand(globals, setExitCode),
   ];
   for (const command of commands) {
     program.addCommand(command.exitOverride().showHelpAfterError());

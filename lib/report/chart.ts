@@ -4,10 +4,20 @@
  * script re-renders the same spec with vega-embed (tooltips, zoom) from the report folder's
  * assets/, replacing the static copy once the interactive one is drawn.
  */
-import type { TopLevelSpec } from 'vega-lite';
 import { html, jsonForScript, trusted, type SafeHtml } from './html-page';
 
-export type ChartSpec = TopLevelSpec;
+/**
+ * vega and vega-lite are ESM-only: loaded with a real dynamic import. Their types are taken
+ * from these imports (a type-position import of an ESM package from CommonJS needs syntax
+ * that older TypeScript versions cannot parse).
+ */
+const importVega = () => import('vega');
+const importVegaLite = () => import('vega-lite');
+type VegaModule = Awaited<ReturnType<typeof importVega>>;
+type VegaLiteModule = Awaited<ReturnType<typeof importVegaLite>>;
+
+/** A Vega-Lite top-level spec (vega-lite's TopLevelSpec). */
+export type ChartSpec = Parameters<VegaLiteModule['compile']>[0];
 
 export interface Chart {
   /** HTML id of the chart's container, unique within a page. */
@@ -16,10 +26,20 @@ export interface Chart {
   spec: ChartSpec;
   /** Static SVG rendered by vega in Node. */
   svg: string;
+  /** What vega-lite warned about while compiling (kept off the console). */
+  warnings: string[];
 }
 
 /** Element ids: a letter, then letters, digits and dashes. */
 const CHART_ID = /^[a-z][a-z0-9-]*$/;
+
+/** Prefix of the chart containers' element ids, so they never clash with a page's own anchors. */
+export const CHART_ELEMENT_PREFIX = 'chart-';
+
+/** The element id of a chart's interactive container (its static copy adds '-static'). */
+export function chartElementId(chartId: string): string {
+  return `${CHART_ELEMENT_PREFIX}${chartId}`;
+}
 
 /** The element holding every chart spec of a page as JSON. */
 export const CHART_SPECS_ELEMENT_ID = 'benchlab-chart-specs';
@@ -43,14 +63,11 @@ export const CHART_CONFIG = {
   title: { fontSize: CHART_TITLE_FONT_SIZE, anchor: 'start', fontWeight: 600, offset: 10 },
 } as const;
 
-type VegaModule = typeof import('vega');
-type VegaLiteModule = typeof import('vega-lite');
-
 let libraries: Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> | undefined;
 
-/** vega and vega-lite are ESM-only: loaded once with a real dynamic import. */
+/** Loads vega and vega-lite once. */
 function loadLibraries(): Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> {
-  libraries ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => ({ vega, vegaLite }));
+  libraries ??= Promise.all([importVega(), importVegaLite()]).then(([vega, vegaLite]) => ({ vega, vegaLite }));
   return libraries;
 }
 
@@ -72,11 +89,17 @@ export async function renderChart(id: string, spec: ChartSpec): Promise<Chart> {
   if (!CHART_ID.test(id)) throw new Error(`chart id '${id}' must match ${CHART_ID}`);
   const { vega, vegaLite } = await loadLibraries();
   const configured = { ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as ChartSpec;
-  const compiled = vegaLite.compile(configured).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const warnings: string[] = [];
+  const logger = vega.logger(vega.Warn);
+  logger.warn = (...args: readonly unknown[]) => {
+    warnings.push(args.map(String).join(' '));
+    return logger;
+  };
+  const compiled = vegaLite.compile(configured, { logger }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger });
   try {
     const svg = await view.toSVG();
-    return { id, spec: configured, svg: prefixSvgIds(svg, id) };
+    return { id, spec: configured, svg: prefixSvgIds(svg, id), warnings };
   } finally {
     view.finalize();
   }
@@ -88,8 +111,8 @@ export async function renderChart(id: string, spec: ChartSpec): Promise<Chart> {
  */
 export function chartFigure(chart: Chart, caption: string | SafeHtml): SafeHtml {
   return html`<figure class="chart" data-chart="${chart.id}">
-<div class="chart-static" id="${chart.id}-static">${trusted(chart.svg)}</div>
-<div class="chart-live" id="${chart.id}"></div>
+<div class="chart-static" id="${chartElementId(chart.id)}-static">${trusted(chart.svg)}</div>
+<div class="chart-live" id="${chartElementId(chart.id)}"></div>
 <figcaption>${caption}</figcaption>
 </figure>`;
 }
@@ -97,7 +120,7 @@ export function chartFigure(chart: Chart, caption: string | SafeHtml): SafeHtml 
 /** The loader: scripts from assets/, the specs as inert JSON, and vegaEmbed over each spec. */
 export function chartScripts(charts: Chart[], assetsHref: string): SafeHtml {
   if (charts.length === 0) return html``;
-  const specs = Object.fromEntries(charts.map((c) => [c.id, c.spec]));
+  const specs = Object.fromEntries(charts.map((c) => [chartElementId(c.id), c.spec]));
   return html`${EMBED_SCRIPTS.map((file) => html`<script src="${assetsHref}/${file}"></script>\n`)}<script type="application/json" id="${CHART_SPECS_ELEMENT_ID}">${trusted(jsonForScript(specs))}</script>
 <script>
 (function () {

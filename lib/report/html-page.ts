@@ -105,10 +105,13 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 table.data { border-collapse: collapse; font-size: 13.5px; min-width: 40%; }
 table.data caption { caption-side: top; text-align: left; font-weight: 600; padding: 4px 0 6px; color: var(--ink); }
 table.data th, table.data td { padding: 5px 10px; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: left; }
-table.data thead th { background: var(--band); border-bottom: 2px solid var(--rule); font-weight: 600; white-space: nowrap; }
+table.data thead th { background: var(--band); border-bottom: 2px solid var(--rule); font-weight: 600; vertical-align: bottom; }
 table.data tbody tr:nth-child(even) td { background: #fbfcfd; }
-table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.data td.num, table.data td.nowrap { white-space: nowrap; }
 table.data td.error { color: var(--bad); }
+table.data tr.group-start td { border-top: 2px solid var(--rule); }
+table.data td.question { max-width: 320px; }
 table.data ul.queries { margin: 0; padding-left: 16px; }
 table.data ul.queries li { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; word-break: break-word; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 18px; font-size: 14px; margin: 12px 0; }

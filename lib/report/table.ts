@@ -23,6 +23,8 @@ export interface TableOptions<T> {
   caption?: string;
   /** Shown in place of the table when there are no rows. */
   empty?: string;
+  /** A class for a row (e.g. to mark the first row of a group). */
+  rowClass?: (row: T, index: number) => string | undefined;
 }
 
 /** The text shown for a missing value. */
@@ -37,13 +39,13 @@ function cellText(value: CellValue): string | SafeHtml {
 export function renderTable<T>(options: TableOptions<T>): SafeHtml {
   if (options.rows.length === 0) return html`<p class="note">${options.empty ?? 'No rows.'}</p>`;
   const head = options.columns.map((c) => html`<th${c.numeric ? html` class="num"` : ''}${c.title ? html` title="${c.title}"` : ''}>${c.header}</th>`);
-  const body = options.rows.map(
-    (row) =>
-      html`<tr>${options.columns.map((c) => {
+  const body = options.rows.map((row, index) => {
+    const rowClass = options.rowClass?.(row, index);
+    return html`<tr${rowClass ? html` class="${rowClass}"` : ''}>${options.columns.map((c) => {
         const classes = [c.numeric ? 'num' : undefined, c.className?.(row)].filter((x): x is string => x !== undefined && x !== '');
         return html`<td${classes.length > 0 ? html` class="${classes.join(' ')}"` : ''}>${cellText(c.cell(row))}</td>`;
-      })}</tr>\n`,
-  );
+      })}</tr>\n`;
+  });
   return html`<div class="table-wrap"><table class="data">${options.caption ? html`<caption>${options.caption}</caption>` : ''}
 <thead><tr>${head}</tr></thead>
 <tbody>

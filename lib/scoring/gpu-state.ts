@@ -63,7 +63,7 @@ function hostName(host: string): string {
   }
 }
 
-interface GpuRow {
+type GpuRow = {
   sampled_at: unknown;
   host: string;
   gpu_uuid: string;
@@ -72,7 +72,7 @@ interface GpuRow {
   utilization_pct: number | null;
   memory_used_mib: number | null;
   memory_total_mib: number | null;
-}
+};
 
 async function latestGpus(store: Store, options: GpuStateOptions, notes: string[]): Promise<GpuInfo[]> {
   const rows = await store.all<GpuRow>(
@@ -105,12 +105,12 @@ async function latestGpus(store: Store, options: GpuStateOptions, notes: string[
   });
 }
 
-interface PsRow {
+type PsRow = {
   host: string;
   model: string;
   size_vram_bytes: bigint | null;
   expires_at: unknown;
-}
+};
 
 async function loadedFromSamples(store: Store, options: GpuStateOptions): Promise<{ host: string; model: string; sizeVramBytes: number | null }[] | null> {
   const oldestMs = Math.floor(options.now.getTime() - options.maxSampleAgeS * MS_PER_S);

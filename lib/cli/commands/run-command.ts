@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import { runBench, type BenchResult } from '../../runs/bench-run';
 import { terminalProgress } from '../../runs/progress';
+import { renderRunReport } from '../../report/render-reports';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { formatNumber, printJson, renderTable } from '../output';
 import type { GlobalOptions } from '../global-options';
@@ -51,6 +52,16 @@ function printSummary(result: BenchResult): void {
   for (const failure of result.expectationFailures) process.stdout.write(`EXPECTATION FAILED: ${failure}\n`);
 }
 
+/** Renders the run's report; a report failure is reported but never fails the run. */
+async function writeRunReport(db: string | undefined, runId: string): Promise<string | undefined> {
+  try {
+    return await renderRunReport(db, runId);
+  } catch (error) {
+    process.stderr.write(`could not render the run report: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
+}
+
 export function exitCodeForRun(result: BenchResult): ExitCode | typeof EXIT_INTERRUPTED {
   if (result.status === 'interrupted') return EXIT_INTERRUPTED;
   return result.expectationFailures.length > 0 ? EXIT.expectationFailed : EXIT.ok;
@@ -82,8 +93,10 @@ export function runCommand(globals: () => GlobalOptions, setExitCode: (code: num
           log: (line) => process.stderr.write(`${line}\n`),
           signal: controller.signal,
         });
-        if (options.json) printJson(result);
+        const report = await writeRunReport(globals().db, result.runId);
+        if (options.json) printJson({ ...result, report: report ?? null });
         else printSummary(result);
+        if (report) process.stderr.write(`report: ${report}\n`);
         if (result.status === 'interrupted') process.stderr.write(`resume with: benchlab run --resume ${result.runId}\n`);
         setExitCode(exitCodeForRun(result));
       } finally {

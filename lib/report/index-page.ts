@@ -1,0 +1,96 @@
+/**
+ * The index page of the reports folder: every run in the store (newest first, with a link to
+ * its report where one has been rendered) and every other report in the folder.
+ */
+import type { Store } from '../store/store';
+import { formatCount, formatTime } from './format';
+import { html, renderPage } from './html-page';
+import { isRunReportFile, runReportFileName, TRENDS_FILE, type ReportContext } from './report-files';
+import { renderTable } from './table';
+
+/** The newest runs listed. */
+export const MAX_INDEX_RUNS = 1000;
+
+export interface IndexRun {
+  runId: string;
+  kind: string;
+  suite: string | null;
+  dataset: string | null;
+  status: string;
+  startedAt: Date;
+  endedAt: Date | null;
+  items: number;
+}
+
+export async function loadIndexRuns(store: Store): Promise<{ runs: IndexRun[]; total: number }> {
+  const rows = await store.all(
+    `WITH items AS (SELECT run_id, count(*) AS n FROM run_items GROUP BY run_id),
+          measured AS (SELECT run_id, count(DISTINCT item_key) AS n FROM item_metrics GROUP BY run_id)
+     SELECT r.run_id, r.kind, r.suite, r.dataset, r.status, r.started_at, r.ended_at, coalesce(i.n, m.n, 0) AS items
+     FROM runs r LEFT JOIN items i USING (run_id) LEFT JOIN measured m USING (run_id)
+     ORDER BY r.started_at DESC, r.run_id DESC LIMIT ${MAX_INDEX_RUNS}`,
+  );
+  const total = await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM runs`);
+  return {
+    total: Number(total?.n ?? 0),
+    runs: rows.map((r) => ({
+      runId: String(r['run_id']),
+      kind: String(r['kind']),
+      suite: (r['suite'] as string | null) ?? null,
+      dataset: (r['dataset'] as string | null) ?? null,
+      status: String(r['status']),
+      startedAt: r['started_at'] as Date,
+      endedAt: (r['ended_at'] as Date | null) ?? null,
+      items: Number(r['items']),
+    })),
+  };
+}
+
+const REPORT_TITLES: Record<string, string> = { [TRENDS_FILE]: 'Trends across runs: each metric per generator over time' };
+
+/** The index page. `reportFiles` are the HTML files in the output folder (index excluded). */
+export function renderIndexPage(data: { runs: IndexRun[]; total: number }, reportFiles: readonly string[], context: ReportContext): string {
+  const files = new Set(reportFiles);
+  const others = reportFiles.filter((f) => !isRunReportFile(f));
+  const runReports = reportFiles.filter(isRunReportFile).length;
+  const runsTable = renderTable({
+    caption: `Runs (newest first${data.total > data.runs.length ? `, ${formatCount(data.runs.length)} of ${formatCount(data.total)}` : ''})`,
+    rows: data.runs,
+    empty: 'No runs in this database yet: start one with benchlab run or benchlab retrieve.',
+    columns: [
+      {
+        header: 'run',
+        cell: (r) => {
+          const file = runReportFileName(r.runId);
+          return files.has(file) ? html`<a href="${file}">${r.runId}</a>` : r.runId;
+        },
+        className: () => 'nowrap',
+      },
+      { header: 'kind', cell: (r) => r.kind },
+      { header: 'suite', cell: (r) => r.suite },
+      { header: 'dataset', cell: (r) => r.dataset },
+      { header: 'status', cell: (r) => html`<span class="status-${r.status}">${r.status}</span>` },
+      { header: 'started', cell: (r) => formatTime(r.startedAt), className: () => 'nowrap' },
+      { header: 'items', numeric: true, title: 'benchmark items, or judged queries of a retrieval run', cell: (r) => formatCount(r.items) },
+      { header: 'report', cell: (r) => (files.has(runReportFileName(r.runId)) ? html`<a href="${runReportFileName(r.runId)}">open</a>` : 'not rendered') },
+    ],
+  });
+  const reportList = others.length > 0
+    ? html`<ul>${others.map((f) => html`<li><a href="${f}">${f}</a>${REPORT_TITLES[f] ? html` — ${REPORT_TITLES[f]}` : ''}</li>`)}</ul>`
+    : html`<p class="note">No other reports yet.</p>`;
+  const body = html`<section><h2>Reports</h2>
+${reportList}
+<p class="note">${formatCount(runReports)} run report(s) rendered; render more with <code>benchlab report --run ID</code> or <code>benchlab report --all</code>.</p>
+</section>
+<section><h2>Runs</h2>
+${runsTable}
+</section>`;
+  return renderPage({
+    title: 'Benchlab reports',
+    subtitle: `${formatCount(data.total)} run(s) in the database`,
+    nav: [{ href: TRENDS_FILE, label: 'Trends' }],
+    body,
+    generatedAt: context.generatedAt,
+    generator: context.generator,
+  });
+}

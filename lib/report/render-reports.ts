@@ -1,0 +1,72 @@
+/**
+ * Rendering reports into the output folder (default <projectRoot>/reports): a run's report, or
+ * every run's with `all`, or the newest run's when neither is asked for; then always the trends
+ * report and the index page. The store is opened read-only, so reports can be rendered while
+ * nothing else writes, and never change the data. The embedding scripts are copied to
+ * <outDir>/assets/ once.
+ */
+import path from 'node:path';
+import { InputError } from '../input-error';
+import { withStore, type Store } from '../store/store';
+import { copyAssets } from './assets';
+import { renderIndexPage, loadIndexRuns } from './index-page';
+import { defaultOutDir, INDEX_FILE, listReportFiles, reportContext, runReportFileName, TRENDS_FILE, writePage, type ReportContext } from './report-files';
+import { loadRunReportData } from './run-data';
+import { renderRunReportPage } from './run-report';
+import { loadTrendPoints } from './trends-data';
+import { renderTrendsPage } from './trends-report';
+
+export interface RenderReportsOptions {
+  /** Database file; defaults to BENCHLAB_DB, then data/benchlab.duckdb. */
+  dbPath?: string;
+  /** Output folder; defaults to <projectRoot>/reports. */
+  outDir?: string;
+  /** Render this run's report. */
+  runId?: string;
+  /** Render every run's report. */
+  all?: boolean;
+}
+
+export interface RenderedReports {
+  /** Every HTML file written: run reports, then the trends report, then the index. */
+  files: string[];
+  /** The index page. */
+  index: string;
+}
+
+async function runIdsToRender(store: Store, options: RenderReportsOptions): Promise<string[]> {
+  if (options.runId !== undefined) return [options.runId];
+  if (options.all) return (await store.all<{ run_id: string }>(`SELECT run_id FROM runs ORDER BY started_at, run_id`)).map((r) => r.run_id);
+  const newest = await store.one<{ run_id: string }>(`SELECT run_id FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1`);
+  return newest ? [newest.run_id] : [];
+}
+
+async function writeRunReport(store: Store, runId: string, outDir: string, context: ReportContext): Promise<string> {
+  const data = await loadRunReportData(store, runId);
+  return writePage(outDir, runReportFileName(runId), await renderRunReportPage(data, context));
+}
+
+export async function renderReports(options: RenderReportsOptions): Promise<RenderedReports> {
+  if (options.runId !== undefined && options.all) throw new InputError('choose either a run (--run ID) or every run (--all), not both');
+  const outDir = path.resolve(options.outDir ?? defaultOutDir());
+  const context = await reportContext();
+  return withStore({ dbPath: options.dbPath, readOnly: true }, async (store) => {
+    const files: string[] = [];
+    copyAssets(outDir);
+    for (const runId of await runIdsToRender(store, options)) files.push(await writeRunReport(store, runId, outDir, context));
+    const trends = await renderTrendsPage(await loadTrendPoints(store), context, new Set(listReportFiles(outDir)));
+    files.push(writePage(outDir, TRENDS_FILE, trends));
+    const index = writePage(outDir, INDEX_FILE, renderIndexPage(await loadIndexRuns(store), listReportFiles(outDir), context));
+    files.push(index);
+    return { files, index };
+  });
+}
+
+/** Renders one run's report (with the trends report and the index); returns the run report's path. */
+export async function renderRunReport(dbPath: string | undefined, runId: string, outDir?: string): Promise<string> {
+  const { files } = await renderReports({ dbPath, runId, outDir });
+  const expected = runReportFileName(runId);
+  const file = files.find((f) => path.basename(f) === expected);
+  if (!file) throw new Error(`the report of run ${runId} was not written`);
+  return file;
+}

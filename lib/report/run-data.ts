@@ -1,0 +1,404 @@
+/**
+ * Everything a run report shows, aggregated in DuckDB (GROUP BY, quantiles, histogram bins in
+ * SQL), so the page stays small however many items the run has: the run row, quality measures
+ * with confidence intervals per generator, latency quartiles and histograms over non-cached
+ * work, tokens/s per model, errors and cache hits, the single vs multi-model comparison, a
+ * bounded per-question table, and for retrieval runs the mean of every stored measure.
+ */
+import type { Store } from '../store/store';
+import { InputError } from '../input-error';
+import { summarizeBenchRun, type BenchSummary } from '../runs/bench-summary';
+import { tInterval, type Interval } from './confidence-interval';
+import { sqlHistogram, type HistogramBin } from './histogram';
+
+/** Items listed in the per-question table; the rest stay in the database. */
+export const MAX_ITEM_ROWS = 400;
+/** Queries shown per item, and characters per query, in the per-question table. */
+export const MAX_QUERIES_PER_ITEM = 10;
+export const MAX_QUERY_CHARS = 300;
+/** The question × generator heat map is drawn up to this many questions. */
+export const MAX_HEATMAP_QUESTIONS = 60;
+/** Distinct error messages listed. */
+export const MAX_ERROR_MESSAGES = 15;
+/** Bins of a histogram over a 0..1 measure (width 0.1). */
+export const UNIT_HISTOGRAM_BINS = 10;
+/** Recall cutoff when the run's config does not name one (the suite default). */
+export const DEFAULT_RECALL_CUTOFF = 100;
+
+export const NDCG10 = 'ndcg_cut_10';
+export const MAP = 'map';
+
+export interface RunInfo {
+  runId: string;
+  kind: string;
+  dataset: string | null;
+  suite: string | null;
+  status: string;
+  startedAt: Date;
+  endedAt: Date | null;
+  host: string;
+  error: string | null;
+  config: Record<string, unknown>;
+  versions: Record<string, unknown>;
+}
+
+export interface MeasureInterval extends Interval {
+  generator: string;
+  measure: string;
+  label: string;
+}
+
+export interface LatencyBox {
+  generator: string;
+  n: number;
+  min: number;
+  p5: number;
+  q1: number;
+  median: number;
+  q3: number;
+  p95: number;
+  max: number;
+  mean: number;
+}
+
+export interface TokenRate extends Interval {
+  model: string;
+  median: number | null;
+  p5: number | null;
+  p95: number | null;
+}
+
+export interface ErrorCounts {
+  generator: string;
+  items: number;
+  errors: number;
+  cacheHits: number;
+  /** Cache hits without an error. */
+  cachedOk: number;
+  /** Items with LLM calls (cache hits only make sense for those). */
+  llmItems: number;
+  calls: number;
+  failedCalls: number;
+  retries: number;
+}
+
+export interface ErrorMessage {
+  generator: string;
+  message: string;
+  count: number;
+}
+
+export interface ItemRow {
+  queryId: string;
+  question: string | null;
+  generator: string;
+  repeat: number;
+  queries: string[];
+  /** Queries beyond MAX_QUERIES_PER_ITEM that are not listed. */
+  moreQueries: number;
+  error: string | null;
+  ndcg10: number | null;
+  docsFound: number | null;
+}
+
+export interface HeatCell {
+  queryId: string;
+  generator: string;
+  ndcg10: number;
+}
+
+export interface BenchReportData {
+  kind: 'bench';
+  run: RunInfo;
+  recallCutoff: number;
+  summary: BenchSummary;
+  quality: MeasureInterval[];
+  latency: LatencyBox[];
+  callLatency: HistogramBin[];
+  tokenRates: TokenRate[];
+  errors: ErrorCounts[];
+  errorMessages: ErrorMessage[];
+  items: ItemRow[];
+  itemCount: number;
+  questionCount: number;
+  heatmap: HeatCell[];
+  skippedModels: { model: string; reason: string }[];
+}
+
+export interface RetrieveReportData {
+  kind: 'retrieve';
+  run: RunInfo;
+  measures: MeasureInterval[];
+  ndcgHistogram: HistogramBin[];
+  queryCount: number;
+}
+
+export type RunReportData = BenchReportData | RetrieveReportData;
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const count = (v: unknown): number => Number(v ?? 0);
+
+function parseJson(value: unknown): Record<string, unknown> {
+  if (value === null || value === undefined) return {};
+  try {
+    const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function measureLabel(measure: string): string {
+  const cut = /^(ndcg_cut|recall|P)_(\d+)$/.exec(measure);
+  if (cut) return `${cut[1] === 'ndcg_cut' ? 'nDCG' : cut[1] === 'P' ? 'P' : 'recall'}@${cut[2]}`;
+  if (measure === MAP) return 'MAP';
+  if (measure === 'recip_rank') return 'MRR';
+  return measure;
+}
+
+export async function loadRunInfo(store: Store, runId: string): Promise<RunInfo> {
+  const row = await store.one(`SELECT * FROM runs WHERE run_id = $id`, { id: runId });
+  if (!row) throw new InputError(`no run '${runId}' in ${store.dbPath}`);
+  return {
+    runId: String(row['run_id']),
+    kind: String(row['kind']),
+    dataset: (row['dataset'] as string | null) ?? null,
+    suite: (row['suite'] as string | null) ?? null,
+    status: String(row['status']),
+    startedAt: row['started_at'] as Date,
+    endedAt: (row['ended_at'] as Date | null) ?? null,
+    host: String(row['host']),
+    error: (row['error'] as string | null) ?? null,
+    config: parseJson(row['config']),
+    versions: parseJson(row['versions']),
+  };
+}
+
+/** The recall cutoff of a bench run: the suite's top_k, else the recall measure it stored. */
+async function recallCutoff(store: Store, run: RunInfo): Promise<number> {
+  const suite = run.config['suite'] as { top_k?: unknown } | undefined;
+  if (typeof suite?.top_k === 'number') return suite.top_k;
+  const row = await store.one<{ measure: string }>(
+    `SELECT measure FROM item_metrics WHERE run_id = $run AND measure LIKE 'recall\\_%' ESCAPE '\\' LIMIT 1`,
+    { run: run.runId },
+  );
+  const cutoff = Number(row?.measure.slice('recall_'.length));
+  return Number.isInteger(cutoff) && cutoff > 0 ? cutoff : DEFAULT_RECALL_CUTOFF;
+}
+
+async function qualityIntervals(store: Store, runId: string, measures: string[]): Promise<MeasureInterval[]> {
+  const rows = await store.all(
+    `SELECT i.generator, m.measure, count(*) AS n, avg(m.value) AS mean, stddev_samp(m.value) AS sd
+     FROM run_items i JOIN item_metrics m ON m.run_id = i.run_id AND m.item_key = i.item_key
+     WHERE i.run_id = $run AND m.measure IN (${measures.map((_, i) => `$m${i}`).join(', ')})
+     GROUP BY ALL ORDER BY i.generator, m.measure`,
+    { run: runId, ...Object.fromEntries(measures.map((m, i) => [`m${i}`, m])) },
+  );
+  return rows.map((r) => ({
+    generator: String(r['generator']),
+    measure: String(r['measure']),
+    label: measureLabel(String(r['measure'])),
+    ...tInterval({ n: count(r['n']), mean: num(r['mean']), sd: num(r['sd']) }),
+  }));
+}
+
+async function latencyBoxes(store: Store, runId: string): Promise<LatencyBox[]> {
+  const rows = await store.all(
+    `SELECT generator, count(*) AS n, min(latency_ms) AS lo, max(latency_ms) AS hi, avg(latency_ms) AS mean,
+       quantile_cont(latency_ms, [0.05, 0.25, 0.5, 0.75, 0.95]) AS q
+     FROM run_items
+     WHERE run_id = $run AND latency_ms IS NOT NULL AND NOT coalesce(cache_hit, false)
+     GROUP BY generator ORDER BY generator`,
+    { run: runId },
+  );
+  return rows.map((r) => {
+    const q = (r['q'] as number[]).map(Number);
+    return {
+      generator: String(r['generator']), n: count(r['n']), min: Number(r['lo']), max: Number(r['hi']), mean: Number(r['mean']),
+      p5: q[0] ?? 0, q1: q[1] ?? 0, median: q[2] ?? 0, q3: q[3] ?? 0, p95: q[4] ?? 0,
+    };
+  });
+}
+
+async function tokenRates(store: Store, runId: string): Promise<TokenRate[]> {
+  const rows = await store.all(
+    `SELECT model, count(*) AS n, avg(tokens_per_second) AS mean, stddev_samp(tokens_per_second) AS sd,
+       quantile_cont(tokens_per_second, [0.05, 0.5, 0.95]) AS q
+     FROM llm_calls
+     WHERE run_id = $run AND NOT cache_hit AND status = 'ok' AND tokens_per_second IS NOT NULL
+     GROUP BY model ORDER BY model`,
+    { run: runId },
+  );
+  return rows.map((r) => {
+    const q = (r['q'] as number[]).map(Number);
+    return {
+      model: String(r['model']),
+      ...tInterval({ n: count(r['n']), mean: num(r['mean']), sd: num(r['sd']) }),
+      p5: q[0] ?? null, median: q[1] ?? null, p95: q[2] ?? null,
+    };
+  });
+}
+
+async function errorCounts(store: Store, runId: string): Promise<ErrorCounts[]> {
+  const rows = await store.all(
+    `WITH calls AS (
+       SELECT item_key, count(*) AS calls, count(*) FILTER (WHERE status <> 'ok') AS failed, sum(attempts - 1) AS retries
+       FROM llm_calls WHERE run_id = $run GROUP BY item_key
+     )
+     SELECT i.generator, count(*) AS items, count(i.error) AS errors, count(*) FILTER (WHERE i.cache_hit) AS cache_hits,
+       count(*) FILTER (WHERE i.cache_hit AND i.error IS NULL) AS cached_ok,
+       count(i.cache_hit) AS llm_items, coalesce(sum(c.calls), 0) AS calls, coalesce(sum(c.failed), 0) AS failed,
+       coalesce(sum(c.retries), 0) AS retries
+     FROM run_items i LEFT JOIN calls c USING (item_key)
+     WHERE i.run_id = $run GROUP BY i.generator ORDER BY i.generator`,
+    { run: runId },
+  );
+  return rows.map((r) => ({
+    generator: String(r['generator']), items: count(r['items']), errors: count(r['errors']), cacheHits: count(r['cache_hits']), cachedOk: count(r['cached_ok']),
+    llmItems: count(r['llm_items']), calls: count(r['calls']), failedCalls: count(r['failed']), retries: count(r['retries']),
+  }));
+}
+
+async function errorMessages(store: Store, runId: string): Promise<ErrorMessage[]> {
+  const rows = await store.all(
+    `SELECT generator, error, count(*) AS n FROM run_items WHERE run_id = $run AND error IS NOT NULL
+     GROUP BY ALL ORDER BY n DESC, generator, error LIMIT ${MAX_ERROR_MESSAGES}`,
+    { run: runId },
+  );
+  return rows.map((r) => ({ generator: String(r['generator']), message: String(r['error']), count: count(r['n']) }));
+}
+
+function parseQueries(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.map((q) => (typeof q === 'string' ? q : JSON.stringify(q))) : [];
+  } catch {
+    return [value];
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+async function itemRows(store: Store, run: RunInfo): Promise<ItemRow[]> {
+  const rows = await store.all(
+    `WITH items AS (
+       SELECT * FROM run_items WHERE run_id = $run ORDER BY query_id, repeat_index, generator LIMIT ${MAX_ITEM_ROWS}
+     )
+     SELECT i.query_id, q.text AS question, i.generator, i.repeat_index, i.generated_queries, i.error, i.docs_found, m.value AS ndcg10
+     FROM items i
+     LEFT JOIN (SELECT query_id, any_value(text) AS text FROM queries WHERE dataset = $dataset GROUP BY query_id) q USING (query_id)
+     LEFT JOIN item_metrics m ON m.run_id = $run AND m.item_key = i.item_key AND m.measure = '${NDCG10}'
+     ORDER BY i.query_id, i.repeat_index, i.generator`,
+    { run: run.runId, dataset: run.dataset ?? '' },
+  );
+  return rows.map((r) => {
+    const queries = parseQueries(r['generated_queries']);
+    return {
+      queryId: String(r['query_id']),
+      question: (r['question'] as string | null) ?? null,
+      generator: String(r['generator']),
+      repeat: count(r['repeat_index']),
+      queries: queries.slice(0, MAX_QUERIES_PER_ITEM).map((q) => truncate(q, MAX_QUERY_CHARS)),
+      moreQueries: Math.max(0, queries.length - MAX_QUERIES_PER_ITEM),
+      error: (r['error'] as string | null) ?? null,
+      ndcg10: num(r['ndcg10']),
+      docsFound: num(r['docs_found']),
+    };
+  });
+}
+
+async function heatmap(store: Store, runId: string, questionCount: number): Promise<HeatCell[]> {
+  if (questionCount > MAX_HEATMAP_QUESTIONS) return [];
+  const rows = await store.all(
+    `SELECT i.query_id, i.generator, avg(m.value) AS v
+     FROM run_items i JOIN item_metrics m ON m.run_id = i.run_id AND m.item_key = i.item_key AND m.measure = '${NDCG10}'
+     WHERE i.run_id = $run GROUP BY ALL ORDER BY i.query_id, i.generator`,
+    { run: runId },
+  );
+  return rows.map((r) => ({ queryId: String(r['query_id']), generator: String(r['generator']), ndcg10: Number(r['v']) }));
+}
+
+function skippedModels(run: RunInfo): { model: string; reason: string }[] {
+  const skipped = (run.config['llm'] as { skipped?: unknown } | undefined)?.skipped;
+  if (!Array.isArray(skipped)) return [];
+  return skipped.flatMap((s: unknown) => {
+    const entry = s as { model?: unknown; reason?: unknown };
+    return typeof entry.model === 'string' ? [{ model: entry.model, reason: String(entry.reason ?? '') }] : [];
+  });
+}
+
+async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportData> {
+  const cutoff = await recallCutoff(store, run);
+  const counts = await store.one(
+    `SELECT count(*) AS items, count(DISTINCT query_id) AS questions FROM run_items WHERE run_id = $run`,
+    { run: run.runId },
+  );
+  const questionCount = count(counts?.['questions']);
+  return {
+    kind: 'bench',
+    run,
+    recallCutoff: cutoff,
+    summary: await summarizeBenchRun(store, run.runId, cutoff),
+    quality: await qualityIntervals(store, run.runId, [NDCG10, `recall_${cutoff}`, MAP]),
+    latency: await latencyBoxes(store, run.runId),
+    callLatency: await sqlHistogram(store, {
+      from: `(SELECT model, wall_ms FROM llm_calls WHERE run_id = $run AND NOT cache_hit)`,
+      value: 'wall_ms',
+      group: 'model',
+      params: { run: run.runId },
+    }),
+    tokenRates: await tokenRates(store, run.runId),
+    errors: await errorCounts(store, run.runId),
+    errorMessages: await errorMessages(store, run.runId),
+    items: await itemRows(store, run),
+    itemCount: count(counts?.['items']),
+    questionCount,
+    heatmap: await heatmap(store, run.runId, questionCount),
+    skippedModels: skippedModels(run),
+  };
+}
+
+/** Measures bounded by 0..1 (the ones a shared axis can show). */
+const UNIT_MEASURE = /^(map|ndcg.*|P_\d+|recall_\d+|recip_rank|bpref|Rprec)$/;
+
+async function loadRetrieveData(store: Store, run: RunInfo): Promise<RetrieveReportData> {
+  const rows = await store.all(
+    `SELECT measure, count(*) AS n, avg(value) AS mean, stddev_samp(value) AS sd
+     FROM item_metrics WHERE run_id = $run GROUP BY measure ORDER BY measure`,
+    { run: run.runId },
+  );
+  const measures = rows.map((r) => ({
+    generator: String((run.config['system'] as string | undefined) ?? 'bm25'),
+    measure: String(r['measure']),
+    label: measureLabel(String(r['measure'])),
+    ...tInterval({ n: count(r['n']), mean: num(r['mean']), sd: num(r['sd']) }),
+  }));
+  const queries = await store.one(`SELECT count(DISTINCT query_id) AS n FROM run_results WHERE run_id = $run`, { run: run.runId });
+  return {
+    kind: 'retrieve',
+    run,
+    measures,
+    ndcgHistogram: await sqlHistogram(store, {
+      from: `(SELECT 'nDCG@10' AS measure, value FROM item_metrics WHERE run_id = $run AND measure = '${NDCG10}')`,
+      value: 'value',
+      group: 'measure',
+      params: { run: run.runId },
+      bins: UNIT_HISTOGRAM_BINS,
+      domain: [0, 1],
+    }),
+    queryCount: count(queries?.['n']),
+  };
+}
+
+export function isUnitMeasure(measure: string): boolean {
+  return UNIT_MEASURE.test(measure);
+}
+
+/** Loads a run's report data; a retrieval run gets its measures, anything else the bench view. */
+export async function loadRunReportData(store: Store, runId: string): Promise<RunReportData> {
+  const run = await loadRunInfo(store, runId);
+  return run.kind === 'retrieve' ? loadRetrieveData(store, run) : loadBenchData(store, run);
+}

@@ -1,0 +1,348 @@
+/**
+ * The report of one run as an HTML page. A benchmark run shows quality per generator with
+ * confidence intervals, quality against latency, the single vs multi-model comparison,
+ * latency, tokens/s, errors and cache hits, and the questions with their generated queries.
+ * A retrieval run shows the mean of each stored measure with its interval.
+ */
+import { chartFigure, chartScripts, renderChart, type Chart } from './chart';
+import { CONFIDENCE_METHOD, type Interval } from './confidence-interval';
+import {
+  formatCiBounds, formatCount, formatDuration, formatMeanCi, formatMetric, formatMs, formatRate, formatSignedPercent, formatTime,
+} from './format';
+import { html, renderPage, type SafeHtml } from './html-page';
+import { standardNav, type ReportContext } from './report-files';
+import {
+  callLatencySpec, heatmapSpec, latencyBoxSpec, measureHistogramSpec, measureMeansSpec, outcomeSpec, qualitySpec, tokenRateSpec, tradeoffSpec,
+  type TradeoffPoint,
+} from './run-charts';
+import {
+  isUnitMeasure, MAP, MAX_HEATMAP_QUESTIONS, MAX_QUERY_CHARS, MAX_QUERIES_PER_ITEM, measureLabel, NDCG10,
+  type BenchReportData, type ItemRow, type MeasureInterval, type RetrieveReportData, type RunInfo, type RunReportData,
+} from './run-data';
+import { renderTable } from './table';
+
+const MULTI_MODEL = 'multi-model';
+
+function statusBadge(status: string): SafeHtml {
+  return html`<span class="status-${status}">${status}</span>`;
+}
+
+function runFacts(run: RunInfo, extra: [string, string | SafeHtml][]): SafeHtml {
+  const duration = run.endedAt ? run.endedAt.getTime() - run.startedAt.getTime() : null;
+  const versions = Object.entries(run.versions).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+  const facts: [string, string | SafeHtml | null][] = [
+    ['run', run.runId],
+    ['kind', run.kind],
+    ['status', statusBadge(run.status)],
+    ['suite', run.suite],
+    ['dataset', run.dataset],
+    ['started', formatTime(run.startedAt)],
+    ['ended', run.endedAt ? `${formatTime(run.endedAt)} (${formatDuration(duration)})` : null],
+    ['host', run.host],
+    ...extra,
+    ['versions', versions || null],
+    ['run error', run.error],
+  ];
+  return html`<dl class="facts">${facts.filter(([, v]) => v !== null && v !== '').map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+}
+
+function subtitle(run: RunInfo): string {
+  const parts = [run.suite ? `suite ${run.suite}` : undefined, run.dataset ? `dataset ${run.dataset}` : undefined, run.status, `started ${formatTime(run.startedAt)}`];
+  return parts.filter((p) => p !== undefined).join(' · ');
+}
+
+function intervalOf(quality: MeasureInterval[], generator: string, measure: string): Interval {
+  return quality.find((q) => q.generator === generator && q.measure === measure) ?? { mean: null, low: null, high: null, halfWidth: null, n: 0 };
+}
+
+function overlaps(a: Interval, b: Interval): boolean {
+  if (a.low === null || a.high === null || b.low === null || b.high === null) return true;
+  return a.low <= b.high && b.low <= a.high;
+}
+
+/** Plain statements a reader looks for first; each follows from the tables below. */
+function findings(data: BenchReportData): SafeHtml {
+  const lines: (string | SafeHtml)[] = [];
+  const ranked = data.summary.generators
+    .map((g) => ({ generator: g.generator, ci: intervalOf(data.quality, g.generator, NDCG10) }))
+    .filter((g) => g.ci.mean !== null)
+    .sort((a, b) => (b.ci.mean ?? 0) - (a.ci.mean ?? 0));
+  const [best, second] = ranked;
+  if (best) {
+    lines.push(html`Highest nDCG@10: <strong>${best.generator}</strong> with ${formatMeanCi(best.ci)} (95% CI ${formatCiBounds(best.ci)}, n = ${best.ci.n}).`);
+    if (second) {
+      lines.push(
+        overlaps(best.ci, second.ci)
+          ? `Its interval overlaps the runner-up ${second.generator} (${formatMeanCi(second.ci)}): the difference may be noise at this sample size.`
+          : `Its interval does not overlap the runner-up ${second.generator} (${formatMeanCi(second.ci)}).`,
+      );
+    }
+  }
+  const llm = data.latency.filter((l) => l.generator.startsWith('llm:')).sort((a, b) => a.median - b.median);
+  const fastest = llm[0];
+  if (fastest) lines.push(`Fastest LLM generator by median latency: ${fastest.generator}, ${formatMs(fastest.median)} ms per item (non-cached, n = ${fastest.n}).`);
+  const speed = [...data.tokenRates].sort((a, b) => (b.median ?? 0) - (a.median ?? 0))[0];
+  if (speed) lines.push(`Fastest generation: ${speed.model} at a median ${formatMetric(speed.median, 1)} tokens/s.`);
+  const worst = [...data.errors].sort((a, b) => b.errors / b.items - a.errors / a.items)[0];
+  if (worst && worst.errors > 0) lines.push(`Most errors: ${worst.generator}, ${formatCount(worst.errors)} of ${formatCount(worst.items)} items (${formatRate(worst.errors / worst.items)}).`);
+  for (const m of data.summary.multiModel) {
+    lines.push(`Multi-model vs ${m.single}: nDCG@10 ${formatMetric(m.multiNdcg10)} vs ${formatMetric(m.singleNdcg10)}, time ${formatSignedPercent(m.overheadPercent)}.`);
+  }
+  for (const s of data.skippedModels) lines.push(`Skipped ${s.model}: ${s.reason}`);
+  if (lines.length === 0) return html``;
+  return html`<div class="findings"><strong>Findings</strong><ul>${lines.map((l) => html`<li>${l}</li>`)}</ul></div>`;
+}
+
+function overviewTable(data: BenchReportData): SafeHtml {
+  const recall = `recall_${data.recallCutoff}`;
+  const ci = (generator: string, measure: string) => formatMeanCi(intervalOf(data.quality, generator, measure));
+  return renderTable({
+    caption: `Summary per generator (quality: mean ± 95% CI half-width over items)`,
+    rows: data.summary.generators,
+    columns: [
+      { header: 'generator', cell: (g) => g.generator, className: () => 'nowrap' },
+      { header: 'items', numeric: true, cell: (g) => formatCount(g.items) },
+      { header: 'nDCG@10', numeric: true, cell: (g) => ci(g.generator, NDCG10) },
+      { header: `recall@${data.recallCutoff}`, numeric: true, cell: (g) => ci(g.generator, recall) },
+      { header: 'MAP', numeric: true, cell: (g) => ci(g.generator, MAP) },
+      { header: 'syntax valid', numeric: true, title: 'share of generated queries that parsed', cell: (g) => formatRate(g.syntaxValidRate) },
+      { header: 'docs found', numeric: true, title: 'mean distinct documents retrieved per item', cell: (g) => formatMetric(g.docsFound, 1) },
+      { header: 'p50 ms', numeric: true, title: 'median latency per item, cache hits excluded', cell: (g) => formatMs(g.latencyP50Ms) },
+      { header: 'p95 ms', numeric: true, title: '95th percentile latency per item, cache hits excluded', cell: (g) => formatMs(g.latencyP95Ms) },
+      { header: 'eval tokens', numeric: true, cell: (g) => formatCount(g.evalTokens) },
+      { header: 'errors', numeric: true, cell: (g) => formatCount(g.errors) },
+      { header: 'cache hits', numeric: true, cell: (g) => formatCount(g.cacheHits) },
+    ],
+  });
+}
+
+function multiModelTable(data: BenchReportData): SafeHtml {
+  return renderTable({
+    caption: 'Single model vs multi-model fusion (per question, means)',
+    rows: data.summary.multiModel,
+    empty: 'No multi-model items in this run (it needs at least two available LLM models and multi_model: true).',
+    columns: [
+      { header: 'single model', cell: (m) => m.single },
+      { header: 'nDCG@10 single', numeric: true, cell: (m) => formatMetric(m.singleNdcg10) },
+      { header: 'nDCG@10 multi', numeric: true, cell: (m) => formatMetric(m.multiNdcg10) },
+      { header: 'docs found single', numeric: true, cell: (m) => formatMetric(m.singleDocsFound, 1) },
+      { header: 'docs found multi', numeric: true, cell: (m) => formatMetric(m.multiDocsFound, 1) },
+      { header: 'time single (ms)', numeric: true, cell: (m) => formatMs(m.singleLatencyMs) },
+      { header: 'time multi (ms)', numeric: true, cell: (m) => formatMs(m.multiLatencyMs) },
+      { header: 'time overhead', numeric: true, title: '(multi − single) ÷ single', cell: (m) => formatSignedPercent(m.overheadPercent) },
+    ],
+  });
+}
+
+function latencyTable(data: BenchReportData): SafeHtml {
+  return renderTable({
+    caption: 'Latency per item in ms (cache hits excluded)',
+    rows: data.latency,
+    empty: 'No non-cached items with a latency.',
+    columns: [
+      { header: 'generator', cell: (l) => l.generator },
+      { header: 'items', numeric: true, cell: (l) => formatCount(l.n) },
+      { header: 'min', numeric: true, cell: (l) => formatMs(l.min) },
+      { header: 'p5', numeric: true, cell: (l) => formatMs(l.p5) },
+      { header: 'p25', numeric: true, cell: (l) => formatMs(l.q1) },
+      { header: 'median', numeric: true, cell: (l) => formatMs(l.median) },
+      { header: 'p75', numeric: true, cell: (l) => formatMs(l.q3) },
+      { header: 'p95', numeric: true, cell: (l) => formatMs(l.p95) },
+      { header: 'max', numeric: true, cell: (l) => formatMs(l.max) },
+      { header: 'mean', numeric: true, cell: (l) => formatMs(l.mean) },
+    ],
+  });
+}
+
+function tokenTable(data: BenchReportData): SafeHtml {
+  return renderTable({
+    caption: 'Tokens per second per model (successful, non-cached calls)',
+    rows: data.tokenRates,
+    empty: 'No LLM calls with server timings in this run (only baselines ran, or every call came from the cache).',
+    columns: [
+      { header: 'model', cell: (r) => r.model },
+      { header: 'calls', numeric: true, cell: (r) => formatCount(r.n) },
+      { header: 'mean ± 95% CI', numeric: true, cell: (r) => formatMeanCi(r, 1) },
+      { header: 'median', numeric: true, cell: (r) => formatMetric(r.median, 1) },
+      { header: 'p5', numeric: true, cell: (r) => formatMetric(r.p5, 1) },
+      { header: 'p95', numeric: true, cell: (r) => formatMetric(r.p95, 1) },
+    ],
+  });
+}
+
+function errorTables(data: BenchReportData): SafeHtml {
+  const counts = renderTable({
+    caption: 'Errors and cache hits per generator',
+    rows: data.errors,
+    columns: [
+      { header: 'generator', cell: (e) => e.generator },
+      { header: 'items', numeric: true, cell: (e) => formatCount(e.items) },
+      { header: 'item errors', numeric: true, cell: (e) => formatCount(e.errors) },
+      { header: 'error rate', numeric: true, cell: (e) => formatRate(e.items > 0 ? e.errors / e.items : null) },
+      { header: 'cache hits', numeric: true, title: 'items whose every LLM call came from the response cache', cell: (e) => (e.llmItems > 0 ? formatCount(e.cacheHits) : null) },
+      { header: 'cache-hit rate', numeric: true, cell: (e) => (e.llmItems > 0 ? formatRate(e.cacheHits / e.llmItems) : null) },
+      { header: 'LLM calls', numeric: true, cell: (e) => formatCount(e.calls) },
+      { header: 'failed calls', numeric: true, cell: (e) => formatCount(e.failedCalls) },
+      { header: 'retries', numeric: true, title: 'extra attempts after transient failures', cell: (e) => formatCount(e.retries) },
+    ],
+  });
+  const messages = renderTable({
+    caption: 'Most frequent item errors',
+    rows: data.errorMessages,
+    empty: 'No item errors.',
+    columns: [
+      { header: 'generator', cell: (e) => e.generator },
+      { header: 'items', numeric: true, cell: (e) => formatCount(e.count) },
+      { header: 'error', cell: (e) => e.message, className: () => 'error' },
+    ],
+  });
+  return html`${counts}${messages}`;
+}
+
+function queriesCell(item: ItemRow): SafeHtml {
+  if (item.queries.length === 0) return html`<span class="note">(no queries)</span>`;
+  return html`<ul class="queries">${item.queries.map((q) => html`<li>${q}</li>`)}${item.moreQueries > 0 ? html`<li>… ${item.moreQueries} more</li>` : ''}</ul>`;
+}
+
+function itemTable(data: BenchReportData): SafeHtml {
+  const firstOfQuestion = (index: number) => index === 0 || data.items[index - 1]?.queryId !== data.items[index]?.queryId;
+  const firstRows = new Set(data.items.filter((_item, index) => firstOfQuestion(index)));
+  const repeated = data.items.some((i) => i.repeat > 0);
+  const table = renderTable({
+    caption: 'Generated queries per question',
+    rows: data.items,
+    empty: 'No items were stored for this run.',
+    rowClass: (_item, index) => (firstOfQuestion(index) ? 'group-start' : undefined),
+    columns: [
+      { header: 'question', cell: (i) => (firstRows.has(i) ? i.queryId : '') },
+      { header: 'text', cell: (i) => (firstRows.has(i) ? i.question : ''), className: () => 'question' },
+      { header: 'generator', cell: (i) => i.generator },
+      ...(repeated ? [{ header: 'repeat', numeric: true, cell: (i: ItemRow) => i.repeat + 1 }] : []),
+      { header: 'generated queries', cell: queriesCell },
+      { header: 'nDCG@10', numeric: true, cell: (i) => formatMetric(i.ndcg10) },
+      { header: 'docs found', numeric: true, cell: (i) => formatCount(i.docsFound) },
+      { header: 'error', cell: (i) => i.error ?? '', className: (i) => (i.error ? 'error' : undefined) },
+    ],
+  });
+  const shown = data.items.length < data.itemCount
+    ? html`<p class="note">Showing the first ${formatCount(data.items.length)} of ${formatCount(data.itemCount)} items (by question, repeat and generator). Every item is in the database: <code>SELECT * FROM run_items WHERE run_id = '${data.run.runId}'</code>.</p>`
+    : '';
+  return html`${shown}<p class="note">Up to ${MAX_QUERIES_PER_ITEM} queries per item and ${MAX_QUERY_CHARS} characters per query are shown. Queries are model output, shown as text.</p>${table}`;
+}
+
+function tradeoffPoints(data: BenchReportData): TradeoffPoint[] {
+  return data.latency.flatMap((l) => {
+    const ci = intervalOf(data.quality, l.generator, NDCG10);
+    return ci.mean === null || !(l.median > 0) ? [] : [{ generator: l.generator, latencyMs: l.median, ndcg10: ci.mean, low: ci.low, high: ci.high }];
+  });
+}
+
+async function benchBody(data: BenchReportData): Promise<{ body: SafeHtml; charts: Chart[] }> {
+  const generators = data.summary.generators.map((g) => g.generator);
+  const charts: Chart[] = [];
+  const figure = async (id: string, spec: Parameters<typeof renderChart>[1], caption: string | SafeHtml): Promise<SafeHtml> => {
+    const chart = await renderChart(id, spec);
+    charts.push(chart);
+    return chartFigure(chart, caption);
+  };
+  const measureOrder = ['nDCG@10', `recall@${data.recallCutoff}`, 'MAP'];
+  const quality = data.quality.length > 0
+    ? await figure('quality', qualitySpec(data.quality, generators, measureOrder, 'Retrieval quality per generator'), `Each point is a generator's mean over its items (${formatCount(data.itemCount)} items in all); the line is its 95% confidence interval (method below the table).`)
+    : html`<p class="note">No metric values were stored for this run.</p>`;
+  const points = tradeoffPoints(data);
+  const tradeoff = points.length > 1
+    ? await figure('tradeoff', tradeoffSpec(points, generators), `Up and to the left is better. ${generators.includes(MULTI_MODEL) ? 'multi-model fuses every model\'s queries for a question; its time is the sum of the models\' times (they run one after another on a local host). ' : ''}Generators whose items all came from the cache have no latency and are not shown.`)
+    : html``;
+  const latency = data.latency.length > 0 ? await figure('latency', latencyBoxSpec(data.latency, generators), 'Per-item time to generate the queries (LLM calls, retries included; baselines compute locally). Quantiles are computed in DuckDB.') : html``;
+  const callHistogram = data.callLatency.length > 0 ? await figure('call-latency', callLatencySpec(data.callLatency), 'Counts per bin computed in DuckDB over every non-cached LLM call of the run.') : html``;
+  const tokens = data.tokenRates.length > 0 ? await figure('tokens', tokenRateSpec(data.tokenRates), 'From llm_calls.tokens_per_second: the server\'s eval token count divided by its eval duration.') : html``;
+  const outcomes = data.errors.length > 0 ? await figure('outcomes', outcomeSpec(data.errors, generators), 'An item is an error when generation failed or a generated query did not parse; a cache hit when every LLM call of the item came from the response cache.') : html``;
+  const heat = data.heatmap.length > 0
+    ? await figure('per-question', heatmapSpec(data.heatmap, generators), 'Which questions each generator handles well; empty cells have no score.')
+    : data.questionCount > MAX_HEATMAP_QUESTIONS ? html`<p class="note">The per-question heat map is drawn for up to ${MAX_HEATMAP_QUESTIONS} questions; this run has ${formatCount(data.questionCount)}.</p>` : html``;
+
+  const body = html`
+${runFacts(data.run, [
+    ['items', `${formatCount(data.itemCount)} (${formatCount(data.questionCount)} questions)`],
+    ['recall cutoff', `recall@${data.recallCutoff} (the suite's top_k)`],
+  ])}
+${findings(data)}
+<section id="quality"><h2>Retrieval quality</h2>
+${quality}
+${overviewTable(data)}
+<p class="note">${CONFIDENCE_METHOD} Items are question × repeat pairs; nDCG@10 and MAP follow trec_eval semantics over the fused ranking of an item's queries.</p>
+${tradeoff}
+</section>
+<section id="multi-model"><h2>Single vs multi-model</h2>
+${multiModelTable(data)}
+</section>
+<section id="latency"><h2>Latency</h2>
+${latency}
+${latencyTable(data)}
+${callHistogram}
+</section>
+<section id="tokens"><h2>Generation speed</h2>
+${tokens}
+${tokenTable(data)}
+</section>
+<section id="errors"><h2>Errors and cache hits</h2>
+${outcomes}
+${errorTables(data)}
+</section>
+<section id="questions"><h2>Per question</h2>
+${heat}
+${itemTable(data)}
+</section>`;
+  return { body, charts };
+}
+
+async function retrieveBody(data: RetrieveReportData): Promise<{ body: SafeHtml; charts: Chart[] }> {
+  const charts: Chart[] = [];
+  const unit = data.measures.filter((m) => isUnitMeasure(m.measure));
+  const figures: SafeHtml[] = [];
+  if (unit.length > 0) {
+    const chart = await renderChart('measures', measureMeansSpec(unit));
+    charts.push(chart);
+    figures.push(chartFigure(chart, 'Points are means over judged queries; lines are 95% confidence intervals (method above). Measures outside 0–1 (counts) are in the table only.'));
+  }
+  if (data.ndcgHistogram.length > 0) {
+    const chart = await renderChart('ndcg-histogram', measureHistogramSpec(data.ndcgHistogram, measureLabel(NDCG10)));
+    charts.push(chart);
+    figures.push(chartFigure(chart, 'How the per-query scores spread; bins of 0.1 computed in DuckDB.'));
+  }
+  const config = data.run.config;
+  const params = ['system', 'k1', 'b', 'top'].flatMap((k) => (config[k] === undefined ? [] : [`${k} = ${String(config[k])}`])).join(', ');
+  const body = html`
+${runFacts(data.run, [['queries ranked', formatCount(data.queryCount)], ['parameters', params]])}
+<section id="metrics"><h2>Metrics</h2>
+${renderTable({
+    caption: 'trec_eval measures (mean over judged queries)',
+    rows: data.measures,
+    empty: 'This run stored no metric values (its dataset has no judgments).',
+    columns: [
+      { header: 'measure', cell: (m) => m.measure },
+      { header: 'label', cell: (m) => m.label },
+      { header: 'queries', numeric: true, cell: (m) => formatCount(m.n) },
+      { header: 'mean', numeric: true, cell: (m) => formatMetric(m.mean, isUnitMeasure(m.measure) ? undefined : 1) },
+      { header: '95% CI', numeric: true, cell: (m) => formatCiBounds(m, isUnitMeasure(m.measure) ? undefined : 1) },
+    ],
+  })}
+<p class="note">${CONFIDENCE_METHOD}</p>
+${figures}
+</section>`;
+  return { body, charts };
+}
+
+/** The whole page for a run's report data. */
+export async function renderRunReportPage(data: RunReportData, context: ReportContext): Promise<string> {
+  const { body, charts } = data.kind === 'bench' ? await benchBody(data) : await retrieveBody(data);
+  return renderPage({
+    title: `${data.kind === 'bench' ? 'Benchmark run' : 'Retrieval run'} ${data.run.runId}`,
+    subtitle: subtitle(data.run),
+    nav: standardNav(),
+    body,
+    scripts: chartScripts(charts, context.assetsHref),
+    generatedAt: context.generatedAt,
+    generator: context.generator,
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * The trends report: each metric per generator across benchmark runs over time (runs'
+ * started_at), one chart per dataset (runs on different datasets are not comparable), and a
+ * table of each generator's latest run against its previous one.
+ */
+import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
+import { formatCount, formatMetric, formatMs, formatRate, formatTime, METRIC_DECIMALS } from './format';
+import { html, renderPage, type SafeHtml } from './html-page';
+import { runReportFileName, standardNav, type ReportContext } from './report-files';
+import { generatorColor } from './run-charts';
+import { MISSING, renderTable } from './table';
+import { MAX_TREND_RUNS, type TrendPoint } from './trends-data';
+
+const CHART_WIDTH = 640;
+const PANEL_HEIGHT = 130;
+const METRIC_FORMAT = '.3f';
+const POINT_SIZE = 45;
+const LINE_WIDTH = 1.5;
+const TIME_FORMAT = '%b %d %H:%M:%S';
+const TOOLTIP_TIME_FORMAT = '%Y-%m-%d %H:%M:%S';
+/** Time ticks are at least a second apart (labels show seconds at most). */
+const MS_PER_SECOND = 1000;
+
+interface TrendMetric {
+  label: string;
+  axisTitle: string;
+  value: (p: TrendPoint) => number | null;
+  unitRange: boolean;
+}
+
+const TREND_METRICS: TrendMetric[] = [
+  { label: 'nDCG@10', axisTitle: 'nDCG@10 (0–1)', value: (p) => p.ndcg10, unitRange: true },
+  { label: 'recall@k', axisTitle: 'recall@k (0–1)', value: (p) => p.recall, unitRange: true },
+  { label: 'MAP', axisTitle: 'MAP (0–1)', value: (p) => p.map, unitRange: true },
+  { label: 'median latency', axisTitle: 'median latency (ms)', value: (p) => p.latencyP50Ms, unitRange: false },
+  { label: 'error rate', axisTitle: 'error rate (share of items)', value: (p) => p.errorRate, unitRange: true },
+];
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';
+}
+
+export function trendSpec(dataset: string, points: TrendPoint[], generators: string[]): ChartSpec {
+  const values = points.flatMap((p) =>
+    TREND_METRICS.flatMap((m) => {
+      const value = m.value(p);
+      return value === null ? [] : [{ metric: m.label, value, generator: p.generator, runId: p.runId, started: p.startedAt.toISOString(), status: p.status, items: p.items, k: p.recallCutoff }];
+    }),
+  );
+  return {
+    title: { text: `Metrics per generator over time on ${dataset}`, subtitle: 'one point per run and generator; drag to pan and scroll to zoom the time axis' },
+    data: { values },
+    vconcat: TREND_METRICS.map((m, i) => ({
+      width: CHART_WIDTH,
+      height: PANEL_HEIGHT,
+      transform: [{ filter: { field: 'metric', equal: m.label } }],
+      params: [{ name: `zoom${i}`, select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
+      mark: { type: 'line', point: { size: POINT_SIZE }, strokeWidth: LINE_WIDTH },
+      encoding: {
+        x: {
+          field: 'started', type: 'temporal', title: i === TREND_METRICS.length - 1 ? 'run started (UTC)' : null, scale: { type: 'utc' },
+          axis: { format: TIME_FORMAT, tickMinStep: MS_PER_SECOND, labelOverlap: true },
+        },
+        y: { field: 'value', type: 'quantitative', title: m.axisTitle, ...(m.unitRange ? { scale: { domain: [0, 1] } } : { scale: { zero: true } }) },
+        color: generatorColor(generators),
+        tooltip: [
+          { field: 'runId', title: 'run' }, { field: 'generator' }, { field: 'metric' },
+          { field: 'value', type: 'quantitative', format: METRIC_FORMAT },
+          { field: 'started', type: 'temporal', title: 'started (UTC)', timeUnit: 'utcyearmonthdatehoursminutesseconds', format: TOOLTIP_TIME_FORMAT },
+          { field: 'status' }, { field: 'items', type: 'quantitative' }, { field: 'k', title: 'recall cutoff k' },
+        ],
+      },
+    })),
+    resolve: { scale: { color: 'shared' } },
+  } as ChartSpec;
+}
+
+interface LatestRow {
+  generator: string;
+  latest: TrendPoint;
+  previous: TrendPoint | undefined;
+}
+
+function latestRows(points: TrendPoint[]): LatestRow[] {
+  const byGenerator = new Map<string, TrendPoint[]>();
+  for (const p of points) byGenerator.set(p.generator, [...(byGenerator.get(p.generator) ?? []), p]);
+  return [...byGenerator.entries()].flatMap(([generator, list]) => {
+    const sorted = [...list].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+    const latest = sorted[sorted.length - 1];
+    return latest ? [{ generator, latest, previous: sorted[sorted.length - 2] }] : [];
+  });
+}
+
+function change(latest: number | null, previous: number | null | undefined): string {
+  if (latest === null || previous === null || previous === undefined) return MISSING;
+  const diff = Number((latest - previous).toFixed(METRIC_DECIMALS));
+  if (diff === 0) return (0).toFixed(METRIC_DECIMALS);
+  return `${diff > 0 ? '+' : ''}${diff.toFixed(METRIC_DECIMALS)}`;
+}
+
+function latestTable(points: TrendPoint[], reportFiles: ReadonlySet<string>): SafeHtml {
+  const runLink = (p: TrendPoint) => {
+    const file = runReportFileName(p.runId);
+    return reportFiles.has(file) ? html`<a href="${file}">${p.runId}</a>` : p.runId;
+  };
+  return renderTable({
+    caption: 'Latest run per generator against its previous run',
+    rows: latestRows(points),
+    columns: [
+      { header: 'generator', cell: (r) => r.generator },
+      { header: 'latest run', cell: (r) => runLink(r.latest), className: () => 'nowrap' },
+      { header: 'started', cell: (r) => formatTime(r.latest.startedAt), className: () => 'nowrap' },
+      { header: 'items', numeric: true, cell: (r) => formatCount(r.latest.items) },
+      { header: 'nDCG@10', numeric: true, cell: (r) => formatMetric(r.latest.ndcg10) },
+      { header: 'Δ nDCG@10', numeric: true, title: 'latest minus previous run', cell: (r) => change(r.latest.ndcg10, r.previous?.ndcg10) },
+      { header: 'recall@k', numeric: true, cell: (r) => formatMetric(r.latest.recall) },
+      { header: 'MAP', numeric: true, cell: (r) => formatMetric(r.latest.map) },
+      { header: 'Δ MAP', numeric: true, cell: (r) => change(r.latest.map, r.previous?.map) },
+      { header: 'median ms', numeric: true, cell: (r) => formatMs(r.latest.latencyP50Ms) },
+      { header: 'error rate', numeric: true, cell: (r) => formatRate(r.latest.errorRate) },
+      { header: 'previous run', cell: (r) => (r.previous ? runLink(r.previous) : null), className: () => 'nowrap' },
+    ],
+  });
+}
+
+/** The trends page. `reportFiles` are the file names in the output folder, for links to run reports. */
+export async function renderTrendsPage(points: TrendPoint[], context: ReportContext, reportFiles: ReadonlySet<string>): Promise<string> {
+  const datasets = [...new Set(points.map((p) => p.dataset))].sort();
+  const runs = new Set(points.map((p) => p.runId)).size;
+  const charts: Chart[] = [];
+  const sections: SafeHtml[] = [];
+  for (const dataset of datasets) {
+    const subset = points.filter((p) => p.dataset === dataset);
+    const generators = [...new Set(subset.map((p) => p.generator))].sort();
+    const chart = await renderChart(`trend-${slug(dataset)}-${charts.length}`, trendSpec(dataset, subset, generators));
+    charts.push(chart);
+    sections.push(html`<section><h2>Dataset ${dataset}</h2>
+${chartFigure(chart, `Means over each run's items per generator. recall@k uses each run's own cutoff (the suite's top_k). Median latency excludes cache hits, so a run answered from the cache has no latency point.`)}
+${latestTable(subset, reportFiles)}
+</section>`);
+  }
+  const body = points.length === 0
+    ? html`<p class="note">No benchmark runs yet. Run <code>benchlab run</code>, then <code>benchlab report</code>.</p>`
+    : html`<p class="note">${formatCount(runs)} benchmark run(s) on ${formatCount(datasets.length)} dataset(s), newest ${MAX_TREND_RUNS} at most. Retrieval runs (<code>benchlab retrieve</code>) have their own reports and are listed on the index page.</p>
+${sections}`;
+  return renderPage({
+    title: 'Trends across runs',
+    subtitle: 'Quality, latency and errors per generator over time',
+    nav: standardNav(),
+    body,
+    scripts: chartScripts(charts, context.assetsHref),
+    generatedAt: context.generatedAt,
+    generator: context.generator,
+  });
+}
