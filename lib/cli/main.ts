@@ -16,6 +16,7 @@ import { modelsCommand } from './commands/models-command';
 import { selectCommand } from './commands/select-command';
 import { reportCommand } from './commands/report-command';
 import { jobsCommand } from './commands/jobs-command';
+import { compareCommand } from './commands/compare-command';
 
 export function buildProgram(setExitCode: (code: number) => void = () => undefined): Command {
   const program = new Command('benchlab')
@@ -34,6 +35,7 @@ export function buildProgram(setExitCode: (code: number) => void = () => undefin
     selectCommand(globals),
     reportCommand(globals),
     jobsCommand(globals, setExitCode),
+    compareCommand(globals),
   ];
   for (const command of commands) {
     program.addCommand(command.exitOverride().showHelpAfterError());

@@ -1,0 +1,76 @@
+/**
+ * `benchlab compare RUN_A RUN_B`: per metric n, means, difference with CI, relative lift, the
+ * test (paired when the items are), p and Holm-adjusted p, effect size, verdict and the items
+ * needed for 80% power; `--json` for scripts.
+ */
+import { Command } from 'commander';
+import { compareRuns, type RunComparison } from '../../compare/compare-runs';
+import { DEFAULT_COMPARE_METRICS } from '../../compare/compare-metrics';
+import { withStore } from '../../store/store';
+import { commaList, finiteNumber } from '../parse-options';
+import { formatNumber, printJson, renderTable } from '../output';
+import type { GlobalOptions } from '../global-options';
+
+const P_DECIMALS = 4;
+const PERCENT = 100;
+
+interface CompareCommandOptions {
+  metric: string[];
+  generator?: string[];
+  alpha: number;
+  json: boolean;
+}
+
+function formatP(p: number | null): string {
+  if (p === null) return '-';
+  return p < 10 ** -P_DECIMALS ? p.toExponential(2) : p.toFixed(P_DECIMALS);
+}
+
+function formatInterval(value: number | null, interval: [number, number] | null, scale = 1, suffix = ''): string {
+  if (value === null) return '-';
+  const v = `${formatNumber(value * scale)}${suffix}`;
+  return interval ? `${v} [${formatNumber(interval[0] * scale)}, ${formatNumber(interval[1] * scale)}]` : v;
+}
+
+function printComparison(c: RunComparison): void {
+  const pairedNote = c.paired
+    ? `paired on the questions both sides scored (dataset ${c.runA.dataset})`
+    : 'unpaired (different datasets or no common questions)';
+  process.stdout.write(
+    `A = ${c.runA.runId} ${c.generatorA}\nB = ${c.runB.runId} ${c.generatorB}\n${pairedNote}; differences are B - A; ` +
+      `${Math.round((1 - c.alpha) * PERCENT)}% intervals; p adjusted (Holm) across ${c.comparisons.length} metric(s)\n`,
+  );
+  process.stdout.write(
+    renderTable(
+      ['metric', 'n A/B', 'mean A', 'mean B', 'B - A [CI]', 'lift % [CI]', 'test', 'p', 'adj. p', 'effect size', 'verdict', 'n for 80% power'],
+      c.comparisons.map((m) => [
+        m.label, `${m.nA}/${m.nB}`, formatNumber(m.meanA), formatNumber(m.meanB), formatInterval(m.difference, m.differenceInterval),
+        formatInterval(m.relativeLift, m.liftInterval, PERCENT), m.test, formatP(m.pValue), formatP(m.adjustedPValue),
+        m.effectSize === null ? '-' : `${m.effectSizeName} ${formatNumber(m.effectSize)}`, m.verdict,
+        m.itemsFor80Power === null ? '-' : String(m.itemsFor80Power),
+      ]),
+    ) + '\n',
+  );
+  for (const m of c.comparisons) process.stdout.write(`${m.label}: ${m.sentence}\n`);
+}
+
+export function compareCommand(globals: () => GlobalOptions): Command {
+  return new Command('compare')
+    .description('compare two runs metric by metric with paired tests when the items are paired')
+    .argument('<runA>', 'the baseline run (A)')
+    .argument('<runB>', 'the run compared with it (B)')
+    .option('--metric <list>', `comma-separated metrics: ndcg@K, recall@K, p@K, map, mrr, latency, docs (default ${DEFAULT_COMPARE_METRICS.join(',')})`, commaList, [...DEFAULT_COMPARE_METRICS])
+    .option('--generator <names>', 'generator in both runs, or A_GENERATOR,B_GENERATOR', commaList)
+    .option('--alpha <alpha>', 'significance level', finiteNumber('--alpha'), 0.05)
+    .option('--json', 'print the comparison as JSON', false)
+    .action(async (runA: string, runB: string, options: CompareCommandOptions) => {
+      const generators = options.generator;
+      const pair: [string, string] | undefined =
+        generators && generators.length > 0 ? [generators[0] as string, (generators[1] ?? generators[0]) as string] : undefined;
+      const comparison = await withStore({ dbPath: globals().db, readOnly: true }, (store) =>
+        compareRuns(store, runA, runB, { metrics: options.metric, alpha: options.alpha, ...(pair ? { generators: pair } : {}) }),
+      );
+      if (options.json) printJson(comparison);
+      else printComparison(comparison);
+    });
+}
