@@ -17,6 +17,8 @@ import { selectCommand } from './commands/select-command';
 import { reportCommand } from './commands/report-command';
 import { jobsCommand } from './commands/jobs-command';
 import { compareCommand } from './commands/compare-command';
+import { rolloutCommand } from './commands/rollout-command';
+import { ingestCommand } from './commands/ingest-command';
 
 export function buildProgram(setExitCode: (code: number) => void = () => undefined): Command {
   const program = new Command('benchlab')
@@ -36,6 +38,8 @@ export function buildProgram(setExitCode: (code: number) => void = () => undefin
     reportCommand(globals),
     jobsCommand(globals, setExitCode),
     compareCommand(globals),
+    rolloutCommand(globals),
+    ingestCommand(globals, setExitCode),
   ];
   for (const command of commands) {
     program.addCommand(command.exitOverride().showHelpAfterError());

@@ -8,8 +8,9 @@ import type { JobHandler } from './job-handler';
 import { benchJob } from './handlers/bench-job';
 import { reportJob } from './handlers/report-job';
 import { retentionJob } from './handlers/retention-job';
+import { rolloutMonitorJob } from './handlers/rollout-monitor-job';
 
-export const JOB_NAMES = ['bench', 'report', 'retention'] as const;
+export const JOB_NAMES = ['bench', 'report', 'retention', 'rollout-monitor'] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -19,6 +20,7 @@ export const JOB_HANDLERS: JobRegistry = {
   bench: benchJob,
   report: reportJob,
   retention: retentionJob,
+  'rollout-monitor': rolloutMonitorJob,
 };
 
 export function isJobName(name: string): name is JobName {

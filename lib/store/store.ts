@@ -57,13 +57,14 @@ function toDuckValue(value: AppendValue | Date, type: DuckDBType | undefined): D
 export class Store {
   readonly dbPath: string;
   readonly connection: DuckDBConnection;
-  private readonly instance: DuckDBInstance;
+  private readonly release: () => void;
   private inTransaction = false;
+  private closed = false;
 
-  constructor(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnection) {
+  constructor(dbPath: string, connection: DuckDBConnection, release: () => void) {
     this.dbPath = dbPath;
-    this.instance = instance;
     this.connection = connection;
+    this.release = release;
   }
 
   /** Runs a statement that returns nothing of interest. */
@@ -150,9 +151,78 @@ export class Store {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.connection.closeSync();
-    this.instance.closeSync();
+    this.release();
   }
+}
+
+/**
+ * Open database files of this process, shared between concurrent units of work. Two
+ * DuckDBInstances on one file in one process would not see each other's writes, so every store
+ * opened while another is open on the same file gets its own connection to the same instance;
+ * the instance (and with it the file) is closed when the last of them closes.
+ */
+interface SharedInstance {
+  instance: Promise<DuckDBInstance>;
+  readOnly: boolean;
+  users: number;
+}
+const openInstances = new Map<string, SharedInstance>();
+const INSTANCE_WAIT_MS = 20;
+
+async function acquireInstance(dbPath: string, options: StoreOptions): Promise<DuckDBInstance> {
+  const readOnly = options.readOnly === true;
+  for (;;) {
+    const shared = openInstances.get(dbPath);
+    // A read-write instance serves readers too; a writer waits for read-only users to finish.
+    if (shared && (!shared.readOnly || readOnly)) {
+      shared.users++;
+      try {
+        return await shared.instance;
+      } catch (error) {
+        shared.users--;
+        throw error;
+      }
+    }
+    if (!shared) break;
+    await new Promise((resolve) => setTimeout(resolve, INSTANCE_WAIT_MS));
+  }
+  const config: Record<string, string> = readOnly ? { access_mode: 'READ_ONLY' } : {};
+  const instance = (async () => {
+    const created = await openWithLockRetry(dbPath, () => DuckDBInstance.create(dbPath, config), options.lockRetry ?? DEFAULT_LOCK_RETRY);
+    if (!readOnly) {
+      const connection = await created.connect();
+      try {
+        await migrate(connection, dbPath);
+      } catch (error) {
+        connection.closeSync();
+        created.closeSync();
+        throw error;
+      }
+      connection.closeSync();
+    }
+    return created;
+  })();
+  const entry: SharedInstance = { instance, readOnly, users: 1 };
+  if (dbPath !== ':memory:') openInstances.set(dbPath, entry);
+  try {
+    return await instance;
+  } catch (error) {
+    openInstances.delete(dbPath);
+    throw error;
+  }
+}
+
+function releaseInstance(dbPath: string, instance: DuckDBInstance): void {
+  const shared = openInstances.get(dbPath);
+  if (shared) {
+    shared.users--;
+    if (shared.users > 0) return;
+    openInstances.delete(dbPath);
+  }
+  instance.closeSync();
 }
 
 /** Opens (and, unless read-only, migrates) the store. Prefer `withStore`, which always closes. */
@@ -164,21 +234,15 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     }
     fs.mkdirSync(path.dirname(dbPath), { recursive: true });
   }
-  const config: Record<string, string> = options.readOnly ? { access_mode: 'READ_ONLY' } : {};
-  const instance = await openWithLockRetry(
-    dbPath,
-    () => DuckDBInstance.create(dbPath, config),
-    options.lockRetry ?? DEFAULT_LOCK_RETRY,
-  );
-  const connection = await instance.connect();
-  const store = new Store(dbPath, instance, connection);
+  const instance = await acquireInstance(dbPath, options);
+  let connection: DuckDBConnection;
   try {
-    if (!options.readOnly) await migrate(connection, dbPath);
+    connection = await instance.connect();
   } catch (error) {
-    store.close();
+    releaseInstance(dbPath, instance);
     throw error;
   }
-  return store;
+  return new Store(dbPath, connection, () => releaseInstance(dbPath, instance));
 }
 
 /** Opens the store for one unit of work and closes it afterwards, even on error. */

@@ -150,6 +150,23 @@ describe('another process holding the file', () => {
     holder.kill();
   });
 
+  it('shares one instance between concurrent units of work in a process, so they see each other', async () => {
+    const dbPath = freshDb();
+    await withStore({ dbPath }, async (outer) => {
+      await outer.run(`INSERT INTO queries VALUES ('ds', 'q1', 'from outer')`);
+      const seen = await withStore({ dbPath }, async (inner) => {
+        await inner.run(`INSERT INTO queries VALUES ('ds', 'q2', 'from inner')`);
+        return inner.all<{ query_id: string }>(`SELECT query_id FROM queries ORDER BY query_id`);
+      });
+      expect(seen.map((r) => r.query_id)).toEqual(['q1', 'q2']);
+      const reader = await withStore({ dbPath, readOnly: true }, (r) => r.all(`SELECT * FROM queries`));
+      expect(reader).toHaveLength(2);
+    });
+    // Everything closed: another process can open the file at once.
+    const other = await holdDatabase(dbPath, 50);
+    other.kill();
+  });
+
   it('does not keep the file open after a unit of work', async () => {
     const dbPath = freshDb();
     await withStore({ dbPath }, async () => undefined);

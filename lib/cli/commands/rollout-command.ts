@@ -1,0 +1,229 @@
+/**
+ * `benchlab rollout`: staged rollouts of LLM keyword extraction. Subcommands: list, status,
+ * advance, rollback, history, step (the batch job), monitor (one monitor look, as the
+ * rollout-monitor job takes), sample (documents for manual review) and report (the HTML rollout
+ * report). EXPERIMENT is a key in data/experiments/ or a path to an experiment file.
+ */
+import path from 'node:path';
+import { Command } from 'commander';
+import { withStore } from '../../store/store';
+import type { GlobalOptions } from '../global-options';
+import { formatNumber, printJson, renderTable } from '../output';
+import { positiveInteger } from '../parse-options';
+import { advanceExperiment, experimentHistory, rollbackExperiment, rolloutStatus } from '../../rollout/controller';
+import { listExperiments, resolveExperiment } from '../../rollout/experiment-store';
+import { listExperimentFiles } from '../../rollout/experiment-config';
+import { runRolloutStep } from '../../rollout/batch-step';
+import { runRolloutMonitor, type Assessment } from '../../rollout/monitor';
+import { DEFAULT_REVIEW_PER_ARM, reviewSample } from '../../rollout/review-sample';
+import { writeRolloutReport } from '../../rollout/rollout-report';
+import { formatDuration } from '../../rollout/duration';
+import { stageGauge } from '../../rollout/stage-gauge';
+import { defaultOutDir } from '../../report/report-files';
+
+const PERCENT = 100;
+const DEFAULT_HISTORY = 20;
+
+function rate(value: number | null): string {
+  return value === null ? '-' : `${(value * PERCENT).toFixed(1)}%`;
+}
+
+function ms(value: number | null): string {
+  return value === null ? '-' : value.toFixed(0);
+}
+
+function printAssessment(a: Assessment): void {
+  const { state } = a;
+  process.stdout.write(`${state.key}: ${state.status}\n${stageGauge(state)}\n`);
+  process.stdout.write(`stage started ${state.stageStartedAt.toISOString()} (${formatDuration(a.now.getTime() - state.stageStartedAt.getTime())} ago)\n`);
+  process.stdout.write(
+    renderTable(
+      ['arm', 'units', 'events', 'error rate', 'avg ms', 'cache hit', 'keywords', 'hallucinated', 'quality'],
+      (['control', 'treatment'] as const).map((arm) => {
+        const s = a.summaries[arm];
+        return [arm, s.units, s.events, rate(s.errorRate), ms(s.avgProcessingMs), rate(s.cacheHitRate), formatNumber(s.avgKeywordCount, 1), rate(s.hallucinationRate), formatNumber(s.qualityMean)];
+      }),
+    ) + '\n',
+  );
+  process.stdout.write(
+    renderTable(['gate', 'outcome', 'requirement', 'detail'], a.readiness.gates.map((g) => [g.gate, g.outcome, g.requirement, g.detail])) + '\n',
+  );
+  process.stdout.write(
+    renderTable(
+      ['trigger', 'condition', 'value', 'events', 'state', 'action'],
+      a.triggers.map((t) => [
+        t.name, t.condition, t.value === null ? '-' : formatNumber(t.value), t.support,
+        t.insufficient ? `too few events (< ${t.minUnits})` : t.due ? 'DUE' : t.firing ? `pending ${formatDuration(t.heldMs)} of ${formatDuration(t.forMs)}` : 'ok',
+        t.action,
+      ]),
+    ) + '\n',
+  );
+  if (a.ab) {
+    const q = a.ab.quality;
+    process.stdout.write(`A/B quality (${q.source}): ${q.sequential?.sentence ?? 'no data yet'}\n`);
+    if (q.lift) process.stdout.write(`  relative lift: ${q.lift.sentence}\n`);
+    if (a.ab.time.ratio !== null) process.stdout.write(`A/B time ratio (treatment/control): ${a.ab.time.ratio.toFixed(2)}\n`);
+    if (a.ab.srm) process.stdout.write(`${a.ab.srm.sentence}\n`);
+  }
+  process.stdout.write(a.readiness.ready ? `ready: 'benchlab rollout advance ${state.key}' moves to the next stage\n` : 'not ready to advance\n');
+}
+
+export function rolloutCommand(globals: () => GlobalOptions): Command {
+  const db = () => ({ ...(globals().db ? { dbPath: globals().db } : {}) });
+  const rollout = new Command('rollout').description('staged rollouts and A/B tests of LLM keyword extraction');
+
+  rollout
+    .command('list')
+    .description('list the experiments in the database, and experiment files not started yet')
+    .option('--json', 'print as JSON', false)
+    .action(async (options: { json: boolean }) => {
+      const experiments = await withStore(db(), listExperiments);
+      const started = new Set(experiments.map((e) => e.key));
+      const notStarted = listExperimentFiles()
+        .map((file) => path.basename(file).replace(/\.(ya?ml|json)$/, ''))
+        .filter((key) => !started.has(key));
+      if (options.json) {
+        return printJson({ experiments: experiments.map((e) => ({ ...e, config: undefined, stage: e.config.stages[e.stageIndex]?.name })), notStarted });
+      }
+      process.stdout.write(
+        renderTable(
+          ['experiment', 'status', 'stage', 'percentage', 'stage started'],
+          [
+            ...experiments.map((e) => [e.key, e.status, e.config.stages[e.stageIndex]?.name ?? '-', `${e.percentage}%`, e.stageStartedAt.toISOString()]),
+            ...notStarted.map((key) => [key, 'not started', '-', '-', '-']),
+          ],
+        ) + '\n',
+      );
+    });
+
+  rollout
+    .command('status')
+    .description('current stage, metrics per arm, gates, triggers and the A/B result (records nothing)')
+    .argument('<experiment>', 'experiment key or file')
+    .option('--json', 'print as JSON', false)
+    .action(async (experiment: string, options: { json: boolean }) => {
+      const assessment = await withStore(db(), (store) => rolloutStatus(store, experiment));
+      if (options.json) printJson(assessment);
+      else printAssessment(assessment);
+    });
+
+  rollout
+    .command('advance')
+    .description('move to the next stage when every gate passes (a person\'s decision)')
+    .argument('<experiment>', 'experiment key or file')
+    .option('--force', 'advance even though gates fail (recorded with them)', false)
+    .option('--note <text>', 'why, stored with the decision')
+    .option('--json', 'print as JSON', false)
+    .action(async (experiment: string, options: { force: boolean; note?: string; json: boolean }) => {
+      const result = await withStore(db(), (store) => advanceExperiment(store, experiment, { force: options.force, ...(options.note ? { note: options.note } : {}) }));
+      if (options.json) printJson(result);
+      else process.stdout.write(`${result.experiment}: ${result.description}\n`);
+    });
+
+  rollout
+    .command('rollback')
+    .description('go back one stage (or to the first stage with --to-zero)')
+    .argument('<experiment>', 'experiment key or file')
+    .option('--to-zero', 'roll back to the first stage (0%)', false)
+    .option('--note <text>', 'why, stored with the decision')
+    .option('--json', 'print as JSON', false)
+    .action(async (experiment: string, options: { toZero: boolean; note?: string; json: boolean }) => {
+      const result = await withStore(db(), (store) => rollbackExperiment(store, experiment, { toZero: options.toZero, ...(options.note ? { note: options.note } : {}) }));
+      if (options.json) printJson(result);
+      else process.stdout.write(`${result.experiment}: ${result.description}\n`);
+    });
+
+  rollout
+    .command('history')
+    .description('the decision log, newest first')
+    .argument('<experiment>', 'experiment key or file')
+    .option('--limit <n>', 'at most this many decisions', positiveInteger('--limit'), DEFAULT_HISTORY)
+    .option('--actions', 'leave out the monitor\'s routine looks (continue, ready)', false)
+    .option('--json', 'print as JSON', false)
+    .action(async (experiment: string, options: { limit: number; actions: boolean; json: boolean }) => {
+      const { decisions } = await withStore(db(), (store) => experimentHistory(store, experiment, { limit: options.limit, actionsOnly: options.actions }));
+      if (options.json) return printJson(decisions);
+      process.stdout.write(
+        renderTable(
+          ['decided at', 'decision', 'by', 'stage', 'why'],
+          decisions.map((d) => [
+            d.decidedAt.toISOString(), d.decision, d.automatic ? 'monitor' : 'person',
+            d.fromStage === d.toStage || d.fromStage === null ? String(d.toStage ?? '-') : `${d.fromStage} -> ${d.toStage}`,
+            String(d.evidence['description'] ?? d.evidence['note'] ?? d.evidence['source'] ?? ''),
+          ]),
+        ) + '\n',
+      );
+    });
+
+  rollout
+    .command('step')
+    .description('process the next batch of documents of the experiment\'s dataset or inbox, then take a monitor look')
+    .argument('<experiment>', 'experiment key or file')
+    .option('--batch-size <n>', 'documents in this batch (default: the experiment\'s source.batch_size)', positiveInteger('--batch-size'))
+    .option('--quality', 'also evaluate retrieval quality (nDCG@10 with expanded documents)', false)
+    .option('--no-monitor', 'do not take a monitor look afterwards')
+    .option('--json', 'print as JSON', false)
+    .action(async (experiment: string, options: { batchSize?: number; quality: boolean; monitor: boolean; json: boolean }) => {
+      const result = await runRolloutStep(experiment, {
+        ...db(),
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        quality: options.quality,
+        monitor: options.monitor,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      if (options.json) return printJson({ ...result, look: result.look ? { decision: result.look.decision, description: result.look.description } : undefined });
+      process.stdout.write(
+        `${result.experiment}: processed ${result.processed} (control ${result.byArm.control}, treatment ${result.byArm.treatment}${result.internal ? ', internal' : ''}), ` +
+          `${result.errors} error(s), ${result.cacheHits} cache hit(s); ${result.remaining} left in this stage\n`,
+      );
+      if (result.quality) {
+        const m = result.quality.means;
+        process.stdout.write(`nDCG@10: plain ${m.plain.toFixed(4)}, control-expanded ${m.control.toFixed(4)}, treatment-expanded ${m.treatment.toFixed(4)}\n`);
+      }
+      if (result.look) process.stdout.write(`monitor: ${result.look.decision}: ${result.look.description}\n`);
+    });
+
+  rollout
+    .command('monitor')
+    .description('take one monitor look (what the rollout-monitor job does): triggers, gates, automatic rollback')
+    .argument('[experiment]', 'experiment key or file (default: every experiment in the database)')
+    .action(async (experiment: string | undefined) => {
+      const result = await runRolloutMonitor({
+        ...db(),
+        ...(experiment ? { experiment } : {}),
+        onLook: (look) => process.stdout.write(`${look.experiment}: ${look.decision}: ${look.description}\n`),
+      });
+      process.stdout.write(`${result.decisions} decision(s) recorded\n`);
+    });
+
+  rollout
+    .command('sample')
+    .description('enriched documents per arm for manual review, keywords side by side')
+    .argument('<experiment>', 'experiment key or file')
+    .option('--per-arm <n>', 'documents per arm', positiveInteger('--per-arm'), DEFAULT_REVIEW_PER_ARM)
+    .option('--json', 'print as JSON', false)
+    .action(async (experiment: string, options: { perArm: number; json: boolean }) => {
+      const sample = await withStore(db(), async (store) => reviewSample(store, await resolveExperiment(store, experiment), options.perArm));
+      if (options.json) return printJson(sample);
+      if (sample.length === 0) return void process.stdout.write('no enriched documents yet: run \'benchlab rollout step\'\n');
+      process.stdout.write(
+        renderTable(
+          ['document', 'arm', 'frequency keywords', 'LLM keywords', 'hallucinated'],
+          sample.map((d) => [d.docId, d.arm, d.keywords.frequency?.join(', ') ?? '-', d.error ?? d.keywords.llm?.join(', ') ?? '-', d.hallucinated.join(', ') || '-']),
+        ) + '\n',
+      );
+    });
+
+  rollout
+    .command('report')
+    .description('write the HTML rollout report')
+    .argument('<experiment>', 'experiment key or file')
+    .option('--out <dir>', 'output folder (default: the reports folder, beside the run reports)', defaultOutDir())
+    .option('--per-arm <n>', 'review documents per arm', positiveInteger('--per-arm'), DEFAULT_REVIEW_PER_ARM)
+    .action(async (experiment: string, options: { out: string; perArm: number }) => {
+      const file = await writeRolloutReport(experiment, { ...db(), outDir: options.out, reviewPerArm: options.perArm });
+      process.stdout.write(`${file}\n`);
+    });
+
+  return rollout;
+}

@@ -1,0 +1,296 @@
+/**
+ * Owns experiment files: data/experiments/<key>.yaml (or .json), validated with zod. A file
+ * names the experiment key and seed, the unit type, the two arms and their keyword methods,
+ * the stages (percentage, minimum duration, minimum units, which one is the A/B test), the stage
+ * gates and A/B gates, the rollback decision matrix (triggers with their windows), the monitor's
+ * settings and where batch units come from. Every error names the file, the line and the field
+ * path. Defaults are the rollout plan's values, named below.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML, { LineCounter, isNode, type Document } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../input-error';
+import { projectRoot } from '../store/db-path';
+import { HASH_VERSIONS } from './growthbook-hash';
+import { DEFAULT_KEYWORD_TARGET } from '../keywords/keyword-extraction';
+import { parseDuration } from './duration';
+
+/** Percentages of the plan: 0% (internal) -> 10% canary -> 25% -> 50% A/B test -> 100%. */
+export const PLAN_STAGES = [
+  { name: 'internal', percentage: 0, min_duration: '1h', min_units: 20 },
+  { name: 'canary', percentage: 10, min_duration: '24h', min_units: 100 },
+  { name: 'quarter', percentage: 25, min_duration: '24h', min_units: 250 },
+  { name: 'ab-test', percentage: 50, min_duration: '72h', min_units: 500, ab_test: true },
+  { name: 'full', percentage: 100, min_duration: '0s', min_units: 0 },
+] as const;
+
+/** Stage gates of the plan: error rate < 1%, average processing time < 2000 ms, cache hit rate > 20%. */
+export const PLAN_GATES = {
+  error_rate: { below: 0.01 },
+  avg_processing_ms: { below: 2000 },
+  cache_hit_rate: { above: 0.2 },
+} as const;
+
+/** A/B gates of the plan: quality better by >= 15% at p < 0.05, time < 2x control, error rate < 1%, no sample-ratio mismatch. */
+export const PLAN_AB_GATES = {
+  quality_lift: { min_lift: 0.15, alpha: 0.05 },
+  time_ratio: { below: 2 },
+  error_rate: { below: 0.01 },
+  sample_ratio: { alpha: 0.001 },
+} as const;
+
+/** The plan's rollback decision matrix. */
+export const PLAN_TRIGGERS = [
+  { name: 'errors-critical', metric: 'error_rate', above: 0.05, for: '5m', action: 'rollback-to-zero', severity: 'critical' },
+  { name: 'errors-high', metric: 'error_rate', above: 0.03, at_most: 0.05, for: '5m', action: 'previous-stage', severity: 'high' },
+  { name: 'time-high', metric: 'avg_processing_ms', above: 3000, for: '10m', action: 'previous-stage', severity: 'high' },
+  { name: 'time-elevated', metric: 'avg_processing_ms', above: 2000, at_most: 3000, for: '10m', action: 'halve-percentage', severity: 'warning' },
+  { name: 'cache-low', metric: 'cache_hit_rate', below: 0.1, for: '10m', action: 'investigate', severity: 'info' },
+] as const;
+
+/** Monitor defaults: how far back each look reads events, and the fewest treatment events a look needs to judge a trigger. */
+export const DEFAULT_LOOKBACK = '5m';
+export const DEFAULT_TRIGGER_MIN_UNITS = 20;
+export const DEFAULT_BATCH_SIZE = 50;
+export const DEFAULT_KEYWORD_PROMPT = 'keywords@1';
+export const DEFAULT_HASH_VERSION = 2;
+const MAX_PERCENT = 100;
+const MAX_BATCH_SIZE = 100_000;
+const MAX_KEYWORDS = 100;
+
+/** Metrics summarised per arm (metrics.ts computes them) that gates and triggers can watch. */
+export const SUMMARY_METRICS = ['error_rate', 'avg_processing_ms', 'cache_hit_rate', 'hallucination_rate', 'avg_keyword_count'] as const;
+export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
+
+/** Trigger actions, mildest first (the monitor applies the most severe action that fires). */
+export const TRIGGER_ACTIONS = ['investigate', 'halve-percentage', 'previous-stage', 'rollback-to-zero'] as const;
+export type TriggerAction = (typeof TRIGGER_ACTIONS)[number];
+
+export const SEVERITIES = ['info', 'warning', 'high', 'critical'] as const;
+
+const EXPERIMENT_KEY = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** A duration string ("5m"), or milliseconds (the form stored in the database). */
+const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? value : parseDuration(value);
+  if (ms === undefined || ms < 0) {
+    ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration (use e.g. 30s, 5m, 24h, 7d)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const rate = z.number().min(0).max(1);
+
+const armSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('frequency') }).strict(),
+  z
+    .object({
+      method: z.literal('llm'),
+      model: z.string().min(1),
+      prompt: z.string().default(DEFAULT_KEYWORD_PROMPT),
+      /** Generation options passed to the model (Ollama names); temperature 0 keeps answers repeatable. */
+      options: z.record(z.string(), z.unknown()).default({ temperature: 0 }),
+    })
+    .strict(),
+]);
+
+const stageSchema = z
+  .object({
+    name: z.string().min(1),
+    percentage: z.number().min(0).max(MAX_PERCENT),
+    min_duration: durationSchema.default(0),
+    /** Treatment units the stage must have seen before its gates can pass. */
+    min_units: z.number().int().min(0).default(0),
+    /** This stage is the formal A/B test: the A/B gates (ab_gates) apply instead of the stage gates. */
+    ab_test: z.boolean().default(false),
+  })
+  .strict();
+
+const boundsSchema = z
+  .object({ below: z.number().optional(), above: z.number().optional() })
+  .strict()
+  .refine((b) => b.below !== undefined || b.above !== undefined, { message: 'give below, above or both' });
+
+const gatesSchema = z
+  .object({
+    error_rate: boundsSchema.optional(),
+    avg_processing_ms: boundsSchema.optional(),
+    cache_hit_rate: boundsSchema.optional(),
+    hallucination_rate: boundsSchema.optional(),
+    avg_keyword_count: boundsSchema.optional(),
+  })
+  .strict();
+
+const abGatesSchema = gatesSchema.extend({
+  /** Treatment quality must beat control by min_lift (relative), with the sequential test's p < alpha. */
+  quality_lift: z.object({ min_lift: z.number(), alpha: rate.default(0.05) }).strict().optional(),
+  /** Treatment's average processing time must stay below this multiple of control's. */
+  time_ratio: z.object({ below: z.number().positive() }).strict().optional(),
+  /** The arms' unit counts must match the percentage: fails when the SRM test's p < alpha. */
+  sample_ratio: z.object({ alpha: rate.default(0.001) }).strict().optional(),
+});
+
+const triggerSchema = z
+  .object({
+    name: z.string().min(1),
+    metric: z.enum(SUMMARY_METRICS),
+    /** Fires when the metric is above this (strictly) ... */
+    above: z.number().optional(),
+    /** ... and, for a band such as 3-5%, at most this. */
+    at_most: z.number().optional(),
+    /** Fires when the metric is below this (strictly). */
+    below: z.number().optional(),
+    /** How long the condition must hold, look after look, before the action is taken. */
+    for: durationSchema,
+    action: z.enum(TRIGGER_ACTIONS),
+    severity: z.enum(SEVERITIES).default('warning'),
+    /** Which arm it watches (the one being rolled out). */
+    arm: z.enum(['control', 'treatment']).default('treatment'),
+    lookback: durationSchema.optional(),
+    min_units: z.number().int().min(1).optional(),
+  })
+  .strict()
+  .refine((t) => t.above !== undefined || t.below !== undefined, { message: 'a trigger needs above or below' });
+
+const sourceSchema = z
+  .object({
+    /** Enrich the documents of this imported dataset. */
+    dataset: z.string().min(1).optional(),
+    /** Or: a folder of JSONL files, one document a line ({"id", "title"?, "text"}). */
+    inbox: z.string().min(1).optional(),
+    batch_size: z.number().int().min(1).max(MAX_BATCH_SIZE).default(DEFAULT_BATCH_SIZE),
+  })
+  .strict()
+  .refine((s) => (s.dataset === undefined) !== (s.inbox === undefined), { message: 'give exactly one of dataset or inbox' });
+
+const llmSchema = z
+  .object({
+    provider: z.enum(['ollama', 'openai']).default('ollama'),
+    hosts: z.array(z.string().min(1)).min(1).optional(),
+    concurrency: z.number().int().min(1).max(64).default(1),
+    timeout_s: z.number().positive().optional(),
+  })
+  .strict();
+
+export const experimentSchema = z
+  .object({
+    key: z.string().regex(EXPERIMENT_KEY, 'use 1-64 lower-case letters, digits and dashes'),
+    description: z.string().optional(),
+    /** Hash seed; defaults to the key. Changing it reshuffles every unit. */
+    seed: z.string().min(1).optional(),
+    hash_version: z.union([z.literal(HASH_VERSIONS[0]), z.literal(HASH_VERSIONS[1])]).default(DEFAULT_HASH_VERSION),
+    unit: z.enum(['document', 'question']).default('document'),
+    arms: z.object({ control: armSchema, treatment: armSchema }).strict(),
+    keywords: z
+      .object({ min: z.number().int().min(1).max(MAX_KEYWORDS), max: z.number().int().min(1).max(MAX_KEYWORDS) })
+      .strict()
+      .refine((k) => k.min <= k.max, { message: 'min must not exceed max' })
+      .prefault(DEFAULT_KEYWORD_TARGET),
+    source: sourceSchema.optional(),
+    llm: llmSchema.optional(),
+    stages: z
+      .array(stageSchema)
+      .min(2)
+      .refine((stages) => stages.every((s, i) => i === 0 || s.percentage > (stages[i - 1]?.percentage ?? 0)), {
+        message: 'stage percentages must increase from stage to stage',
+      })
+      .prefault(PLAN_STAGES.map((s) => ({ ...s }))),
+    gates: gatesSchema.prefault(PLAN_GATES),
+    ab_gates: abGatesSchema.prefault(PLAN_AB_GATES),
+    triggers: z.array(triggerSchema).prefault(PLAN_TRIGGERS.map((t) => ({ ...t }))),
+    monitor: z
+      .object({
+        lookback: durationSchema.prefault(DEFAULT_LOOKBACK),
+        min_units: z.number().int().min(1).default(DEFAULT_TRIGGER_MIN_UNITS),
+        /** Apply rollback actions automatically (the plan: yes). */
+        auto_rollback: z.boolean().default(true),
+        /** Advance automatically when every gate passes (the plan: no, a person decides). */
+        auto_advance: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ExperimentConfig = z.infer<typeof experimentSchema>;
+export type StageConfig = ExperimentConfig['stages'][number];
+export type TriggerConfig = ExperimentConfig['triggers'][number];
+export type ArmConfig = ExperimentConfig['arms']['control'];
+export type GatesConfig = ExperimentConfig['gates'];
+export type AbGatesConfig = ExperimentConfig['ab_gates'];
+
+export function experimentsDir(): string {
+  return path.join(projectRoot(), 'data', 'experiments');
+}
+
+/** The line of the YAML node at `issuePath`, or of its nearest existing parent. */
+function lineOf(doc: Document, counter: LineCounter, issuePath: readonly PropertyKey[]): number | undefined {
+  for (let depth = issuePath.length; depth >= 0; depth--) {
+    const node: unknown = doc.getIn(issuePath.slice(0, depth) as (string | number)[], true);
+    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/** The seed actually used for hashing. */
+export function experimentSeed(config: ExperimentConfig): string {
+  return config.seed ?? config.key;
+}
+
+/** Validates an experiment given as YAML or JSON text; `file` only names it in errors. */
+export function parseExperiment(text: string, file: string): ExperimentConfig {
+  const counter = new LineCounter();
+  const doc = YAML.parseDocument(text, { lineCounter: counter, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const line = first?.linePos?.[0]?.line;
+    throw new InputError(`${file}${line ? `:${line}` : ''}: ${first?.message.split('\n')[0]}`);
+  }
+  return validateExperiment(doc.toJS(), file, (issuePath) => lineOf(doc, counter, issuePath));
+}
+
+/** Validates an already parsed experiment (e.g. the copy stored in the database). */
+export function validateExperiment(raw: unknown, file: string, line: (issuePath: readonly PropertyKey[]) => number | undefined = () => undefined): ExperimentConfig {
+  const parsed = experimentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const at = line(issue.path);
+      return `${file}${at ? `:${at}` : ''}: ${issue.path.join('.') || '(root)'}: ${issue.message}`;
+    });
+    throw new InputError(`invalid experiment:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+/** Finds an experiment file by path, or by key in the experiments folder. */
+export function experimentFile(keyOrFile: string, dir: string = experimentsDir()): string | undefined {
+  const candidates = [
+    path.resolve(keyOrFile),
+    ...['.yaml', '.yml', '.json'].map((ext) => path.join(dir, `${keyOrFile}${ext}`)),
+  ];
+  return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+}
+
+/** Loads and validates an experiment file; undefined when there is none for `keyOrFile`. */
+export function loadExperimentFile(keyOrFile: string, dir: string = experimentsDir()): { config: ExperimentConfig; file: string } | undefined {
+  const file = experimentFile(keyOrFile, dir);
+  if (!file) return undefined;
+  const config = parseExperiment(fs.readFileSync(file, 'utf8'), file);
+  const byName = path.basename(file).replace(/\.(ya?ml|json)$/, '');
+  if (!keyOrFile.includes('/') && !keyOrFile.includes('.') && byName !== config.key) {
+    throw new InputError(`${file}: declares key '${config.key}', expected '${byName}'`);
+  }
+  return { config, file };
+}
+
+/** Every experiment file in the folder (for the monitor and `rollout list`). */
+export function listExperimentFiles(dir: string = experimentsDir()): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}

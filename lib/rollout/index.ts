@@ -1,0 +1,27 @@
+/**
+ * The public API of lib/rollout: staged rollouts and A/B tests of LLM keyword extraction.
+ * Experiments (experiment-config), sticky GrowthBook-compatible assignment (assignment,
+ * growthbook-hash), events and their ingestion (events, ingest), the batch job (batch-step), the
+ * monitor (monitor: `runRolloutMonitor` is the rollout-monitor job's entry point), a person's
+ * decisions (controller), the review sample and the HTML report.
+ */
+export { fnv1a32, growthbookHash, HASH_VERSIONS, type HashVersion } from './growthbook-hash';
+export { ARMS, assignArm, bucketOf, type Arm, type AssignmentSettings } from './assignment';
+export {
+  PLAN_AB_GATES, PLAN_GATES, PLAN_STAGES, PLAN_TRIGGERS, experimentSchema, experimentsDir, loadExperimentFile, parseExperiment,
+  type ExperimentConfig, type StageConfig, type TriggerConfig,
+} from './experiment-config';
+export { getExperiment, listExperiments, resolveExperiment, syncExperiment, type ExperimentState, type ExperimentStatus } from './experiment-store';
+export { EVENT_METRICS, storeEvents, type EventMetrics, type ExperimentEvent } from './events';
+export { ingestEventsFile, formatLineErrors, type IngestOptions, type IngestResult, type LineError } from './ingest';
+export { summarizeArms, type ArmSummary, type ArmSummaries } from './metrics';
+export { evaluateTriggers, conditionHolds, type TriggerLook, type TriggerStates } from './triggers';
+export { evaluateStageGates, GATE_EVALUATORS, type GateResult, type StageReadiness } from './gates';
+export { analyzeAb, type AbAnalysis } from './ab-analysis';
+export { assessExperiment, lookAtExperiment, runRolloutMonitor, type Assessment, type LookResult, type MonitorOptions } from './monitor';
+export { advanceExperiment, rollbackExperiment, rolloutStatus, experimentHistory, GatesNotMetError } from './controller';
+export { runRolloutStep, readInbox, type StepOptions, type StepResult } from './batch-step';
+export { evaluateRolloutQuality, loadQualityEvaluations, type QualityEvaluation } from './rollout-quality';
+export { reviewSample, type ReviewDocument } from './review-sample';
+export { writeRolloutReport, renderRolloutReport, rolloutReportFileName } from './rollout-report';
+export { loadDecisions, DECISION_KINDS, type DecisionKind, type DecisionRecord } from './decisions';

@@ -1,0 +1,91 @@
+/**
+ * Rollout test support: a fresh database with the rollout migration (5) applied, experiment
+ * files written to a temp folder, and event builders with controlled times.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { withStore, type Store } from '../../lib/store/store';
+import { storeEvents, type EventMetrics, type ExperimentEvent } from '../../lib/rollout/events';
+import type { Arm } from '../../lib/rollout/assignment';
+import { tempDir } from '../support/temp-store';
+
+/** A temp folder with a database that has the rollout tables, and an experiments folder. */
+export async function rolloutWorkspace(): Promise<{ dir: string; dbPath: string; experimentsDir: string }> {
+  const dir = tempDir('benchlab-rollout-');
+  const dbPath = path.join(dir, 'test.duckdb');
+  const experimentsDir = path.join(dir, 'experiments');
+  fs.mkdirSync(experimentsDir);
+  // Test files mock lib/store/migrations with migration 5 (see rollout-migration.ts).
+  await withStore({ dbPath }, async (store) => {
+    const version = await store.one<{ v: number }>(`SELECT max(version) AS v FROM schema_version`);
+    if ((version?.v ?? 0) < 5) throw new Error('rollout tests need migration 5: mock lib/store/migrations as rollout-migration.ts says');
+  });
+  return { dir, dbPath, experimentsDir };
+}
+
+/** Writes an experiment file (YAML) and returns its path. */
+export function writeExperiment(experimentsDir: string, config: Record<string, unknown>): string {
+  const file = path.join(experimentsDir, `${String(config['key'])}.yaml`);
+  fs.writeFileSync(file, YAML.stringify(config));
+  return file;
+}
+
+/** A small experiment with short windows, for fast simulated time. */
+export function quickExperiment(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    key: 'kw-test',
+    arms: { control: { method: 'frequency' }, treatment: { method: 'llm', model: 'qwen2.5:7b' } },
+    stages: [
+      { name: 'internal', percentage: 0, min_duration: '1m', min_units: 5 },
+      { name: 'canary', percentage: 10, min_duration: '1m', min_units: 5 },
+      { name: 'quarter', percentage: 25, min_duration: '1m', min_units: 5 },
+      { name: 'ab-test', percentage: 50, min_duration: '1m', min_units: 50, ab_test: true },
+      { name: 'full', percentage: 100 },
+    ],
+    monitor: { lookback: '5m', min_units: 10 },
+    ...overrides,
+  };
+}
+
+export interface EventSpec {
+  unit: string;
+  arm: Arm;
+  at: Date;
+  metrics: EventMetrics;
+}
+
+let counter = 0;
+
+export function event(experimentKey: string, spec: EventSpec): ExperimentEvent {
+  counter++;
+  return { eventId: `e${counter}-${spec.unit}`, experimentKey, unitId: spec.unit, arm: spec.arm, occurredAt: spec.at, metrics: spec.metrics, source: 'test' };
+}
+
+export async function addEvents(store: Store, experimentKey: string, specs: EventSpec[]): Promise<void> {
+  await storeEvents(store, specs.map((s) => event(experimentKey, s)));
+}
+
+export const MINUTE = 60_000;
+
+export function at(base: Date, ms: number): Date {
+  return new Date(base.getTime() + ms);
+}
+
+/** A small seeded generator (mulberry32) for reproducible simulated traffic. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A normal draw (Box-Muller) from a uniform generator. */
+export function normal(random: () => number, mean: number, sd: number): number {
+  const u = Math.max(random(), Number.EPSILON);
+  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
