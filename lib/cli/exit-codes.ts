@@ -18,6 +18,10 @@ export const EXIT = {
   database: 4,
   /** The work ran but an expectation failed (e.g. a suite's minimum nDCG@10). */
   expectationFailed: 5,
+  /** `benchlab gpu`: no GPU tool (nvidia-smi, rocm-smi) on PATH. */
+  noGpuTool: 6,
+  /** `benchlab gpu`: the GPU tool is there but cannot work (driver not loaded, version mismatch). */
+  gpuToolFailed: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

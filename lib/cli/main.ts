@@ -19,6 +19,7 @@ import { jobsCommand } from './commands/jobs-command';
 import { compareCommand } from './commands/compare-command';
 import { rolloutCommand } from './commands/rollout-command';
 import { ingestCommand } from './commands/ingest-command';
+import { gpuCommand } from './commands/gpu-command';
 
 export function buildProgram(setExitCode: (code: number) => void = () => undefined): Command {
   const program = new Command('benchlab')
@@ -40,6 +41,7 @@ export function buildProgram(setExitCode: (code: number) => void = () => undefin
     compareCommand(globals),
     rolloutCommand(globals),
     ingestCommand(globals, setExitCode),
+    gpuCommand(globals, setExitCode),
   ];
   for (const command of commands) {
     program.addCommand(command.exitOverride().showHelpAfterError());

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { projectRoot } from '../store/db-path';
 import { measureRetrieval, INDEX_SIZE_LIMIT_RATIO } from './retrieval-perf';
 import { measureLlm, OVERHEAD_CALLS, VALIDATIONS, CACHE_HITS } from './llm-perf';
+import { measureGpuPerf, PERF_SAMPLES, PERF_INTERVAL_MS } from './gpu-perf';
 import { renderTable } from '../cli/output';
 
 const SHARED_DATASETS = path.resolve(projectRoot(), '..', 'shared', 'datasets');
@@ -63,10 +64,29 @@ async function llmSection(): Promise<void> {
   );
 }
 
+async function gpuSection(): Promise<void> {
+  const perf = await measureGpuPerf();
+  process.stdout.write(
+    `\n## GPU sampler (stand-in nvidia-smi from test/fixtures/gpu/bin, ${PERF_SAMPLES} samples at ${PERF_INTERVAL_MS} ms)\n`,
+  );
+  process.stdout.write(
+    renderTable(
+      ['mode', 'tool starts', 'wall ms', 'Node CPU ms', 'tool CPU ms', 'CPU s per hour at 1 Hz'],
+      [perf.loop, perf.perSample].map((m) => [m.mode, m.toolSpawns, m.wallMs, m.nodeCpuMs, m.toolCpuMs, m.cpuSecondsPerHour]),
+    ) + '\n',
+  );
+  process.stdout.write(
+    `spawn per sample / loop mode CPU: ratio ${perf.ratio.toFixed(1)}\n` +
+      `parsing: ${perf.parse.rows.toLocaleString('en')} CSV rows in ${perf.parse.ms.toFixed(0)} ms = ${Math.round(perf.parse.rowsPerSecond).toLocaleString('en')} rows/s\n`,
+  );
+}
+
+const SECTIONS: Record<string, () => Promise<void>> = { retrieval: retrievalSection, llm: llmSection, gpu: gpuSection };
+
 async function main(): Promise<void> {
   const only = process.argv[2];
-  if (only === undefined || only === 'retrieval') await retrievalSection();
-  if (only === undefined || only === 'llm') await llmSection();
+  if (only !== undefined && !(only in SECTIONS)) throw new Error(`unknown section '${only}': ${Object.keys(SECTIONS).join(', ')}`);
+  for (const [name, section] of Object.entries(SECTIONS)) if (only === undefined || only === name) await section();
 }
 
 main().catch((error: unknown) => {

@@ -12,7 +12,9 @@ import { getDataset, loadQrels, loadQueries } from '../datasets/catalog';
 import { parseCollection } from '../datasets/index';
 import { importCollection } from '../datasets/import';
 import { UnknownDatasetError } from '../datasets/catalog';
-import { withStore, type Store } from '../store/store';
+import { withStore, type Store, type StoreOptions } from '../store/store';
+import { GpuSampler } from '../gpu/gpu-sampler';
+import { summarizeGpuRun, type GpuRunSummary } from '../gpu/run-summary';
 import { Analyzer } from '../retrieval/analyzer';
 import { DEFAULT_DEADLINE, DEFAULT_RETRY, LlmClient, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
 import { normalizeHostUrl, ollamaHostsFromEnv, type HostConfig } from '../llm/hosts';
@@ -47,6 +49,8 @@ export interface BenchOptions {
   signal?: AbortSignal;
   flushItems?: number;
   flushIntervalMs?: number;
+  /** GPU sampler settings: the environment it finds its tools in (PATH), and its interval. */
+  gpu?: { env?: NodeJS.ProcessEnv; intervalMs?: number };
 }
 
 export interface SkippedModel {
@@ -62,6 +66,8 @@ export interface BenchResult {
   llmReachable: boolean;
   skippedModels: SkippedModel[];
   summary: BenchSummary;
+  /** GPU figures of the run per model and phase; null when no GPU telemetry was taken. */
+  gpu: GpuRunSummary | null;
   expectationFailures: string[];
 }
 
@@ -214,6 +220,28 @@ function sumOrNull(values: (number | null)[]): number | null {
 
 const MS_PER_SECOND = 1000;
 
+/** Samples the GPU for the run's duration; says once, and carries on, when there is no GPU tool. */
+async function startGpuSampler(
+  runId: string,
+  storeOptions: StoreOptions,
+  client: LlmClient,
+  log: (line: string) => void,
+  settings: BenchOptions['gpu'] = {},
+): Promise<GpuSampler | undefined> {
+  const sampler = new GpuSampler({
+    store: storeOptions,
+    ...(settings.env ? { env: settings.env } : {}),
+    ...(settings.intervalMs !== undefined ? { intervalMs: settings.intervalMs } : {}),
+    ...(client.providerKind === 'ollama' ? { ollamaHosts: client.hosts } : { ollamaHosts: [] }),
+    onLog: (line) => log(`gpu: ${line}`),
+  });
+  const started = await sampler.start(runId);
+  if (started.source === null) {
+    log(`no GPU telemetry for this run: ${started.failure?.message ?? 'no GPU tool found'}`);
+  }
+  return sampler;
+}
+
 /** Hosts from the suite's `llm` block, else OLLAMA_HOST. */
 function suiteHosts(suite: Suite): HostConfig[] {
   const llm = suite.llm;
@@ -279,45 +307,59 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     lastFlush = performance.now();
   };
 
+  const gpu = suite.gpu_sampling && llmGenerators.length > 0 ? await startGpuSampler(ctx.runId, storeOptions, client, log, options.gpu) : undefined;
   let status: BenchResult['status'] = 'completed';
   let failure: unknown;
+  const maybeFlush = async () => {
+    if (pending.length >= (options.flushItems ?? DEFAULT_FLUSH_ITEMS) || performance.now() - lastFlush > (options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS)) {
+      await flushPending();
+    }
+  };
+  // Generator-major order: a local GPU loads each model once, instead of once per question.
+  // (repeat, question) -> the LLM generators' queries, for the multi-model items.
+  const llmItems = new Map<string, { queries: string[]; latencyMs: number }[]>();
   try {
     outer: for (let repeat = 0; repeat < suite.repeats; repeat++) {
-      for (const question of ctx.questions) {
-        const llmItems: { queries: string[]; latencyMs: number; calls: LlmCall[] }[] = [];
-        for (const generator of generators) {
+      for (const generator of generators) {
+        gpu?.markPhase('generate', generator.model);
+        for (const question of ctx.questions) {
           if (options.signal?.aborted) break outer;
           const key = itemKey(repeat, generator.id, question.id);
-          if (ctx.done.has(key)) {
-            const stored = ctx.storedQueries.get(key);
-            if (generator.kind === 'llm' && stored) llmItems.push({ ...stored, calls: [] });
-            continue;
-          }
-          const generated = await generator.generate(question);
-          const item: PendingItem = {
-            key, generator: generator.id, model: generator.model, questionId: question.id, repeat,
-            queries: generated.queries, latencyMs: generated.latencyMs, calls: generated.calls, error: generated.error,
-          };
-          pending.push(item);
-          if (generator.kind === 'llm') llmItems.push(item);
-          progress.advance(`${generator.id} ${question.id}`);
-        }
-        if (withMulti && !options.signal?.aborted) {
-          const key = itemKey(repeat, MULTI_MODEL_GENERATOR, question.id);
+          let item: { queries: string[]; latencyMs: number } | undefined = ctx.done.has(key) ? ctx.storedQueries.get(key) : undefined;
           if (!ctx.done.has(key)) {
-            pending.push({
-              key, generator: MULTI_MODEL_GENERATOR, model: llmGenerators.map((g) => g.model).join('+'), questionId: question.id, repeat,
-              queries: llmItems.flatMap((i) => i.queries),
-              // Serial on a local host: the multi-model time is the sum of the models' times.
-              latencyMs: llmItems.reduce((sum, i) => sum + i.latencyMs, 0),
-              calls: [], error: undefined,
-            });
-            progress.advance(`${MULTI_MODEL_GENERATOR} ${question.id}`);
+            const generated = await generator.generate(question);
+            const pendingItem: PendingItem = {
+              key, generator: generator.id, model: generator.model, questionId: question.id, repeat,
+              queries: generated.queries, latencyMs: generated.latencyMs, calls: generated.calls, error: generated.error,
+            };
+            pending.push(pendingItem);
+            item = pendingItem;
+            progress.advance(`${generator.id} ${question.id}`);
+            await maybeFlush();
+          }
+          if (generator.kind === 'llm' && item) {
+            const list = llmItems.get(`${repeat}|${question.id}`) ?? [];
+            list.push(item);
+            llmItems.set(`${repeat}|${question.id}`, list);
           }
         }
-        if (pending.length >= (options.flushItems ?? DEFAULT_FLUSH_ITEMS) || performance.now() - lastFlush > (options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS)) {
-          await flushPending();
-        }
+      }
+      if (!withMulti) continue;
+      gpu?.markPhase('fuse');
+      for (const question of ctx.questions) {
+        if (options.signal?.aborted) break outer;
+        const key = itemKey(repeat, MULTI_MODEL_GENERATOR, question.id);
+        if (ctx.done.has(key)) continue;
+        const singles = llmItems.get(`${repeat}|${question.id}`) ?? [];
+        pending.push({
+          key, generator: MULTI_MODEL_GENERATOR, model: llmGenerators.map((g) => g.model).join('+'), questionId: question.id, repeat,
+          queries: singles.flatMap((i) => i.queries),
+          // Serial on a local host: the multi-model time is the sum of the models' times.
+          latencyMs: singles.reduce((sum, i) => sum + i.latencyMs, 0),
+          calls: [], error: undefined,
+        });
+        progress.advance(`${MULTI_MODEL_GENERATOR} ${question.id}`);
+        await maybeFlush();
       }
     }
     if (options.signal?.aborted) status = 'interrupted';
@@ -327,6 +369,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   } finally {
     progress.stop();
   }
+  const gpuSummary = gpu ? await gpu.stop() : undefined;
   // Whatever completed is kept, whatever happened.
   try {
     await flushPending();
@@ -341,11 +384,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       id: ctx.runId,
       extra: JSON.stringify({ llm: { hosts: client.hosts, reachable, skipped, events: llmEvents.slice(-100), breakers: client.breakerStates() } }),
     });
-    return summarizeBenchRun(store, ctx.runId, suite.top_k);
+    const bench = await summarizeBenchRun(store, ctx.runId, suite.top_k);
+    const gpuRun = gpuSummary && gpuSummary.samples > 0 ? await summarizeGpuRun(store, ctx.runId) : undefined;
+    return { bench, gpuRun };
   });
   if (failure !== undefined) throw failure;
   return {
-    runId: ctx.runId, status, suite, suiteFile, llmReachable: reachable, skippedModels: skipped, summary,
-    expectationFailures: status === 'completed' ? checkExpectations(suite, summary) : [],
+    runId: ctx.runId, status, suite, suiteFile, llmReachable: reachable, skippedModels: skipped, summary: summary.bench,
+    gpu: summary.gpuRun ?? null,
+    expectationFailures: status === 'completed' ? checkExpectations(suite, summary.bench) : [],
   };
 }

@@ -6,10 +6,12 @@
 import type { Migration } from './migrations/migration';
 import { initialSchema } from './migrations/001-initial-schema';
 import { selectionViews } from './migrations/002-selection-views';
+import { gpuPhases } from './migrations/003-gpu';
+import { rolloutSchema } from './migrations/004-rollout';
 
 export type { Migration };
 
-export const MIGRATIONS: Migration[] = [initialSchema, selectionViews];
+export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema];
 
 // Versions must be 1, 2, 3, ... in list order: a migration inserted below one that shipped would
 // never run on databases already past it.

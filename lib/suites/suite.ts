@@ -59,6 +59,8 @@ export const suiteSchema = z
     repeats: z.number().int().min(1).max(100).default(1),
     top_k: z.number().int().min(1).max(10_000).default(100),
     multi_model: z.boolean().default(true),
+    /** Sample the GPU (nvidia-smi / rocm-smi, Ollama /api/ps) while LLM generators run. */
+    gpu_sampling: z.boolean().default(true),
     /** Limit to the first N questions (quick runs). */
     max_questions: z.number().int().min(1).optional(),
     expectations: expectationsSchema.default({}),

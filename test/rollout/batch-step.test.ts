@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withStore } from '../../lib/store/store';
 import { parseCollection } from '../../lib/datasets/index';
 import { importCollection } from '../../lib/datasets/import';
@@ -16,7 +16,6 @@ import { startFakeOllama, type FakeOllama } from '../support/fake-ollama/server'
 import { removeDir } from '../support/temp-store';
 import { quickExperiment, rolloutWorkspace, writeExperiment } from './helpers';
 
-vi.mock('../../lib/store/migrations', async (importOriginal) => (await import('./rollout-migration.js')).withRolloutMigration(await importOriginal()));
 
 /** The fake model answers with the document's longer words, plus one it made up. */
 function keywordAnswer(prompt: string): string {

@@ -12,7 +12,6 @@ import { EXIT } from '../../lib/cli/exit-codes';
 import { removeDir } from '../support/temp-store';
 import { quickExperiment, rolloutWorkspace, writeExperiment } from './helpers';
 
-vi.mock('../../lib/store/migrations', async (importOriginal) => (await import('./rollout-migration.js')).withRolloutMigration(await importOriginal()));
 
 let ws: Awaited<ReturnType<typeof rolloutWorkspace>>;
 beforeEach(async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withStore } from '../../lib/store/store';
 import { GatesNotMetError, advanceExperiment, experimentHistory, rollbackExperiment, rolloutStatus } from '../../lib/rollout/controller';
 import { getExperiment } from '../../lib/rollout/experiment-store';
@@ -6,7 +6,6 @@ import { InputError } from '../../lib/input-error';
 import { removeDir } from '../support/temp-store';
 import { addEvents, at, MINUTE, quickExperiment, rolloutWorkspace, writeExperiment } from './helpers';
 
-vi.mock('../../lib/store/migrations', async (importOriginal) => (await import('./rollout-migration.js')).withRolloutMigration(await importOriginal()));
 
 const T0 = new Date('2026-03-04T08:00:00Z');
 let ws: Awaited<ReturnType<typeof rolloutWorkspace>>;

@@ -2,7 +2,7 @@
  * The rollback decision matrix end to end: events in the store, monitor looks once a minute,
  * and the stage change each row should make, after exactly its window.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withStore } from '../../lib/store/store';
 import { advanceExperiment } from '../../lib/rollout/controller';
 import { getExperiment, resolveExperiment } from '../../lib/rollout/experiment-store';
@@ -12,7 +12,6 @@ import type { EventMetrics } from '../../lib/rollout/events';
 import { removeDir } from '../support/temp-store';
 import { addEvents, at, MINUTE, quickExperiment, rolloutWorkspace, writeExperiment, type EventSpec } from './helpers';
 
-vi.mock('../../lib/store/migrations', async (importOriginal) => (await import('./rollout-migration.js')).withRolloutMigration(await importOriginal()));
 
 const T0 = new Date('2026-03-02T08:00:00Z');
 const EVENTS_PER_MINUTE = 50;

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withStore } from '../../lib/store/store';
 import { ingestEventsFile } from '../../lib/rollout/ingest';
 import { removeDir } from '../support/temp-store';
 import { quickExperiment, rolloutWorkspace, writeExperiment } from './helpers';
 
-vi.mock('../../lib/store/migrations', async (importOriginal) => (await import('./rollout-migration.js')).withRolloutMigration(await importOriginal()));
 
 let ws: Awaited<ReturnType<typeof rolloutWorkspace>>;
 const NOW = new Date('2026-03-01T12:00:00Z');

@@ -3,7 +3,7 @@
  * the monitor looks once a minute and a person advances whenever the look says 'ready'. Each
  * scenario must end in the right decision.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withStore, type Store } from '../../lib/store/store';
 import { advanceExperiment } from '../../lib/rollout/controller';
 import { resolveExperiment } from '../../lib/rollout/experiment-store';
@@ -15,7 +15,6 @@ import type { EventMetrics } from '../../lib/rollout/events';
 import { removeDir } from '../support/temp-store';
 import { addEvents, at, MINUTE, normal, quickExperiment, rolloutWorkspace, seededRandom, writeExperiment, type EventSpec } from './helpers';
 
-vi.mock('../../lib/store/migrations', async (importOriginal) => (await import('./rollout-migration.js')).withRolloutMigration(await importOriginal()));
 
 const T0 = new Date('2026-03-03T08:00:00Z');
 const UNITS_PER_MINUTE = 80;

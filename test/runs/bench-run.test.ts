@@ -9,6 +9,7 @@ import type { FakeOllama } from '../support/fake-ollama/types';
 import { queryResponder } from '../support/query-responder';
 import { CLI, runCli } from '../support/run-cli';
 import { closedPortUrl } from '../support/closed-port';
+import { standIn } from '../gpu/support';
 import { removeDir, tempDir } from '../support/temp-store';
 
 let fake: FakeOllama;
@@ -139,24 +140,25 @@ describe('benchlab run (the npm run bench path) against an Ollama-compatible ser
     const hosts = [{ url: fake.url, provider: 'ollama' as const, concurrency: 1 }];
     const first = await runBench({
       suite: file, dbPath: db(), useCache: false, hosts, llm: FAST_LLM, signal: controller.signal, flushItems: 4,
-      progress: { start: () => undefined, stop: () => undefined, advance: () => { if (++advanced === 10) controller.abort(); } },
+      progress: { start: () => undefined, stop: () => undefined, advance: () => { if (++advanced === 20) controller.abort(); } },
     });
     expect(first.status).toBe('interrupted');
-    const stored = await withStore({ dbPath: db() }, (s) => s.all<{ n: bigint }>(`SELECT count(*) AS n FROM run_items WHERE run_id = $id`, { id: first.runId }));
-    const done = Number(stored[0]?.n);
-    expect(done).toBeGreaterThanOrEqual(9);
+    const countItems = (pattern: string) =>
+      withStore({ dbPath: db() }, (s) =>
+        s.one<{ n: bigint }>(`SELECT count(*) AS n FROM run_items WHERE run_id = $id AND generator LIKE $g`, { id: first.runId, g: pattern }),
+      );
+    // Generator-major order: all 12 tfidf items, then llama's; interrupted after the 20th item.
+    expect(Number((await countItems('%'))?.n)).toBe(20);
+    const llmDoneBefore = Number((await countItems('llm:%'))?.n);
+    expect(llmDoneBefore).toBe(8);
     const callsBefore = generateCalls();
     const resumed = await runBench({ suite: file, dbPath: db(), useCache: false, hosts, llm: FAST_LLM, resumeRunId: first.runId });
     expect(resumed.status).toBe('completed');
     expect(resumed.runId).toBe(first.runId);
     for (const g of resumed.summary.generators) expect(g.items).toBe(12);
-    const llmItemsDone = await withStore({ dbPath: db() }, (s) =>
-      s.one<{ n: bigint }>(`SELECT count(*) AS n FROM run_items WHERE run_id = $id AND generator LIKE 'llm:%'`, { id: first.runId }),
-    );
-    expect(llmItemsDone?.n).toBe(24n);
+    expect(Number((await countItems('llm:%'))?.n)).toBe(24);
     // Only the LLM items not stored before the interruption were generated again.
-    const llmDoneBefore = done - Math.ceil(done / 4); // each question: tfidf, llama, qwen, multi
-    expect(generateCalls() - callsBefore).toBeLessThanOrEqual(24 - llmDoneBefore + 2);
+    expect(generateCalls() - callsBefore).toBe(24 - llmDoneBefore);
   });
 
   it('exits 5 when an expectation fails, naming generator, value and limit', async () => {
@@ -230,5 +232,41 @@ describe('benchlab models', () => {
     const result = await runCli(['models'], { OLLAMA_HOST: url });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`cannot reach ${url}`);
+  });
+});
+
+describe('GPU telemetry during a benchmark run', () => {
+  it('samples the GPU for the run and reports per-model utilization, memory, power and energy', async () => {
+    const slow = await startFakeOllama({ respond: queryResponder, tokenDelayMs: 10 });
+    const gpuSamples = Array.from({ length: 400 }, (_, i) => ({
+      'utilization.gpu': `${50 + (i % 40)} %`,
+      'memory.used': `${4000 + i} MiB`,
+      'power.draw': '120.50 W',
+      'temperature.gpu': '61',
+    }));
+    const gpuStandIn = standIn({
+      gpus: [{ uuid: 'GPU-1111', index: 0, name: 'NVIDIA RTX 4090', 'pci.bus_id': '00000000:01:00.0', 'memory.total': '24564 MiB', 'power.limit': '450.00 W', samples: gpuSamples }],
+    });
+    const file = path.join(dir, 'gpu.yaml');
+    fs.writeFileSync(file, `name: gpu\ndataset: sample\nimport: {format: beir, paths: [data/sample]}\ngenerators:\n  - type: llm\n    model: llama3.2:3b\nmax_questions: 8\n`);
+    try {
+      const result = await runBench({
+        suite: file, dbPath: path.join(dir, 'gpu.duckdb'), useCache: false,
+        hosts: [{ url: slow.url, provider: 'ollama', concurrency: 1 }], gpu: { env: gpuStandIn.env, intervalMs: 250 },
+      });
+      expect(result.status).toBe('completed');
+      const gpu = result.gpu;
+      expect(gpu).not.toBeNull();
+      expect(gpu?.total.samples).toBeGreaterThan(2);
+      expect(gpu?.total.meanPowerW).toBeCloseTo(120.5, 6);
+      expect(gpu?.total.energyWh).toBeGreaterThan(0);
+      expect(gpu?.total.peakMemoryUsedMib).toBeGreaterThanOrEqual(4000);
+      const llama = gpu?.groups.find((g) => g.model === 'llama3.2:3b');
+      expect(llama?.evalTokens).toBeGreaterThan(0);
+      expect(llama?.whPer1kTokens).toBeGreaterThan(0);
+    } finally {
+      await slow.close();
+      removeDir(gpuStandIn.dir);
+    }
   });
 });

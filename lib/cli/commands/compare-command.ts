@@ -1,12 +1,18 @@
 /**
  * `benchlab compare RUN_A RUN_B`: per metric n, means, difference with CI, relative lift, the
  * test (paired when the items are), p and Holm-adjusted p, effect size, verdict and the items
- * needed for 80% power; `--json` for scripts.
+ * needed for 80% power; `--json` for scripts; `--report [DIR]` also writes the HTML A/B report
+ * (forest plots, per-question differences, verdict) into DIR (default reports/), refreshes that
+ * folder's index page, and prints the report's path.
  */
+import path from 'node:path';
 import { Command } from 'commander';
 import { compareRuns, type RunComparison } from '../../compare/compare-runs';
 import { DEFAULT_COMPARE_METRICS } from '../../compare/compare-metrics';
 import { withStore } from '../../store/store';
+import { renderAbReport } from '../../report/ab-report';
+import { refreshIndexPage } from '../../report/index-refresh';
+import { defaultOutDir } from '../../report/report-files';
 import { commaList, finiteNumber } from '../parse-options';
 import { formatNumber, printJson, renderTable } from '../output';
 import type { GlobalOptions } from '../global-options';
@@ -19,6 +25,8 @@ interface CompareCommandOptions {
   generator?: string[];
   alpha: number;
   json: boolean;
+  /** true for `--report` alone (the default folder), a folder for `--report DIR`. */
+  report?: string | boolean;
 }
 
 function formatP(p: number | null): string {
@@ -63,14 +71,23 @@ export function compareCommand(globals: () => GlobalOptions): Command {
     .option('--generator <names>', 'generator in both runs, or A_GENERATOR,B_GENERATOR', commaList)
     .option('--alpha <alpha>', 'significance level', finiteNumber('--alpha'), 0.05)
     .option('--json', 'print the comparison as JSON', false)
+    .option('--report [dir]', 'also write the HTML A/B report into DIR (default: reports/ in the project folder) and print its path')
     .action(async (runA: string, runB: string, options: CompareCommandOptions) => {
       const generators = options.generator;
       const pair: [string, string] | undefined =
         generators && generators.length > 0 ? [generators[0] as string, (generators[1] ?? generators[0]) as string] : undefined;
-      const comparison = await withStore({ dbPath: globals().db, readOnly: true }, (store) =>
-        compareRuns(store, runA, runB, { metrics: options.metric, alpha: options.alpha, ...(pair ? { generators: pair } : {}) }),
-      );
-      if (options.json) printJson(comparison);
-      else printComparison(comparison);
+      const outDir = options.report === undefined || options.report === false ? undefined : typeof options.report === 'string' ? options.report : defaultOutDir();
+      const { comparison, report } = await withStore({ dbPath: globals().db, readOnly: true }, async (store) => {
+        const result = await compareRuns(store, runA, runB, { metrics: options.metric, alpha: options.alpha, ...(pair ? { generators: pair } : {}) });
+        if (outDir === undefined) return { comparison: result, report: undefined };
+        const file = await renderAbReport(result, outDir);
+        await refreshIndexPage(store, path.dirname(file));
+        return { comparison: result, report: file };
+      });
+      if (options.json) printJson(report === undefined ? comparison : { ...comparison, report });
+      else {
+        printComparison(comparison);
+        if (report !== undefined) process.stdout.write(`report: ${report}\n`);
+      }
     });
 }

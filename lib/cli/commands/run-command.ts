@@ -47,6 +47,20 @@ function printSummary(result: BenchResult): void {
       ) + '\n',
     );
   }
+  if (result.gpu) {
+    process.stdout.write('GPU during the run (per model and phase):\n');
+    const yesNo = (v: boolean | null) => (v === null ? '-' : v ? 'yes' : 'no');
+    process.stdout.write(
+      renderTable(
+        ['model', 'phase', 'mean util %', 'peak util %', 'peak mem MiB', 'mean power W', 'energy Wh', 'Wh / 1k tokens', 'peak temp °C', 'fully on GPU'],
+        [...result.gpu.groups, result.gpu.total].map((g) => [
+          g === result.gpu?.total ? 'whole run' : g.model ?? '-', g.phase ?? '-', formatNumber(g.meanUtilizationPct, 1), formatNumber(g.peakUtilizationPct, 1),
+          formatNumber(g.peakMemoryUsedMib, 0), formatNumber(g.meanPowerW, 1), formatNumber(g.energyWh, 3), formatNumber(g.whPer1kTokens, 3),
+          formatNumber(g.peakTemperatureC, 1), yesNo(g.fullyOnGpu),
+        ]),
+      ) + '\n',
+    );
+  }
   for (const skipped of result.skippedModels) process.stdout.write(`skipped ${skipped.model}: ${skipped.reason}\n`);
   process.stdout.write(`run ${result.runId}: ${result.status}\n`);
   for (const failure of result.expectationFailures) process.stdout.write(`EXPECTATION FAILED: ${failure}\n`);

@@ -2,13 +2,16 @@
  * `benchlab select`: the best model for a task category under constraints (GPU memory, context,
  * license, include/exclude), optionally GPU-aware (free memory per GPU from gpu_samples, loaded
  * models from Ollama's /api/ps). Prints the model and the reason; `--explain` adds every
- * candidate's breakdown; `--json` prints the whole selection. Every selection is logged to the
- * store (model_selections).
+ * candidate's breakdown; `--json` prints the whole selection; `--report [DIR]` also writes the
+ * HTML selection report (this selection's breakdown and the selection log's views) into DIR
+ * (default reports/) and prints its path. Every selection is logged to the store
+ * (model_selections).
  */
 import { Command } from 'commander';
 import { LlmClient } from '../../llm/llm-client';
 import { ollamaHostsFromEnv } from '../../llm/hosts';
 import { withStore } from '../../store/store';
+import { renderSelectionReport } from '../../report/selection-report';
 import { selectModel, type Selection } from '../../scoring/select-model';
 import type { SelectionConstraints } from '../../scoring/constraints';
 import { formatGb, parseSize } from '../../scoring/sizes';
@@ -26,6 +29,8 @@ interface SelectCommandOptions {
   gpuAware: boolean;
   explain: boolean;
   json: boolean;
+  /** true for `--report` alone (the default folder), a folder for `--report DIR`. */
+  report?: string | boolean;
 }
 
 const SCORE_DECIMALS = 1;
@@ -77,6 +82,7 @@ export function selectCommand(globals: () => GlobalOptions): Command {
     .option('--gpu-aware', 'use free GPU memory (gpu_samples) and loaded models (Ollama /api/ps) to choose model and GPU', false)
     .option('--explain', "print every candidate's breakdown", false)
     .option('--json', 'print the whole selection as JSON', false)
+    .option('--report [dir]', 'also write the HTML selection report into DIR (default: reports/ in the project folder) and print its path')
     .action(async (options: SelectCommandOptions) => {
       const constraints: SelectionConstraints = {
         ...(options.maxVram !== undefined ? { maxVramBytes: options.maxVram } : {}),
@@ -86,14 +92,19 @@ export function selectCommand(globals: () => GlobalOptions): Command {
         ...(options.exclude ? { exclude: options.exclude } : {}),
       };
       const llm = options.gpuAware ? new LlmClient({ hosts: ollamaHostsFromEnv() }) : undefined;
-      const selection = await withStore({ dbPath: globals().db }, (store) =>
-        selectModel(options.category, constraints, { store, gpuAware: options.gpuAware, ...(llm ? { llm } : {}) }),
-      );
+      const wantsReport = options.report !== undefined && options.report !== false;
+      const { selection, report } = await withStore({ dbPath: globals().db }, async (store) => {
+        const made = await selectModel(options.category, constraints, { store, gpuAware: options.gpuAware, ...(llm ? { llm } : {}) });
+        // Rendered after the selection is logged, so the report's log includes it.
+        const file = wantsReport ? await renderSelectionReport(store, typeof options.report === 'string' ? options.report : undefined, made) : undefined;
+        return { selection: made, report: file };
+      });
       if (options.json) {
-        printJson(selection);
+        printJson(report === undefined ? selection : { ...selection, report });
         return;
       }
       process.stdout.write(`${selection.model}\n${selection.reason}\n`);
       if (options.explain) process.stdout.write(`\n${explain(selection)}\n`);
+      if (report !== undefined) process.stdout.write(`report: ${report}\n`);
     });
 }

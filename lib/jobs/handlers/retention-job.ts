@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { withStore } from '../../store/store';
 import { defineJob } from '../job-handler';
-import { downsampleGpuSamples, pruneTable, PRUNABLE_TABLES, type PrunableTable } from '../retention';
+import { MS_PER_DAY, pruneTable, PRUNABLE_TABLES, type PrunableTable } from '../retention';
+import { downsampleGpuSamples } from '../../gpu/downsample';
 
 export const DEFAULT_DOWNSAMPLE_AFTER_DAYS = 7;
 export const DEFAULT_BUCKET_SECONDS = 60;
@@ -39,7 +40,10 @@ export const retentionJob = defineJob({
         const deleted = await pruneTable(store, table, age, now);
         parts.push(`pruned ${deleted} ${table} row(s) older than ${age} day(s)`);
       }
-      const down = await downsampleGpuSamples(store, options.downsample_after_days, options.bucket_s, now);
+      const down = await downsampleGpuSamples(store, {
+        olderThan: new Date(now.getTime() - options.downsample_after_days * MS_PER_DAY),
+        resolutionS: options.bucket_s,
+      });
       parts.push(
         `downsampled ${down.rowsDeleted} gpu_samples row(s) before ${down.cutoff.toISOString()} into ${down.rowsWritten} bucket(s) of ${options.bucket_s} s`,
       );

@@ -1,5 +1,5 @@
 /**
- * Migration 5: staged rollouts of LLM keyword extraction (lib/rollout, lib/keywords).
+ * Migration 4: staged rollouts of LLM keyword extraction (lib/rollout, lib/keywords).
  *
  * - experiments.stage_started_at: when the current stage (or percentage) took effect, so gates
  *   read the stage's own units and the batch job knows which documents this stage has done.
@@ -13,7 +13,7 @@
 import type { Migration } from './migration';
 
 export const rolloutSchema: Migration = {
-  version: 5,
+  version: 4,
   description: 'staged rollouts: stage start, keyword cache, keyword extractions, rollout quality',
   statements: [
     `ALTER TABLE experiments ADD COLUMN stage_started_at TIMESTAMP`,

@@ -1,0 +1,136 @@
+/**
+ * GPU telemetry on its way to the store: samples, alerts, Ollama ps rows and phase marks are
+ * buffered as table rows and written in batches with the Appender (gpu_samples, gpu_alerts,
+ * ollama_ps_samples, gpu_phases), all tables of one batch in one transaction. `StoreFlusher`
+ * opens the store per batch (never holding it between batches) on a timer; a failed write keeps
+ * the rows for the next try, up to a bound, and is reported rather than thrown.
+ */
+import { withStore, type AppendValue, type Store, type StoreOptions } from '../store/store';
+import type { GpuEvent, GpuSample, OllamaPsRow } from './types';
+
+type Rows = AppendValue[][];
+
+export interface GpuBatch {
+  samples: Rows;
+  alerts: Rows;
+  ps: Rows;
+  phases: Rows;
+}
+
+export interface GpuBatchCounts {
+  samples: number;
+  alerts: number;
+  ps: number;
+  phases: number;
+}
+
+export const GPU_TABLES = { samples: 'gpu_samples', alerts: 'gpu_alerts', ps: 'ollama_ps_samples', phases: 'gpu_phases' } as const;
+
+export function emptyBatch(): GpuBatch {
+  return { samples: [], alerts: [], ps: [], phases: [] };
+}
+
+export function batchSize(batch: GpuBatch): number {
+  return batch.samples.length + batch.alerts.length + batch.ps.length + batch.phases.length;
+}
+
+/** gpu_samples rows for one sample at full resolution (sample_count 1, min = max = the value). */
+export function sampleRows(sample: GpuSample, host: string, runId: string | null, resolutionS: number): Rows {
+  return sample.gpus.map((g) => [
+    sample.sampledAt, host, sample.source, g.uuid, g.index, g.name, g.utilizationPct, g.memoryUsedMib, g.memoryTotalMib, g.powerW,
+    g.temperatureC, g.throttleReasons === null ? null : g.throttleReasons.join(','), runId, resolutionS, 1, g.utilizationPct,
+    g.utilizationPct, g.memoryUsedMib, g.powerW, g.temperatureC,
+  ]);
+}
+
+export function alertRow(alert: GpuEvent, host: string, runId: string | null): AppendValue[] {
+  return [alert.at, host, alert.gpuUuid, alert.kind, alert.message, alert.value, alert.threshold, runId];
+}
+
+export function psRow(row: OllamaPsRow, runId: string | null): AppendValue[] {
+  return [row.sampledAt, row.host, row.model, row.sizeBytes, row.sizeVramBytes, row.expiresAt, runId, row.phase];
+}
+
+export function phaseRow(runId: string, host: string, phase: string, model: string | null, startedAt: Date): AppendValue[] {
+  return [runId, host, phase, model, startedAt];
+}
+
+/** Writes a batch in one transaction. */
+export async function writeGpuBatch(store: Store, batch: GpuBatch): Promise<GpuBatchCounts> {
+  return store.transaction(async () => ({
+    samples: batch.samples.length > 0 ? await store.append(GPU_TABLES.samples, batch.samples) : 0,
+    alerts: batch.alerts.length > 0 ? await store.append(GPU_TABLES.alerts, batch.alerts) : 0,
+    ps: batch.ps.length > 0 ? await store.append(GPU_TABLES.ps, batch.ps) : 0,
+    phases: batch.phases.length > 0 ? await store.append(GPU_TABLES.phases, batch.phases) : 0,
+  }));
+}
+
+export interface FlusherOptions {
+  store: StoreOptions;
+  /** Write at least this often while rows wait. */
+  intervalMs: number;
+  /** Rows kept while writes fail; the oldest samples are dropped beyond it. */
+  maxBufferedRows: number;
+  onError?: (message: string) => void;
+}
+
+export const DEFAULT_FLUSH_INTERVAL_MS = 10_000;
+/** About 14 hours of one GPU at 1 Hz. */
+export const DEFAULT_MAX_BUFFERED_ROWS = 50_000;
+
+/** Buffers rows and writes them to the store on a timer, opening it per batch. */
+export class StoreFlusher {
+  private batch = emptyBatch();
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  readonly written: GpuBatchCounts = { samples: 0, alerts: 0, ps: 0, phases: 0 };
+  dropped = 0;
+  lastError: string | undefined;
+
+  constructor(private readonly options: FlusherOptions) {}
+
+  add(rows: Partial<GpuBatch>): void {
+    for (const key of Object.keys(GPU_TABLES) as (keyof GpuBatch)[]) {
+      const more = rows[key];
+      if (more && more.length > 0) this.batch[key].push(...more);
+    }
+    const excess = batchSize(this.batch) - this.options.maxBufferedRows;
+    if (excess > 0) {
+      const drop = Math.min(excess, this.batch.samples.length);
+      this.batch.samples.splice(0, drop);
+      this.dropped += drop;
+    }
+    if (!this.timer && batchSize(this.batch) > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.options.intervalMs);
+    }
+  }
+
+  /** Writes what is buffered (waiting for a write in progress first). Never rejects. */
+  flush(): Promise<void> {
+    this.writing = this.writing.then(() => this.writeNow());
+    return this.writing;
+  }
+
+  private async writeNow(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (batchSize(this.batch) === 0) return;
+    const batch = this.batch;
+    this.batch = emptyBatch();
+    try {
+      const counts = await withStore(this.options.store, (store) => writeGpuBatch(store, batch));
+      for (const key of Object.keys(counts) as (keyof GpuBatchCounts)[]) this.written[key] += counts[key];
+      this.lastError = undefined;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.options.onError?.(`could not write GPU telemetry: ${this.lastError}`);
+      // Keep the rows (older first) for the next try.
+      const kept = this.batch;
+      this.batch = batch;
+      this.add(kept);
+    }
+  }
+}
