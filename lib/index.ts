@@ -31,3 +31,27 @@ export { runBench } from './runs/bench-run';
 export { runRetrieval } from './runs/retrieval-run';
 export { summarizeBenchRun } from './runs/bench-summary';
 export { listRuns, getRun, loadRunItems, type RunInfo, type RunItem } from './runs/run-items';
+
+export { compareRuns, MIN_PAIRS, type RunComparison, type MetricComparison, type CompareOptions, type Verdict } from './compare/compare-runs';
+export { parseCompareMetric, DEFAULT_COMPARE_METRICS, type CompareMetric } from './compare/compare-metrics';
+export {
+  pairedTTest, welchTTest, wilcoxonSignedRank, mannWhitneyU, pairedBootstrap, signFlipPermutationTest,
+  meanDifference, relativeLift, cohensD, cohensDz, holmAdjust, adjustPValues,
+  tTestPower, tTestSampleSize, minimumDetectableEffect, DEFAULT_ALPHA, DEFAULT_POWER,
+  startConfidenceSequence, updateConfidenceSequence, confidenceSequenceResult,
+  type StatsResult, type TestResult, type EstimateOutcome, type EstimateResult, type DegenerateResult,
+  type ConfidenceSequenceResult, type ConfidenceSequenceState,
+} from './stats/index';
+
+export {
+  selectModel, loadScoringData, categoryScore, roleOf, MemoryEstimator, NoModelFitsError, parseSize, formatGb, DEFAULT_REGISTRY_FILE, DEFAULT_CATEGORIES_FILE,
+  type Selection, type SelectOptions, type CandidateBreakdown, type SelectionConstraints, type ScoringData, type CategoryScore,
+  type Registry, type RegistryModel, type CategoriesFile, type CategoryConfig, type Role,
+} from './scoring/index';
+
+export { renderChart, type Chart, type ChartSpec } from './report/chart';
+export { renderAbReport, abReportFileName, headlineVerdict, metricVerdictSentence } from './report/ab-report';
+export { differenceForestSpec, liftForestSpec, itemDifferenceSpec, sortedItemDifferences } from './report/ab-charts';
+export { renderSelectionReport, SELECTION_REPORT_FILE } from './report/selection-report';
+export { candidateScoresSpec } from './report/selection-charts';
+export { escapeHtml } from './report/html-page';

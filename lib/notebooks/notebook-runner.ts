@@ -50,15 +50,23 @@ interface NotebookJson {
 
 const joinText = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join('') : t ?? '');
 
-/** The cells that raised, with their source head and what they printed to stderr (tslab's type errors). */
+/** tslab reports a TypeScript compile error as `LINE:COL - message` on stderr, sometimes without an error output. */
+const TSLAB_COMPILE_ERROR = /^\d+:\d+ - /m;
+
+/**
+ * The cells that failed: an `error` output, or tslab's compile errors on stderr (the cell then
+ * did not run at all). Each entry has the cell's source head and what it printed to stderr.
+ */
 export function cellErrors(executed: NotebookJson): string[] {
   return executed.cells.flatMap((cell, index) => {
     const outputs = cell.outputs ?? [];
     const error = outputs.find((o) => o.output_type === 'error');
-    if (!error) return [];
     const stderr = outputs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => joinText(o.text)).join('');
+    const compileError = TSLAB_COMPILE_ERROR.test(stderr);
+    if (!error && !compileError) return [];
     const head = joinText(cell.source).split('\n').slice(0, 2).join(' / ');
-    return [`cell ${index + 1} (${head}): ${error.ename ?? 'Error'}: ${error.evalue ?? ''}${stderr ? `\n${stderr.trim()}` : ''}`];
+    const what = error ? `${error.ename ?? 'Error'}: ${error.evalue ?? ''}` : 'TypeScript compile error';
+    return [`cell ${index + 1} (${head}): ${what}${stderr ? `\n${stderr.trim()}` : ''}`];
   });
 }
 

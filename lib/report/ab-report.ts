@@ -1,0 +1,304 @@
+/**
+ * The A/B report of a RunComparison (`benchlab compare A B --report`): what is compared (runs,
+ * generators, paired or not, alpha, Holm adjustment), the verdict sentences, a forest plot of
+ * each metric's difference B − A and of its relative lift with their intervals, the table of
+ * n, means, difference, lift, test, p, adjusted p, effect size, verdict and the items needed
+ * for 80% power, and, for paired comparisons, every question's difference per metric. It is
+ * written as reports/ab-<runA>-vs-<runB>.html with the report building blocks (page shell,
+ * static SVG charts made interactive by assets/, escaped tables); the index page lists it the
+ * next time it is rendered (`refreshIndexPage`).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseCompareMetric } from '../compare/compare-metrics';
+import type { MetricComparison, RunComparison, Verdict } from '../compare/compare-runs';
+import type { RunInfo } from '../runs/run-items';
+import { formatNumber } from '../stats/format-sentence';
+import { differenceForestSpec, itemDifferenceSpec, liftForestSpec, sortedItemDifferences, VERDICT_COLORS, type ItemDifference } from './ab-charts';
+import { copyAssets } from './assets';
+import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
+import { formatCount, formatTime } from './format';
+import { html, renderPage, type SafeHtml } from './html-page';
+import { defaultOutDir, reportContext, runReportFileName, standardNav, writePage, type ReportContext } from './report-files';
+import { safeFilePart } from './safe-file-name';
+import { MISSING, renderTable } from './table';
+
+const FILE_PREFIX = 'ab-';
+const HTML_EXTENSION = '.html';
+const PERCENT = 100;
+const LIFT_DECIMALS = 1;
+const LEVEL_DECIMALS = 1;
+/** Below this a p-value prints as "< 0.0001". */
+const P_FLOOR = 1e-4;
+const P_DIGITS = 2;
+/** Per-question rows shown per metric; every pair is in the chart's data and in the database. */
+export const MAX_ITEM_ROWS = 500;
+
+/** The report's file name, e.g. ab-r20261121-101512-3fa9c2-vs-r20261122-090000-1b2c3d.html. */
+export function abReportFileName(runIdA: string, runIdB: string): string {
+  return `${FILE_PREFIX}${safeFilePart(runIdA)}-vs-${safeFilePart(runIdB)}${HTML_EXTENSION}`;
+}
+
+const num = (x: number | null | undefined): string => (x === null || x === undefined || Number.isNaN(x) ? MISSING : formatNumber(x));
+const signed = (x: number | null): string => (x === null ? MISSING : `${x > 0 ? '+' : ''}${formatNumber(x)}`);
+
+function formatP(p: number | null): string {
+  if (p === null) return MISSING;
+  return p < P_FLOOR ? `< ${P_FLOOR}` : formatNumber(p, P_DIGITS);
+}
+
+/** "p = 0.019", "p < 0.0001", for sentences. */
+function pPhrase(name: string, p: number | null): string {
+  if (p === null) return `${name} ${MISSING}`;
+  return p < P_FLOOR ? `${name} < ${P_FLOOR}` : `${name} = ${formatNumber(p, P_DIGITS)}`;
+}
+
+function formatInterval(interval: [number, number] | null, scale = 1, suffix = ''): string {
+  if (!interval) return '';
+  return `[${formatNumber(interval[0] * scale)}${suffix}, ${formatNumber(interval[1] * scale)}${suffix}]`;
+}
+
+function formatLiftValue(c: MetricComparison): string {
+  if (c.relativeLift === null) return MISSING;
+  const lift = c.relativeLift * PERCENT;
+  return `${lift > 0 ? '+' : ''}${lift.toFixed(LIFT_DECIMALS)}%`;
+}
+
+function formatLift(c: MetricComparison): string {
+  return c.relativeLift !== null && c.liftInterval ? `${formatLiftValue(c)} ${formatInterval(c.liftInterval, PERCENT, '%')}` : formatLiftValue(c);
+}
+
+/** A table cell: the value, with its interval on a second, smaller line. */
+function withInterval(value: string, interval: string): SafeHtml {
+  return interval ? html`${value}<br><small>${interval}</small>` : html`${value}`;
+}
+
+/** Whether a higher value of the metric is better (latency: lower is). */
+function higherIsBetter(metric: string): boolean {
+  try {
+    return parseCompareMetric(metric).higherIsBetter;
+  } catch {
+    return true;
+  }
+}
+
+function verdictBadge(verdict: Verdict): SafeHtml {
+  return html`<strong style="color: ${VERDICT_COLORS[verdict]}">${verdict}</strong>`;
+}
+
+/** The confidence level in percent, e.g. 95 for α = 0.05 (99.9 for α = 0.001). */
+function levelPercent(comparison: RunComparison): number {
+  return Number(((1 - comparison.alpha) * PERCENT).toFixed(LEVEL_DECIMALS));
+}
+
+function sideLabel(run: RunInfo, generator: string): string {
+  return `${generator} in run ${run.runId}`;
+}
+
+/** Names joined as "a", "a and b", "a, b and c". */
+function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+/** The overall verdict in one sentence: where B is better, worse, indistinguishable, or untestable. */
+export function headlineVerdict(comparison: RunComparison): string {
+  const by = (verdict: Verdict) => comparison.comparisons.filter((c) => c.verdict === verdict).map((c) => c.label);
+  const better = by('B better');
+  const worse = by('B worse');
+  const same = by('no significant difference');
+  const untestable = by('not testable');
+  const alpha = `α = ${comparison.alpha}, Holm-adjusted across ${comparison.comparisons.length} metric(s)`;
+  const parts: string[] = [];
+  if (better.length > 0) parts.push(`better than A on ${joinNames(better)}`);
+  if (worse.length > 0) parts.push(`worse than A on ${joinNames(worse)}`);
+  const head = parts.length > 0
+    ? `B is ${parts.join(' and ')} (${alpha})`
+    : `B and A show no significant difference on any metric (${alpha})`;
+  const rest = [
+    parts.length > 0 && same.length > 0 ? `no significant difference on ${joinNames(same)}` : null,
+    untestable.length > 0 ? `not testable on ${joinNames(untestable)}` : null,
+  ].filter((p): p is string => p !== null);
+  return `${head}${rest.length > 0 ? `; ${rest.join('; ')}` : ''}.`;
+}
+
+/** One metric's verdict with the numbers behind it. */
+export function metricVerdictSentence(c: MetricComparison, alpha: number): string {
+  if (c.verdict === 'not testable') return `${c.label}: not testable. ${c.sentence}`;
+  const direction = higherIsBetter(c.metric) ? 'higher is better' : 'lower is better';
+  const interval = c.differenceInterval ? ` ${formatInterval(c.differenceInterval)}` : '';
+  const lift = c.relativeLift === null ? '' : ` (${formatLift(c)})`;
+  const conclusion = c.verdict === 'no significant difference'
+    ? c.adjustedPValue !== null && c.adjustedPValue < alpha ? `< α = ${alpha}, but the means are equal, so no difference` : `≥ α = ${alpha}, so no significant difference`
+    : `< α = ${alpha}, so B is ${c.verdict === 'B better' ? 'better' : 'worse'}`;
+  let power = '';
+  if (c.verdict === 'no significant difference' && c.itemsFor80Power !== null) {
+    const have = Math.min(c.nA, c.nB);
+    power = c.itemsFor80Power > have
+      ? ` Detecting a difference this size with 80% power would take about ${formatCount(c.itemsFor80Power)} ${c.paired ? 'questions' : 'questions per side'} (there are ${formatCount(have)}).`
+      : '';
+  }
+  return `${c.label} (${direction}): B − A = ${signed(c.difference)}${interval}${lift}; ${c.test} ${pPhrase('p', c.pValue)}, ` +
+    `${pPhrase('Holm-adjusted p', c.adjustedPValue)} ${conclusion}.${power}`;
+}
+
+function facts(comparison: RunComparison, reportFiles: ReadonlySet<string>): SafeHtml {
+  const run = (info: RunInfo, generator: string): SafeHtml => {
+    const file = runReportFileName(info.runId);
+    const id = reportFiles.has(file) ? html`<a href="${file}">${info.runId}</a>` : html`${info.runId}`;
+    const where = [info.suite ? `suite ${info.suite}` : null, info.dataset ? `dataset ${info.dataset}` : null, info.status, `started ${formatTime(info.startedAt)}`]
+      .filter((p): p is string => p !== null)
+      .join(' · ');
+    return html`generator <code>${generator}</code> of run ${id} (${where})`;
+  };
+  const tested = comparison.comparisons.filter((c) => c.adjustedPValue !== null).length;
+  const pairs = Math.max(0, ...comparison.comparisons.filter((c) => c.paired).map((c) => c.nA));
+  const pairing = comparison.paired
+    ? `paired: both sides scored the same questions of dataset ${comparison.runA.dataset ?? MISSING} (up to ${formatCount(pairs)} pairs); repeats of a question are averaged first`
+    : 'unpaired: different datasets, or fewer than two questions in common; each question is one observation per side';
+  const rows: [string, string | SafeHtml][] = [
+    ['A (baseline)', run(comparison.runA, comparison.generatorA)],
+    ['B (compared)', run(comparison.runB, comparison.generatorB)],
+    ['pairing', pairing],
+    ['differences', 'B − A, in each metric\'s own unit; relative lift = (mean B − mean A) ÷ mean A'],
+    ['intervals', `${levelPercent(comparison)}% (1 − α)`],
+    ['significance', `α = ${comparison.alpha}; p-values Holm-adjusted across the ${tested} metric(s) that could be tested`],
+    ['tests', comparison.paired
+      ? 'paired t-test for quality measures; Wilcoxon signed-rank for latency and document counts (skewed); effect size Cohen\'s dz'
+      : 'Welch t-test for quality measures; Mann-Whitney U for latency and document counts (skewed); effect size Cohen\'s d'],
+  ];
+  return html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+}
+
+function verdictBox(comparison: RunComparison): SafeHtml {
+  return html`<div class="findings"><strong>Verdict</strong>
+<p>${headlineVerdict(comparison)}</p>
+<ul>${comparison.comparisons.map((c) => html`<li>${verdictBadge(c.verdict)} ${metricVerdictSentence(c, comparison.alpha)}</li>`)}</ul>
+</div>`;
+}
+
+const tTestName = (comparison: RunComparison): string => (comparison.paired ? 'paired t-test' : 'two-sample t-test');
+
+function effectsTable(comparison: RunComparison): SafeHtml {
+  const level = `${levelPercent(comparison)}% CI`;
+  return renderTable({
+    caption: `Per metric (differences are B − A; ${level} in brackets)`,
+    rows: comparison.comparisons,
+    columns: [
+      { header: 'metric', cell: (c) => c.label, className: () => 'nowrap' },
+      { header: 'n A / B', numeric: true, title: 'pairs when paired, else questions per side', cell: (c) => `${formatCount(c.nA)} / ${formatCount(c.nB)}` },
+      { header: 'mean A', numeric: true, cell: (c) => num(c.meanA) },
+      { header: 'mean B', numeric: true, cell: (c) => num(c.meanB) },
+      { header: 'B − A', numeric: true, title: `mean difference with its ${level} (t-interval)`, cell: (c) => withInterval(signed(c.difference), formatInterval(c.differenceInterval)) },
+      { header: 'lift', numeric: true, title: `relative lift (B − A) ÷ A with its ${level}`, cell: (c) => withInterval(formatLiftValue(c), formatInterval(c.liftInterval, PERCENT, '%')) },
+      { header: 'test', cell: (c) => c.test },
+      { header: 'statistic', numeric: true, cell: (c) => num(c.statistic) },
+      { header: 'p', numeric: true, cell: (c) => formatP(c.pValue) },
+      { header: 'adjusted p', numeric: true, title: 'Holm-adjusted across the metrics tested', cell: (c) => formatP(c.adjustedPValue) },
+      { header: 'effect size', numeric: true, title: `standardized effect with its ${level}`, cell: (c) => (c.effectSize === null ? MISSING : withInterval(`${c.effectSizeName} ${formatNumber(c.effectSize)}`, formatInterval(c.effectSizeInterval))) },
+      { header: 'verdict', cell: (c) => verdictBadge(c.verdict), className: () => 'nowrap' },
+      {
+        header: 'n for 80% power', numeric: true,
+        title: `items (pairs, or per side) a ${tTestName(comparison)} needs to detect the observed standardized effect with 80% power at α = ${comparison.alpha}`,
+        cell: (c) => (c.itemsFor80Power === null ? MISSING : formatCount(c.itemsFor80Power)),
+      },
+    ],
+  });
+}
+
+function itemTable(c: MetricComparison, items: readonly ItemDifference[]): SafeHtml {
+  const shown = items.slice(0, MAX_ITEM_ROWS);
+  const table = renderTable({
+    caption: `${c.label} per question (sorted as in the chart)`,
+    rows: shown,
+    columns: [
+      { header: 'question', cell: (i) => i.questionId },
+      { header: 'A', numeric: true, cell: (i) => num(i.a) },
+      { header: 'B', numeric: true, cell: (i) => num(i.b) },
+      { header: 'B − A', numeric: true, cell: (i) => signed(i.difference) },
+      { header: 'on this question', cell: (i) => i.outcome },
+    ],
+  });
+  const more = items.length > shown.length ? html`<p class="note">The first ${formatCount(shown.length)} of ${formatCount(items.length)} questions are listed; the chart shows all.</p>` : '';
+  const wins = items.filter((i) => i.outcome === 'B better').length;
+  const losses = items.filter((i) => i.outcome === 'B worse').length;
+  const ties = items.length - wins - losses;
+  return html`<details><summary>${c.label}: B better on ${wins}, worse on ${losses}, tied on ${ties} of ${items.length} questions (table)</summary>${more}${table}</details>`;
+}
+
+async function perItemSection(comparison: RunComparison, figure: (id: string, spec: ChartSpec, caption: string) => Promise<SafeHtml>): Promise<SafeHtml> {
+  if (!comparison.paired) {
+    return html`<p class="note">The comparison is unpaired (the runs did not score the same questions), so there are no per-question differences. Each side's questions are summarized in the table above.</p>`;
+  }
+  const parts: SafeHtml[] = [];
+  for (const [index, c] of comparison.comparisons.entries()) {
+    if (!c.paired || c.perItem.length === 0) continue;
+    const items = sortedItemDifferences(c, higherIsBetter(c.metric));
+    const chart = await figure(
+      `items-${index + 1}`,
+      itemDifferenceSpec(c.label, items),
+      `Each bar is one question's ${c.label} for B minus A (repeats averaged). ${higherIsBetter(c.metric) ? 'Higher is better' : 'Lower is better'}; green: B better on the question, red: B worse, grey: tied. ` +
+        'Many small gains and a few large losses can cancel in the mean: the spread shows whether one question drives the result.',
+    );
+    parts.push(html`<h3>${c.label}</h3>${chart}${itemTable(c, items)}`);
+  }
+  return parts.length > 0 ? html`${parts}` : html`<p class="note">No metric had per-question values on both sides.</p>`;
+}
+
+/** The whole page. `reportFiles` are the HTML files already in the output folder (to link run reports). */
+export async function renderAbReportPage(comparison: RunComparison, context: ReportContext, reportFiles: ReadonlySet<string> = new Set()): Promise<string> {
+  const charts: Chart[] = [];
+  const figure = async (id: string, spec: ChartSpec, caption: string): Promise<SafeHtml> => {
+    const chart = await renderChart(id, spec);
+    charts.push(chart);
+    return chartFigure(chart, caption);
+  };
+  const level = levelPercent(comparison);
+  const withDifference = comparison.comparisons.filter((c) => c.difference !== null);
+  const forest = withDifference.length > 0
+    ? await figure('forest', differenceForestSpec(withDifference, level), `Each row is one metric, on its own scale: the point is the mean difference B − A, the line its ${level}% t-interval, the dashed line zero. An interval that crosses zero is compatible with no difference; colour is the Holm-adjusted verdict. Metrics whose difference has no variance show a point without an interval.`)
+    : html`<p class="note">No metric had values on both sides.</p>`;
+  const withLift = comparison.comparisons.filter((c) => c.relativeLift !== null);
+  const lift = withLift.length > 0
+    ? await figure('lift', liftForestSpec(withLift, level), 'The same differences relative to A\'s mean, so metrics of different units share one axis. A lift has no value when A\'s mean is 0.')
+    : html``;
+  const perItem = await perItemSection(comparison, figure);
+  const body = html`
+${facts(comparison, reportFiles)}
+${verdictBox(comparison)}
+<section id="effects"><h2>Effects</h2>
+${forest}
+${lift}
+${effectsTable(comparison)}
+<p class="note">The interval of B − A is the t-interval of the mean difference (paired or Welch), also for the metrics tested with a rank test; the rank test's p is what decides their verdict. Cohen's dz is the mean difference over the standard deviation of the differences (paired); Cohen's d uses the pooled standard deviation (unpaired). "n for 80% power" is how many ${comparison.paired ? 'pairs' : 'questions per side'} a t-test needs to detect the observed standardized effect with 80% power at α = ${comparison.alpha}: far more than the current n means a non-significant result says little.</p>
+</section>
+<section id="per-question"><h2>Per question</h2>
+${perItem}
+</section>
+<section id="sentences"><h2>Test sentences</h2>
+<ul>${comparison.comparisons.map((c) => html`<li><strong>${c.label}</strong>: ${c.sentence}</li>`)}</ul>
+</section>`;
+  return renderPage({
+    title: comparison.generatorA === comparison.generatorB
+      ? `A/B of ${comparison.generatorA}: run ${comparison.runB.runId} vs ${comparison.runA.runId}`
+      : `A/B: ${sideLabel(comparison.runB, comparison.generatorB)} vs ${sideLabel(comparison.runA, comparison.generatorA)}`,
+    subtitle: `B = ${comparison.runB.runId} (${comparison.generatorB}) against A = ${comparison.runA.runId} (${comparison.generatorA}) · ${comparison.paired ? 'paired' : 'unpaired'} · α = ${comparison.alpha}, Holm`,
+    nav: standardNav(),
+    body,
+    scripts: chartScripts(charts, context.assetsHref),
+    generatedAt: context.generatedAt,
+    generator: context.generator,
+  });
+}
+
+/**
+ * Writes the A/B report into outDir (default <projectRoot>/reports), with the chart scripts in
+ * outDir/assets/, and returns the file's absolute path.
+ */
+export async function renderAbReport(comparison: RunComparison, outDir?: string): Promise<string> {
+  const dir = path.resolve(outDir ?? defaultOutDir());
+  copyAssets(dir);
+  const existing = new Set(fs.readdirSync(dir));
+  const page = await renderAbReportPage(comparison, await reportContext(), existing);
+  return writePage(dir, abReportFileName(comparison.runA.runId, comparison.runB.runId), page);
+}
