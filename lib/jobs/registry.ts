@@ -6,11 +6,12 @@
  */
 import type { JobHandler } from './job-handler';
 import { benchJob } from './handlers/bench-job';
+import { gpuSampleJob } from './handlers/gpu-sample-job';
 import { reportJob } from './handlers/report-job';
 import { retentionJob } from './handlers/retention-job';
 import { rolloutMonitorJob } from './handlers/rollout-monitor-job';
 
-export const JOB_NAMES = ['bench', 'report', 'retention', 'rollout-monitor'] as const;
+export const JOB_NAMES = ['bench', 'report', 'retention', 'rollout-monitor', 'gpu-sample'] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -21,6 +22,7 @@ export const JOB_HANDLERS: JobRegistry = {
   report: reportJob,
   retention: retentionJob,
   'rollout-monitor': rolloutMonitorJob,
+  'gpu-sample': gpuSampleJob,
 };
 
 export function isJobName(name: string): name is JobName {

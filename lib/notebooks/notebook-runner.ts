@@ -2,7 +2,8 @@
  * `npm run notebooks`: executes every notebook in notebooks/ headlessly with Jupyter's nbconvert
  * and the tslab TypeScript kernel, top to bottom, on the sample data, and fails on any cell
  * error. It prepares what the notebooks read: a database with two baseline runs of the sample
- * collection (suites sample-baselines and sample-baselines-k3), unless BENCHLAB_DB is set, and
+ * collection (suites sample-baselines and sample-baselines-k3) and a short GPU session read from
+ * the tests' stand-in nvidia-smi (for notebooks/gpu.ipynb), unless BENCHLAB_DB is set, and
  * links the package to itself so notebooks can `import ... from 'benchlab'` (tslab compiles each
  * notebook with its own folder as root, so relative imports of lib/ do not work).
  */
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { projectRoot } from '../store/db-path';
 import { runBench } from '../runs/bench-run';
+import { GpuSampler } from '../gpu/gpu-sampler';
 
 const KERNEL = 'tslab';
 const CELL_TIMEOUT_S = 600;
@@ -39,9 +41,84 @@ export function checkJupyter(): string | undefined {
   return undefined;
 }
 
+/** The stand-in nvidia-smi of the GPU tests (see test/fixtures/gpu/README.md). */
+const STAND_IN_NVIDIA_SMI_DIR = path.join('test', 'fixtures', 'gpu', 'bin');
+/** The notebook database's GPU session: its own run id (no run in `runs` claims it), pace and length. */
+export const NOTEBOOK_GPU_SESSION = { runId: 'gpu-stand-in-session', intervalMs: 250, samples: 24, timeoutMs: 30_000 };
+const MIB_TOTAL = 81_559;
+/** Samples per ramp: GPU 0 goes from the low to the high end of BUSY_RANGES and back. */
+const SESSION_STEPS = 12;
+/** [low, high] of GPU 0's readings: its peak is over the 85 °C and the 95%-of-memory alert thresholds. */
+const BUSY_RANGES = { utilPct: [10, 99], memMib: [20_000, 78_500], watts: [110, 670], celsius: [45, 89] } as const;
+/** Near its peak GPU 0 throttles (sw_thermal_slowdown). */
+const THROTTLE_FROM = 0.95;
+const THERMAL_SLOWDOWN_MASK = '0x0000000000000020';
+const NO_THROTTLE_MASK = '0x0000000000000000';
+const IDLE = { memMib: 900, watts: 62, celsius: 36 };
+
+/**
+ * What the stand-in replays, one entry per sample: GPU 0 ramps up until it runs hot, fills its
+ * memory and throttles (so the session raises alerts), then cools down; GPU 1 idles.
+ */
+function standInScenario(): unknown {
+  const at = ([low, high]: readonly [number, number], x: number) => low + (high - low) * x;
+  const ramp = Array.from({ length: SESSION_STEPS }, (_, i) => i / (SESSION_STEPS - 1));
+  const busy = [...ramp, ...[...ramp].reverse()].map((x) => ({
+    'utilization.gpu': `${Math.round(at(BUSY_RANGES.utilPct, x))} %`,
+    'memory.used': `${Math.round(at(BUSY_RANGES.memMib, x))} MiB`,
+    'power.draw': `${at(BUSY_RANGES.watts, x).toFixed(2)} W`,
+    'temperature.gpu': `${Math.round(at(BUSY_RANGES.celsius, x))}`,
+    'clocks_event_reasons.active': x > THROTTLE_FROM ? THERMAL_SLOWDOWN_MASK : NO_THROTTLE_MASK,
+  }));
+  // A little wobble, so the idle GPU's lines are not flat.
+  const idle = busy.map((_, i) => ({
+    'utilization.gpu': `${i % 3} %`, 'memory.used': `${IDLE.memMib} MiB`, 'power.draw': `${(IDLE.watts + (i % 4)).toFixed(2)} W`, 'temperature.gpu': `${IDLE.celsius + (i % 2)}`,
+  }));
+  const gpu = (index: number, samples: unknown[]) => ({
+    uuid: `GPU-5a5a5a5a-0000-4000-8000-00000000000${index}`, index, name: 'Stand-in H100 80GB', 'pci.bus_id': `00000000:1${index}:00.0`,
+    'memory.total': `${MIB_TOTAL} MiB`, 'power.limit': '700.00 W', 'mig.mode.current': 'Disabled', samples,
+  });
+  return { driverVersion: '550.54.15', gpus: [gpu(0, busy), gpu(1, idle)] };
+}
+
+/**
+ * Records a short GPU sampling session into the notebook database with the real GpuSampler
+ * reading the tests' stand-in nvidia-smi (synthetic values, see standInScenario), under its own
+ * run id, with two phase marks. Skipped, with a line on stderr, where the stand-in is not there.
+ */
+export async function recordNotebookGpuSession(dbPath: string, root: string = projectRoot()): Promise<void> {
+  const bin = path.join(root, STAND_IN_NVIDIA_SMI_DIR);
+  if (!fs.existsSync(path.join(bin, 'nvidia-smi'))) {
+    process.stderr.write(`notebooks: no GPU session recorded (${bin} has no stand-in nvidia-smi)\n`);
+    return;
+  }
+  const scenario = path.join(path.dirname(dbPath), 'gpu-scenario.json');
+  fs.writeFileSync(scenario, JSON.stringify(standInScenario()));
+  const session = NOTEBOOK_GPU_SESSION;
+  let samples = 0;
+  const sampler = new GpuSampler({
+    intervalMs: session.intervalMs, store: { dbPath }, tools: ['nvidia-smi'], ollamaHosts: [], host: 'notebook-stand-in',
+    env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}`, FAKE_NVIDIA_SMI_CONFIG: scenario },
+    onSample: () => samples++,
+  });
+  await sampler.start(session.runId);
+  sampler.markPhase('load');
+  const deadline = Date.now() + session.timeoutMs;
+  let cooling = false;
+  while (samples < session.samples && Date.now() < deadline) {
+    if (!cooling && samples >= session.samples / 2) {
+      sampler.markPhase('cooldown');
+      cooling = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, session.intervalMs));
+  }
+  await sampler.stop();
+}
+
 /** A database with the runs the notebooks read. */
 export async function prepareNotebookData(dbPath: string): Promise<void> {
   for (const suite of NOTEBOOK_SUITES) await runBench({ suite, dbPath });
+  await recordNotebookGpuSession(dbPath);
 }
 
 interface NotebookJson {

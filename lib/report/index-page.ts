@@ -5,7 +5,7 @@
 import type { Store } from '../store/store';
 import { formatCount, formatTime } from './format';
 import { html, renderPage } from './html-page';
-import { isRunReportFile, runReportFileName, TRENDS_FILE, type ReportContext } from './report-files';
+import { GPU_DASHBOARD_FILE, isRunReportFile, runReportFileName, SELECTION_REPORT_FILE, TRENDS_FILE, type ReportContext } from './report-files';
 import { renderTable } from './table';
 
 /** The newest runs listed. */
@@ -46,7 +46,11 @@ export async function loadIndexRuns(store: Store): Promise<{ runs: IndexRun[]; t
   };
 }
 
-const REPORT_TITLES: Record<string, string> = { [TRENDS_FILE]: 'Trends across runs: each metric per generator over time' };
+const REPORT_TITLES: Record<string, string> = {
+  [TRENDS_FILE]: 'Trends across runs: each metric per generator over time',
+  [GPU_DASHBOARD_FILE]: 'GPU dashboard: utilization, memory, power, temperature, alerts and loaded models over time',
+  [SELECTION_REPORT_FILE]: 'Model selection: the latest pick, its reasons, and the selection log',
+};
 
 /** The index page. `reportFiles` are the HTML files in the output folder (index excluded). */
 export function renderIndexPage(data: { runs: IndexRun[]; total: number }, reportFiles: readonly string[], context: ReportContext): string {

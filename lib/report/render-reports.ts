@@ -1,14 +1,15 @@
 /**
  * Rendering reports into the output folder (default <projectRoot>/reports): a run's report, or
  * every run's with `all`, or the newest run's when neither is asked for; then always the trends
- * report and the index page. The store is opened read-only, so reports can be rendered while
- * nothing else writes, and never change the data. The embedding scripts are copied to
- * <outDir>/assets/ once.
+ * report, the GPU dashboard (gpu.html) and the index page. The store is opened read-only, so
+ * reports can be rendered while nothing else writes, and never change the data. The embedding
+ * scripts are copied to <outDir>/assets/ once.
  */
 import path from 'node:path';
 import { InputError } from '../input-error';
 import { withStore, type Store } from '../store/store';
 import { copyAssets } from './assets';
+import { renderGpuDashboard } from './gpu-dashboard';
 import { renderIndexPage, loadIndexRuns } from './index-page';
 import { defaultOutDir, INDEX_FILE, listReportFiles, reportContext, runReportFileName, TRENDS_FILE, writePage, type ReportContext } from './report-files';
 import { loadRunReportData } from './run-data';
@@ -32,6 +33,8 @@ export interface RenderedReports {
   files: string[];
   /** The index page. */
   index: string;
+  /** The GPU dashboard (kept out of `files`, which lists the run reports, trends and index). */
+  gpuDashboard: string;
 }
 
 async function runIdsToRender(store: Store, options: RenderReportsOptions): Promise<string[]> {
@@ -56,9 +59,10 @@ export async function renderReports(options: RenderReportsOptions): Promise<Rend
     for (const runId of await runIdsToRender(store, options)) files.push(await writeRunReport(store, runId, outDir, context));
     const trends = await renderTrendsPage(await loadTrendPoints(store), context, new Set(listReportFiles(outDir)));
     files.push(writePage(outDir, TRENDS_FILE, trends));
+    const gpuDashboard = await renderGpuDashboard(store, outDir, { context, reportFiles: new Set(listReportFiles(outDir)) });
     const index = writePage(outDir, INDEX_FILE, renderIndexPage(await loadIndexRuns(store), listReportFiles(outDir), context));
     files.push(index);
-    return { files, index };
+    return { files, index, gpuDashboard };
   });
 }
 

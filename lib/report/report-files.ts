@@ -13,6 +13,8 @@ import type { NavLink } from './html-page';
 
 export const INDEX_FILE = 'index.html';
 export const TRENDS_FILE = 'trends.html';
+export const GPU_DASHBOARD_FILE = 'gpu.html';
+export const SELECTION_REPORT_FILE = 'selection.html';
 const RUN_FILE_PREFIX = 'run-';
 const HTML_EXTENSION = '.html';
 /** Characters kept in file names; anything else becomes '_'. */
@@ -32,6 +34,7 @@ export function standardNav(): NavLink[] {
   return [
     { href: INDEX_FILE, label: 'All reports' },
     { href: TRENDS_FILE, label: 'Trends' },
+    { href: GPU_DASHBOARD_FILE, label: 'GPU' },
   ];
 }
 

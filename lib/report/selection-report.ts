@@ -18,14 +18,14 @@ import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } fr
 import { formatCount, formatMetric, formatMs, formatRate, formatTime } from './format';
 import { html, renderPage, type SafeHtml } from './html-page';
 import { refreshIndexPage } from './index-refresh';
-import { defaultOutDir, reportContext, standardNav, writePage, type ReportContext } from './report-files';
+import { defaultOutDir, reportContext, standardNav, writePage, type ReportContext, SELECTION_REPORT_FILE } from './report-files';
 import {
   benchmarkBreakdownSpec, candidatePoints, candidateScoresSpec, candidateStatus, categoryPerformanceSpec, primaryVsSecondarySpec, selectionsPerCategorySpec,
 } from './selection-charts';
 import { loadSelectionLogData, MAX_RECENT_SELECTIONS, type SelectionLogData } from './selection-data';
 import { MISSING, renderTable } from './table';
 
-export const SELECTION_REPORT_FILE = 'selection.html';
+export { SELECTION_REPORT_FILE };
 
 const SCORE_DECIMALS = 1;
 const CONFIDENCE_DECIMALS = 2;
