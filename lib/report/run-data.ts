@@ -6,6 +6,7 @@
  * bounded per-question table, and for retrieval runs the mean of every stored measure.
  */
 import type { Store } from '../store/store';
+import type { RunInfo as StoredRunInfo } from '../runs/run-items';
 import { InputError } from '../input-error';
 import { summarizeBenchRun, type BenchSummary } from '../runs/bench-summary';
 import { tInterval, type Interval } from './confidence-interval';
@@ -28,14 +29,8 @@ export const DEFAULT_RECALL_CUTOFF = 100;
 export const NDCG10 = 'ndcg_cut_10';
 export const MAP = 'map';
 
-export interface RunInfo {
-  runId: string;
-  kind: string;
-  dataset: string | null;
-  suite: string | null;
-  status: string;
-  startedAt: Date;
-  endedAt: Date | null;
+/** A run as lib/runs describes it, plus what a report page shows about it. */
+export interface RunInfo extends StoredRunInfo {
   host: string;
   error: string | null;
   config: Record<string, unknown>;
