@@ -37,3 +37,19 @@ export function ollamaHostsFromEnv(env: NodeJS.ProcessEnv = process.env, concurr
   const urls = raw && raw.trim() !== '' ? raw.split(',').filter((s) => s.trim() !== '') : [DEFAULT_OLLAMA_HOST];
   return urls.map((u) => ({ url: normalizeHostUrl(u), provider: 'ollama', concurrency }));
 }
+
+/** What a suite's or experiment's `llm:` block says about hosts. */
+export interface HostSettings {
+  provider?: ProviderKind;
+  hosts?: string[];
+  concurrency?: number;
+}
+
+/** Hosts from an `llm:` block; without `hosts` there, OLLAMA_HOST (with the block's provider). */
+export function hostsFromSettings(settings: HostSettings | undefined, env: NodeJS.ProcessEnv = process.env): HostConfig[] {
+  const provider = settings?.provider ?? 'ollama';
+  const concurrency = settings?.concurrency ?? 1;
+  if (!settings?.hosts) return ollamaHostsFromEnv(env, concurrency).map((h) => ({ ...h, provider }));
+  return settings.hosts.map((url) => ({ url: normalizeHostUrl(url), provider, concurrency }));
+}
+

@@ -18,7 +18,7 @@ import { withStore, type Store } from '../store/store';
 import { getDataset } from '../datasets/catalog';
 import { Analyzer, DEFAULT_ANALYZER } from '../retrieval/analyzer';
 import { LlmClient, DEFAULT_DEADLINE, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
-import { normalizeHostUrl, ollamaHostsFromEnv, type HostConfig } from '../llm/hosts';
+import { type HostConfig, hostsFromSettings } from '../llm/hosts';
 import { loadPromptTemplate } from '../querygen/prompt-template';
 import { FrequencyKeywordExtractor, loadTermStatistics, termStatisticsOf } from '../keywords/frequency-extractor';
 import { LlmKeywordExtractor } from '../keywords/llm-extractor';
@@ -131,11 +131,6 @@ async function processedThisStage(store: Store, state: ExperimentState, source: 
   return new Set(rows.map((r) => r.unit_id));
 }
 
-function experimentHosts(config: ExperimentConfig): HostConfig[] {
-  const llm = config.llm;
-  if (!llm?.hosts) return ollamaHostsFromEnv(process.env, llm?.concurrency ?? 1).map((h) => ({ ...h, provider: llm?.provider ?? 'ollama' }));
-  return llm.hosts.map((url) => ({ url: normalizeHostUrl(url), provider: llm.provider, concurrency: llm.concurrency }));
-}
 
 /** Builds the extractor of each method the experiment's arms use. */
 type ExtractorFactory = (arm: ArmConfig) => KeywordExtractor;
@@ -165,7 +160,7 @@ export async function runRolloutStep(experiment: string, options: StepOptions = 
   log(`${config.key}: stage '${config.stages[state.stageIndex]?.name}' at ${state.percentage}%: ${batch.length} document(s) this batch${internal ? ' (internal traffic: all through the treatment method)' : ''}`);
 
   const client = new LlmClient({
-    hosts: options.hosts ?? experimentHosts(config),
+    hosts: options.hosts ?? hostsFromSettings(config.llm),
     ...(config.llm?.timeout_s ? { deadline: { ...DEFAULT_DEADLINE, totalMs: config.llm.timeout_s * MS_PER_SECOND } } : {}),
     ...(options.llm ?? {}),
     useCache: false,

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter, isNode, type Document } from 'yaml';
 import { z } from 'zod';
+import { llmSchema } from '../suites/suite';
 import { InputError } from '../input-error';
 import { projectRoot } from '../store/db-path';
 import { HASH_VERSIONS } from './growthbook-hash';
@@ -165,14 +166,6 @@ const sourceSchema = z
   .strict()
   .refine((s) => (s.dataset === undefined) !== (s.inbox === undefined), { message: 'give exactly one of dataset or inbox' });
 
-const llmSchema = z
-  .object({
-    provider: z.enum(['ollama', 'openai']).default('ollama'),
-    hosts: z.array(z.string().min(1)).min(1).optional(),
-    concurrency: z.number().int().min(1).max(64).default(1),
-    timeout_s: z.number().positive().optional(),
-  })
-  .strict();
 
 export const experimentSchema = z
   .object({

@@ -17,7 +17,7 @@ import { GpuSampler } from '../gpu/gpu-sampler';
 import { summarizeGpuRun, type GpuRunSummary } from '../gpu/run-summary';
 import { Analyzer } from '../retrieval/analyzer';
 import { DEFAULT_DEADLINE, DEFAULT_RETRY, LlmClient, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
-import { normalizeHostUrl, ollamaHostsFromEnv, type HostConfig } from '../llm/hosts';
+import { hostsFromSettings, type HostConfig } from '../llm/hosts';
 import { ResponseCache } from '../llm/response-cache';
 import { UnknownModelError } from '../llm/model-catalog';
 import { loadPromptTemplate } from '../querygen/prompt-template';
@@ -242,12 +242,6 @@ async function startGpuSampler(
   return sampler;
 }
 
-/** Hosts from the suite's `llm` block, else OLLAMA_HOST. */
-function suiteHosts(suite: Suite): HostConfig[] {
-  const llm = suite.llm;
-  if (!llm?.hosts) return ollamaHostsFromEnv(process.env, llm?.concurrency ?? 1).map((h) => ({ ...h, provider: llm?.provider ?? 'ollama' }));
-  return llm.hosts.map((url) => ({ url: normalizeHostUrl(url), provider: llm.provider, concurrency: llm.concurrency }));
-}
 
 function suiteLlmLimits(suite: Suite): Pick<LlmClientOptions, 'deadline' | 'retry'> {
   const llm = suite.llm;
@@ -270,7 +264,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
 
   const llmEvents: string[] = [];
   const client = new LlmClient({
-    hosts: options.hosts ?? suiteHosts(suite),
+    hosts: options.hosts ?? hostsFromSettings(suite.llm),
     ...suiteLlmLimits(suite),
     ...(options.llm ?? {}),
     cache,

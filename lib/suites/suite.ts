@@ -27,7 +27,8 @@ const expectationsSchema = z
   })
   .strict();
 
-const llmSchema = z
+/** Where and how to reach the LLM servers; shared by suites and experiments. */
+export const llmSchema = z
   .object({
     /** `openai` for OpenAI-compatible servers (LM Studio, vLLM, llama.cpp server). */
     provider: z.enum(['ollama', 'openai']).default('ollama'),
