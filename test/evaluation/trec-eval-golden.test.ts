@@ -87,7 +87,7 @@ describe('evaluateRun agrees with real trec_eval output (golden fixtures)', () =
     it('matches every per-query and summary value', async () => {
       const qrels = await readQrelsFile(join(dir, 'qrels.txt'));
       const run = await readRunFile(join(dir, 'run.txt'));
-      const expected = parseTrecEvalOutput(readFileSync(join(dir, 'trec_eval.txt'), 'utf8'));
+      const expected = parseTrecEvalOutput(readFileSync(join(dir, 'trec-eval-output.txt'), 'utf8'));
       const result = evaluateRun(run, qrels, MEASURES, { depth: DEPTH });
 
       // Same set of evaluated queries (trec_eval -c: every qrels query, no run-only query).

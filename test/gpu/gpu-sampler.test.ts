@@ -224,7 +224,7 @@ describe('GpuSampler with the stand-in nvidia-smi' + SKIP_GPU_FIXTURES, () => {
       {
         tools: ['nvidia-smi', 'rocm-smi'],
         commands: { 'nvidia-smi': 'nvidia-smi-not-installed-here', 'rocm-smi': path.join(STAND_IN_BIN, 'rocm-smi') },
-        env: { ...process.env, FAKE_ROCM_SMI_JSON: path.resolve(__dirname, '../fixtures/gpu/cases/rocm-smi_2cards_with-system.json') },
+        env: { ...process.env, FAKE_ROCM_SMI_JSON: path.resolve(__dirname, '../fixtures/gpu/cases/rocm-smi-2cards-with-system.json') },
       },
     );
     const started = await h.sampler.start();

@@ -33,7 +33,7 @@ describe('smi values', () => {
 
 describe('field list validation', () => {
   it('reads the field names and aliases of --help-query-gpu', () => {
-    const catalog = parseHelpQuery(caseFile('help-query-gpu_excerpt.txt'));
+    const catalog = parseHelpQuery(caseFile('help-query-gpu-excerpt.txt'));
     expect(catalog.valid.has('clocks_throttle_reasons.active')).toBe(true);
     expect(catalog.valid.has('gpu_name')).toBe(true);
     expect(catalog.canonical.get('clocks.gr')).toBe('clocks.current.graphics');
@@ -42,7 +42,7 @@ describe('field list validation', () => {
   });
 
   it('picks, per metric, the first candidate the driver lists', () => {
-    const catalog = parseHelpQuery(caseFile('help-query-gpu_excerpt.txt'));
+    const catalog = parseHelpQuery(caseFile('help-query-gpu-excerpt.txt'));
     const resolved = resolveFields(DYNAMIC_METRICS, catalog);
     // This driver has no clocks_event_reasons.*: the older throttle name is used.
     expect(resolved.byMetric.get('throttle')).toBe('clocks_throttle_reasons.active');
@@ -159,7 +159,7 @@ describe('nvidia-smi CSV on our cases', () => {
     expect(resolved.fields).toEqual(fields);
     const index = metricIndex(resolved.byMetric, resolved.fields);
     const reader = new NvidiaCsvReader(fields);
-    const out = caseFile('query-gpu_2gpus_loop_noheader_nounits.txt')
+    const out = caseFile('query-gpu-2gpus-loop-noheader-nounits.txt')
       .trim()
       .split('\n')
       .map((l) => reader.read(l));
@@ -175,7 +175,7 @@ describe('nvidia-smi CSV on our cases', () => {
 
   it('header with units and every sentinel kind in one row', () => {
     const asked = ['uuid', 'index', 'utilization.gpu', 'memory.used', 'power.draw', 'temperature.gpu', 'clocks_event_reasons.active'];
-    const parsed = parseNvidiaCsv(caseFile('query-gpu_units_sentinels_header.txt'), asked);
+    const parsed = parseNvidiaCsv(caseFile('query-gpu-units-sentinels-header.txt'), asked);
     expect(parsed.rows).toHaveLength(2);
     expect(parsed.rows[0]).toMatchObject({ 'utilization.gpu': '45 %', 'power.draw': '70.5 W' });
     expect(Object.values(parsed.rows[1] as Record<string, string>).slice(2).map((v) => parseNumber(v))).toEqual([null, null, null, null, null]);

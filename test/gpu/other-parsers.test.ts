@@ -48,7 +48,7 @@ describe('rocm-smi --json' + SKIP_GPU_FIXTURES, () => {
   });
 
   it('two cards, temperatures and power, N/A values, and a system key that is not a card', () => {
-    const cards = parseRocmSmiJson(caseFile('rocm-smi_2cards_with-system.json'));
+    const cards = parseRocmSmiJson(caseFile('rocm-smi-2cards-with-system.json'));
     expect(cards.map((c) => c.uuid)).toEqual(['amd-0x5b3c8d4e12a7f001', 'card1']);
     expect(cards[0]).toMatchObject({ utilizationPct: 97, memoryUsedMib: 20480, powerW: 212, temperatureC: 52 });
     // Edge temperature N/A: the junction sensor stands in; power N/A stays unknown.
