@@ -11,10 +11,10 @@
  *   that can wrap up early do, and running jobs get a grace period to finish; what is still
  *   running when it ends is marked interrupted. Then the lock is released.
  *
- * Executions run one at a time in this process (EXECUTION_CONCURRENCY): the store opens a new
- * DuckDB instance per unit of work, and two instances of one file in one process do not see
- * each other's writes and can corrupt it. Different jobs therefore queue behind each other;
- * a fire that waits in the queue keeps its scheduled time in scheduled_at.
+ * Different jobs run side by side (a gpu-sample fire is not held up by a long bench run); the
+ * store shares one DuckDB instance per file within the process, so their writes see each other.
+ * A job never overlaps itself (node-cron's noOverlap), so at most one execution per job is in
+ * flight. A fire that waits for the queue keeps its scheduled time in scheduled_at.
  */
 import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import pLimit from 'p-limit';
@@ -27,10 +27,10 @@ import type { JobLogger } from './job-handler';
 import { silentLogger } from './job-log';
 import { finishJobRun, recordSkipped, recoverStaleRuns } from './job-runs';
 import type { JobConfig, JobsConfig } from './jobs-config';
-import { JOB_HANDLERS, type JobName, type JobRegistry } from './registry';
+import { JOB_HANDLERS, JOB_NAMES, type JobName, type JobRegistry } from './registry';
 
-/** Executions (and job_runs writes) at a time in one daemon; see the header. */
-export const EXECUTION_CONCURRENCY = 1;
+/** Executions at a time in one daemon: one per job at most; see the header. */
+export const EXECUTION_CONCURRENCY = JOB_NAMES.length;
 const MS_PER_SECOND = 1000;
 
 /** `60 s`, `0.3 s`. */

@@ -50,6 +50,23 @@ describe('jobs daemon', () => {
     expect(log.lines.some((l) => /bench succeeded in [\d.]+ s, 3 row\(s\) written: did it/.test(l))).toBe(true);
   });
 
+  it('runs different jobs side by side: a quick job is not held up by a long one', async () => {
+    const { db } = freshDb();
+    const slow = scriptedJob(async () => {
+      await sleep(3000);
+      return { summary: 'long bench' };
+    });
+    const quick = scriptedJob(async () => ({ rowsWritten: 1, summary: 'quick report' }));
+    const registry = { ...registryWith(slow.handler), report: quick.handler };
+    const yaml = `grace_period_s: 10\njobs:\n  - name: bench\n    cron: "*/1 * * * * *"\n  - name: report\n    cron: "*/1 * * * * *"\n`;
+    const daemon = await startDaemon({ dbPath: db, config: config(yaml, registry), registry, log: recordingLogger() });
+    await waitFor(() => slow.calls.length >= 1 && quick.finished >= 2, 'two quick runs while the long one runs');
+    expect(slow.finished).toBe(0);
+    await daemon.stop();
+    const reports = await jobRuns(db, 'report');
+    expect(reports.filter((r) => r.status === 'succeeded').length).toBeGreaterThanOrEqual(2);
+  });
+
   it('never overlaps a job with itself: a fire during a run is skipped and recorded with the reason', async () => {
     const { db } = freshDb();
     const job = scriptedJob(async () => {
