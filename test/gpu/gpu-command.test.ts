@@ -1,5 +1,5 @@
 /**
- * `benchlab gpu` in process (the command is not registered in main.ts by this module): the
+ * `benchlab gpu` in process, from its command module: the
  * stand-in nvidia-smi is put first on PATH, stdout and stderr are captured, and the exit code is
  * taken through the setter main.ts passes.
  */

@@ -5,8 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MIGRATIONS } from '../../lib/store/migrations';
-import { gpuPhases } from '../../lib/store/migrations/003-gpu';
 import { withStore } from '../../lib/store/store';
 import { sharedPresent } from '../support/shared';
 import { tempDir } from '../support/temp-store';
@@ -141,18 +139,10 @@ export const H100_B: StandInGpu = {
   'mig.mode.current': 'Disabled',
 };
 
-/**
- * A temp database with the GPU tables of migration 003, whether or not the lead has registered
- * it in lib/store/migrations.ts yet. Until then its statements are run without recording the
- * version, so the library (which only knows the registered migrations) still opens the file.
- */
+/** A temp database with the whole schema (the GPU tables included). */
 export async function gpuDb(): Promise<{ dbPath: string; dir: string }> {
   const dir = tempDir('benchlab-gpu-db-');
   const dbPath = path.join(dir, 'gpu.duckdb');
-  await withStore({ dbPath }, async (store) => {
-    if (MIGRATIONS.some((m) => m.version === gpuPhases.version)) return;
-    const existing = await store.one(`SELECT 1 AS found FROM information_schema.tables WHERE table_name = 'gpu_phases'`);
-    if (!existing) for (const statement of gpuPhases.statements) await store.run(statement);
-  });
+  await withStore({ dbPath }, async () => undefined);
   return { dbPath, dir };
 }

@@ -1,6 +1,6 @@
 /**
- * The rollout and ingest commands, run in-process through commander (the lead registers them in
- * lib/cli/main.ts): output, JSON, and the input-error exit code for bad event lines.
+ * The rollout and ingest commands, run in-process through commander (main.ts registers the same
+ * modules): output, JSON, and the input-error exit code for bad event lines.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openStore, type AppendValue, type Store } from '../../lib/store/store';
-import { selectionViews } from '../../lib/store/migrations/002-selection-views';
 import { loadScoringData, type ScoringData } from '../../lib/scoring/scoring-data';
 import { removeDir, tempDir } from '../support/temp-store';
 
@@ -18,18 +17,11 @@ export function realData(): ScoringData {
   return cached;
 }
 
-/** Creates the selection views unless the registered migrations already did. */
-export async function ensureSelectionViews(store: Store): Promise<void> {
-  const exists = await store.one(`SELECT 1 AS x FROM duckdb_views() WHERE view_name = 'models_per_category'`);
-  if (!exists) for (const statement of selectionViews.statements) await store.run(statement);
-}
-
 /** Runs `work` on a fresh store in a temp folder, removed afterwards. */
 export async function withTempStore<T>(work: (store: Store, dir: string) => Promise<T>): Promise<T> {
   const dir = tempDir('benchlab-scoring-');
   const store = await openStore({ dbPath: path.join(dir, 'scoring.duckdb') });
   try {
-    await ensureSelectionViews(store);
     return await work(store, dir);
   } finally {
     store.close();
