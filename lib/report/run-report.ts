@@ -20,8 +20,8 @@ import {
   type BenchReportData, type ItemRow, type MeasureInterval, type RetrieveReportData, type RunInfo, type RunReportData,
 } from './run-data';
 import { renderTable } from './table';
+import { MULTI_MODEL_GENERATOR } from '../runs/bench-summary';
 
-const MULTI_MODEL = 'multi-model';
 
 function statusBadge(status: string): SafeHtml {
   return html`<span class="status-${status}">${status}</span>`;
@@ -251,7 +251,7 @@ async function benchBody(data: BenchReportData): Promise<{ body: SafeHtml; chart
     : html`<p class="note">No metric values were stored for this run.</p>`;
   const points = tradeoffPoints(data);
   const tradeoff = points.length > 1
-    ? await figure('tradeoff', tradeoffSpec(points, generators), `Up and to the left is better. ${generators.includes(MULTI_MODEL) ? 'multi-model fuses every model\'s queries for a question; its time is the sum of the models\' times (they run one after another on a local host). ' : ''}Generators whose items all came from the cache have no latency and are not shown.`)
+    ? await figure('tradeoff', tradeoffSpec(points, generators), `Up and to the left is better. ${generators.includes(MULTI_MODEL_GENERATOR) ? 'multi-model fuses every model\'s queries for a question; its time is the sum of the models\' times (they run one after another on a local host). ' : ''}Generators whose items all came from the cache have no latency and are not shown.`)
     : html``;
   const latency = data.latency.length > 0 ? await figure('latency', latencyBoxSpec(data.latency, generators), 'Per-item time to generate the queries (LLM calls, retries included; baselines compute locally). Quantiles are computed in DuckDB.') : html``;
   const callHistogram = data.callLatency.length > 0 ? await figure('call-latency', callLatencySpec(data.callLatency), 'Counts per bin computed in DuckDB over every non-cached LLM call of the run.') : html``;

@@ -30,10 +30,11 @@ import { loadSuite, resolveSuitePath, type Suite } from '../suites/suite';
 import { InputError } from '../input-error';
 import { createRun, finishRun } from './run-store';
 import { silentProgress, type Progress } from './progress';
-import { summarizeBenchRun, type BenchSummary } from './bench-summary';
+import { MULTI_MODEL_GENERATOR, summarizeBenchRun, type BenchSummary } from './bench-summary';
+
+export { MULTI_MODEL_GENERATOR };
 import { checkExpectations } from './expectations';
 
-export const MULTI_MODEL_GENERATOR = 'multi-model';
 export const DEFAULT_FLUSH_ITEMS = 100;
 export const DEFAULT_FLUSH_INTERVAL_MS = 5_000;
 

@@ -6,6 +6,9 @@
  */
 import type { Store } from '../store/store';
 
+/** The generator id of the items that fuse every LLM model's queries for a question. */
+export const MULTI_MODEL_GENERATOR = 'multi-model';
+
 export interface GeneratorSummary {
   generator: string;
   model: string | null;
@@ -15,6 +18,8 @@ export interface GeneratorSummary {
   map: number | null;
   syntaxValidRate: number | null;
   docsFound: number | null;
+  /** Mean latency per item over all items, cached ones included (the multi-model comparison's time). */
+  meanLatencyMs: number | null;
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   evalTokens: number;
@@ -57,6 +62,7 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
        avg(m.ndcg10) AS ndcg10, avg(m.recall) AS recall, avg(m.map) AS map,
        sum(i.parsed_count) / nullif(sum(i.query_count), 0) AS syntax_valid_rate,
        avg(i.docs_found) AS docs_found,
+       avg(i.latency_ms) AS mean_latency,
        quantile_cont(i.latency_ms, 0.5) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p50,
        quantile_cont(i.latency_ms, 0.95) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p95,
        coalesce(sum(i.eval_tokens), 0) AS eval_tokens,
@@ -80,6 +86,7 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
       map: num(r['map']),
       syntaxValidRate: num(r['syntax_valid_rate']),
       docsFound: num(r['docs_found']),
+      meanLatencyMs: num(r['mean_latency']),
       latencyP50Ms: num(r['p50']),
       latencyP95Ms: num(r['p95']),
       evalTokens: Number(r['eval_tokens']),
@@ -88,14 +95,12 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
       cacheHits: Number(r['cache_hits']),
     };
   });
-  const multi = generators.find((g) => g.generator === 'multi-model');
-  const meanLatency = async (generator: string) =>
-    num((await store.one(`SELECT avg(latency_ms) AS v FROM run_items WHERE run_id = $run AND generator = $g`, { run: runId, g: generator }))?.['v']);
+  const multi = generators.find((g) => g.generator === MULTI_MODEL_GENERATOR);
   const multiModel: MultiModelComparison[] = [];
   if (multi) {
-    const multiLatency = await meanLatency(multi.generator);
+    const multiLatency = multi.meanLatencyMs;
     for (const single of generators.filter((g) => g.generator.startsWith('llm:'))) {
-      const singleLatency = await meanLatency(single.generator);
+      const singleLatency = single.meanLatencyMs;
       multiModel.push({
         single: single.generator,
         singleLatencyMs: singleLatency,
