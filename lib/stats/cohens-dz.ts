@@ -4,7 +4,7 @@
  * t = dz sqrt(n) is noncentral t with n - 1 df and ncp = delta_z sqrt(n).
  */
 
-import { nonFiniteReason } from './check-finite';
+import { pairedInputProblem } from './paired-input-problem';
 import { degenerateResult } from './degenerate-result';
 import { isConstant } from './is-constant';
 import { formatInterval, formatNumber } from './format-sentence';
@@ -23,10 +23,8 @@ export type CohensDzOptions = Omit<CommonTestOptions, 'alternative'>;
 export function cohensDz(x: readonly number[], y: readonly number[], options: CohensDzOptions = {}): EstimateOutcome {
   const resolved = resolveOptions({ ...options, alternative: 'two-sided' });
   const n = { pairs: Math.min(x.length, y.length) };
-  if (x.length !== y.length) return degenerateResult(TEST, n, `x has ${x.length} values but y has ${y.length}`);
-  const bad = nonFiniteReason({ x, y });
-  if (bad !== undefined) return degenerateResult(TEST, n, bad);
-  if (x.length < MIN_PAIRS) return degenerateResult(TEST, n, `needs at least ${MIN_PAIRS} pairs`);
+  const problem = pairedInputProblem(x, y, MIN_PAIRS);
+  if (problem !== undefined) return degenerateResult(TEST, n, problem);
   const differences = x.map((v, i) => v - (y[i] as number));
   const d = sampleMoments(differences);
   if (isConstant(differences) || !(d.variance > 0)) return degenerateResult(TEST, n, 'the differences have zero variance');

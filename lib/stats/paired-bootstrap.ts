@@ -5,7 +5,7 @@
  * (linear interpolation, numpy's default). Deterministic for a given seed (Mersenne Twister).
  */
 
-import { nonFiniteReason } from './check-finite';
+import { pairedInputProblem } from './paired-input-problem';
 import { degenerateResult } from './degenerate-result';
 import { formatDirection, formatInterval } from './format-sentence';
 import { type CommonTestOptions, resolveOptions } from './options';
@@ -33,10 +33,8 @@ export function pairedBootstrap(x: readonly number[], y: readonly number[], opti
   const seed = options.seed ?? DEFAULT_SEED;
   const random = seededRandom(seed);
   const n = { pairs: Math.min(x.length, y.length) };
-  if (x.length !== y.length) return degenerateResult(TEST, n, `x has ${x.length} values but y has ${y.length}`);
-  const bad = nonFiniteReason({ x, y });
-  if (bad !== undefined) return degenerateResult(TEST, n, bad);
-  if (x.length < MIN_PAIRS) return degenerateResult(TEST, n, `needs at least ${MIN_PAIRS} pairs`);
+  const problem = pairedInputProblem(x, y, MIN_PAIRS);
+  if (problem !== undefined) return degenerateResult(TEST, n, problem);
   const d = x.map((v, i) => v - (y[i] as number));
   const estimate = sampleMoments(d).mean;
   const means = new Float64Array(resamples);

@@ -3,7 +3,7 @@
  * differences x[i] - y[i], with n - 1 df and the t interval of the mean difference.
  */
 
-import { nonFiniteReason } from './check-finite';
+import { pairedInputProblem } from './paired-input-problem';
 import { degenerateResult } from './degenerate-result';
 import { isConstant } from './is-constant';
 import { formatDf, formatDirection, formatInterval, formatNumber, formatPValue } from './format-sentence';
@@ -27,10 +27,8 @@ export type PairedTTestOptions = CommonTestOptions;
 export function pairedTTest(x: readonly number[], y: readonly number[], options: PairedTTestOptions = {}): StatsResult {
   const resolved = resolveOptions(options);
   const n = { pairs: Math.min(x.length, y.length) };
-  if (x.length !== y.length) return degenerateResult(TEST, n, `x has ${x.length} values but y has ${y.length}`);
-  const bad = nonFiniteReason({ x, y });
-  if (bad !== undefined) return degenerateResult(TEST, n, bad);
-  if (x.length < MIN_PAIRS) return degenerateResult(TEST, n, `needs at least ${MIN_PAIRS} pairs`);
+  const problem = pairedInputProblem(x, y, MIN_PAIRS);
+  if (problem !== undefined) return degenerateResult(TEST, n, problem);
   const differences = x.map((v, i) => v - (y[i] as number));
   const d = sampleMoments(differences);
   if (isConstant(differences) || !(d.variance > 0)) return degenerateResult(TEST, n, 'the differences have zero variance');
