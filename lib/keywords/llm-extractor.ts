@@ -1,15 +1,16 @@
 /**
  * Owns LLM-based keyword extraction (the treatment arm): renders the versioned prompt
- * (data/prompts/keywords.v<N>.json) for a document, asks the model for JSON
- * (`{"keywords": [...]}`), and validates the answer with zod. The answer is untrusted text: it is
+ * (data/prompts/keywords.v<N>.json) for a document, asks the model for an answer following the
+ * prompt's declared schema (`{"keywords": [...]}`), and reads it with the tolerant reader. The answer is untrusted text: it is
  * only parsed as data, and a malformed answer is a recorded error, never a crash. Valid answers
  * are cached by document hash, prompt version and model (keyword-cache.ts).
  */
-import { z } from 'zod';
 import type { LlmClient } from '../llm/llm-client';
 import type { GenerationOptions } from '../llm/types';
 import type { Analyzer } from '../retrieval/analyzer';
-import { renderPrompt, type PromptTemplate } from '../querygen/prompt-template';
+import { answerFormat, renderPrompt, type LoadedPromptTemplate } from '../querygen/prompt-template';
+import { extractStringList, type AnswerReading } from '../llm/answer-extraction';
+import { splitRequestFields } from '../llm/llm-settings';
 import { hallucinatedKeywords } from './hallucination';
 import { documentHash, type KeywordCache } from './keyword-cache';
 import type { KeywordDocument, KeywordExtraction, KeywordExtractor, KeywordTarget } from './keyword-extraction';
@@ -20,39 +21,31 @@ export const MAX_KEYWORD_CHARS = 100;
 export const MAX_PROMPT_DOCUMENT_CHARS = 12_000;
 const ANSWER_PREVIEW_CHARS = 120;
 
-const answerSchema = z.object({ keywords: z.array(z.string()).min(1) });
-
-/** Extracts the keywords from a model's answer (trimmed, de-duplicated ignoring case), or says why it cannot. */
-export function parseKeywordsAnswer(text: string): { keywords: string[]; error: string | undefined } {
-  const trimmed = text.trim();
-  // Some models wrap JSON in a Markdown fence even when asked not to.
-  const unfenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/.exec(trimmed)?.[1] ?? trimmed;
-  let json: unknown;
-  try {
-    json = JSON.parse(unfenced);
-  } catch {
-    return { keywords: [], error: `the answer is not JSON: ${trimmed.slice(0, ANSWER_PREVIEW_CHARS)}` };
-  }
-  const parsed = answerSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { keywords: [], error: `the answer does not match {"keywords": [string, ...]}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
-  }
+/**
+ * Extracts the keywords from a model's answer with the tolerant reader (strict schema, known
+ * variants, fenced JSON, lines), trimmed and de-duplicated ignoring case, or says why it cannot.
+ */
+export function parseKeywordsAnswer(text: string, template: LoadedPromptTemplate): { keywords: string[]; readAs: AnswerReading; error: string | undefined } {
+  const read = extractStringList(text, {
+    key: template.answer.list,
+    itemFields: template.answer.item_fields,
+    isStrict: template.isStrict,
+    maxItemChars: MAX_KEYWORD_CHARS,
+  });
   const seen = new Set<string>();
   const keywords: string[] = [];
-  for (const raw of parsed.data.keywords) {
-    const keyword = raw.trim().replace(/\s+/g, ' ').slice(0, MAX_KEYWORD_CHARS);
+  for (const keyword of read.items) {
     const folded = keyword.toLowerCase();
-    if (keyword === '' || seen.has(folded)) continue;
+    if (seen.has(folded)) continue;
     seen.add(folded);
     keywords.push(keyword);
   }
-  return { keywords, error: keywords.length === 0 ? 'the answer has only empty keywords' : undefined };
+  return { keywords, readAs: read.readAs, error: keywords.length === 0 ? `no keywords in the answer: ${read.problem ?? 'nothing readable'}` : undefined };
 }
 
 export interface LlmExtractorSettings {
   model: string;
-  template: PromptTemplate;
+  template: LoadedPromptTemplate;
   target: KeywordTarget;
   options: GenerationOptions;
 }
@@ -93,18 +86,15 @@ export class LlmKeywordExtractor implements KeywordExtractor {
     const cached = this.cache.get(hash, this.promptRef, model);
     if (cached) return finish(cached, undefined, true, []);
 
-    // keep_alive is a request field in Ollama's API, not a model option.
-    const { keep_alive: keepAlive, ...options } = this.settings.options;
     const call = await this.client.generate({
       model,
       prompt: renderPrompt(template, { min: target.min, max: target.max, document: document.text.slice(0, MAX_PROMPT_DOCUMENT_CHARS) }),
       ...(template.system !== undefined ? { system: template.system } : {}),
-      options,
-      format: 'json',
-      ...(typeof keepAlive === 'string' || typeof keepAlive === 'number' ? { keepAlive } : {}),
+      format: answerFormat(template),
+      ...splitRequestFields(this.settings.options),
     });
     if (call.error) return finish([], `${call.error.kind}: ${call.error.message}`, false, [call]);
-    const { keywords, error } = parseKeywordsAnswer(call.text);
+    const { keywords, error } = parseKeywordsAnswer(call.text, template);
     if (error === undefined) this.cache.put(hash, this.promptRef, model, keywords);
     return finish(keywords, error, false, [call]);
   }

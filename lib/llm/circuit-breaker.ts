@@ -1,5 +1,5 @@
 /**
- * A circuit breaker per LLM host: after `failureThreshold` consecutive transient failures the
+ * A circuit breaker (one per LLM host, and one per model on each host; see llm-client.ts): after `failureThreshold` consecutive transient failures the
  * circuit opens and calls fail fast; after `cooldownMs` one probe call is let through
  * (half-open); its success closes the circuit, its failure opens it again. State changes are
  * reported to a listener so the run log shows them.
@@ -24,6 +24,7 @@ export class CircuitBreaker {
   private probeInFlight = false;
 
   constructor(
+    /** What the breaker guards, as shown in events: a host URL, or `model@host`. */
     readonly host: string,
     private readonly options: BreakerOptions = DEFAULT_BREAKER,
     private readonly listener: BreakerListener = () => undefined,
@@ -35,6 +36,12 @@ export class CircuitBreaker {
     return this.state;
   }
 
+  /** Whether tryAcquire would let a call through now (changes nothing). */
+  canAcquire(): boolean {
+    const state = this.current;
+    return state === 'closed' || (state === 'half-open' && !this.probeInFlight);
+  }
+
   /** Whether a call may go ahead now; in half-open state only one probe at a time. */
   tryAcquire(): boolean {
     const state = this.current;
@@ -44,6 +51,11 @@ export class CircuitBreaker {
     if (this.state === 'open') this.transition('half-open', `cooldown of ${this.options.cooldownMs} ms elapsed`);
     this.probeInFlight = true;
     return true;
+  }
+
+  /** Gives back a probe slot without judging the call (it failed for a reason this breaker does not guard). */
+  release(): void {
+    this.probeInFlight = false;
   }
 
   recordSuccess(): void {

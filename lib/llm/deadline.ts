@@ -1,6 +1,7 @@
 /**
- * Per-request deadlines that really abort: a total limit for the whole answer and an idle limit
- * between streamed chunks (a model that hangs mid-stream is caught in seconds, not minutes).
+ * Per-request deadlines that really abort: a total limit for the whole answer, a first-token
+ * limit (a cold model load happens before it), and an idle limit between streamed chunks (a
+ * model that hangs mid-stream is caught in seconds, not minutes).
  * Each request gets its own AbortController, so aborting one never touches another (ollama-js's
  * `abort()` would cancel every stream of a client).
  */
@@ -9,8 +10,10 @@ import { DeadlineExceeded } from './llm-error';
 export interface DeadlineLimits {
   /** Whole request, from sending to the last chunk. */
   totalMs: number;
-  /** Longest silence allowed once the request is sent (first token included). */
+  /** Longest silence allowed between streamed chunks (and before the first, unless firstTokenMs is set). */
   idleMs: number;
+  /** Longest wait for the first chunk, a model load included; default idleMs. */
+  firstTokenMs?: number;
 }
 
 export class Deadline {
@@ -21,7 +24,9 @@ export class Deadline {
   constructor(private readonly limits: DeadlineLimits) {
     this.totalTimer = setTimeout(() => this.controller.abort(new DeadlineExceeded('total', limits.totalMs)), limits.totalMs);
     this.totalTimer.unref();
-    this.touch();
+    const first = limits.firstTokenMs ?? limits.idleMs;
+    this.idleTimer = setTimeout(() => this.controller.abort(new DeadlineExceeded('first-token', first)), first);
+    this.idleTimer.unref();
   }
 
   get signal(): AbortSignal {

@@ -14,9 +14,18 @@ export interface HostConfig {
   provider: ProviderKind;
   /** Requests in flight at once on this host; 1 (serial) suits one local GPU. */
   concurrency: number;
+  /**
+   * OpenAI-compatible servers: the API key, read from the environment variable the `llm:`
+   * block names. Only ever sent in the Authorization header; never stored or logged.
+   */
+  apiKey?: string;
 }
 
-export function normalizeHostUrl(raw: string): string {
+/** The environment variable an OpenAI-compatible server's API key is read from by default. */
+export const DEFAULT_API_KEY_ENV = 'OPENAI_API_KEY';
+
+/** A host URL: scheme added, 0.0.0.0 made local; Ollama hosts get port 11434 when none is given. */
+export function normalizeHostUrl(raw: string, provider: ProviderKind = 'ollama'): string {
   const trimmed = raw.trim().replace(/\/+$/, '');
   if (trimmed === '') throw new InputError('empty LLM host');
   const withScheme = /^[a-z]+:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
@@ -27,7 +36,7 @@ export function normalizeHostUrl(raw: string): string {
     throw new InputError(`invalid LLM host '${raw}'`);
   }
   if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
-  if (url.port === '' && !/^[a-z]+:\/\/[^/]*:\d+/i.test(withScheme) && url.protocol === 'http:') url.port = OLLAMA_DEFAULT_PORT;
+  if (provider === 'ollama' && url.port === '' && !/^[a-z]+:\/\/[^/]*:\d+/i.test(withScheme) && url.protocol === 'http:') url.port = OLLAMA_DEFAULT_PORT;
   return url.toString().replace(/\/+$/, '');
 }
 
@@ -43,13 +52,17 @@ export interface HostSettings {
   provider?: ProviderKind;
   hosts?: string[];
   concurrency?: number;
+  /** OpenAI-compatible servers: the environment variable holding the API key. */
+  api_key_env?: string;
 }
 
 /** Hosts from an `llm:` block; without `hosts` there, OLLAMA_HOST (with the block's provider). */
 export function hostsFromSettings(settings: HostSettings | undefined, env: NodeJS.ProcessEnv = process.env): HostConfig[] {
   const provider = settings?.provider ?? 'ollama';
   const concurrency = settings?.concurrency ?? 1;
-  if (!settings?.hosts) return ollamaHostsFromEnv(env, concurrency).map((h) => ({ ...h, provider }));
-  return settings.hosts.map((url) => ({ url: normalizeHostUrl(url), provider, concurrency }));
+  const key = provider === 'openai' ? env[settings?.api_key_env ?? DEFAULT_API_KEY_ENV] : undefined;
+  const auth = key !== undefined && key.trim() !== '' ? { apiKey: key.trim() } : {};
+  if (!settings?.hosts) return ollamaHostsFromEnv(env, concurrency).map((h) => ({ ...h, provider, ...auth }));
+  return settings.hosts.map((url) => ({ url: normalizeHostUrl(url, provider), provider, concurrency, ...auth }));
 }
 

@@ -1,14 +1,20 @@
 /**
  * The LLM client every Benchlab caller uses: response cache, model validation, a pool of hosts
- * (per-host concurrency, least-busy host first), a circuit breaker per host, retries with
- * exponential backoff and full jitter on transient failures (`exponential-backoff`), and
- * per-request total and idle deadlines. It never throws for a failed call: it returns an
+ * (per-host concurrency, least-busy host first), circuit breakers, retries with exponential
+ * backoff and full jitter on transient failures (`exponential-backoff`), per-request deadlines,
+ * and the answer format each server can take. It never throws for a failed call: it returns an
  * `LlmCall` record with the error, which the run stores in `llm_calls`.
+ *
+ * Breakers isolate faults: a host fault (refused, unreachable, 503 busy) counts against the host's
+ * breaker, a model fault (runner crash, in-stream error, reset mid-answer, deadline) against the
+ * breaker of that model on that host, so a crashing model never fails the models after it.
+ * The client also keeps, per model, the time its failed attempts cost, so a run can bound what
+ * a hanging model may cost it (see bench-run.ts).
  */
 import crypto from 'node:crypto';
 import pLimit from 'p-limit';
 import { backOff } from 'exponential-backoff';
-import type { GenerateRequest, LlmProvider, ModelInfo, ProviderKind, ServerTimings } from './types';
+import type { FormatUsed, GenerateRequest, LlmProvider, ModelInfo, ProviderKind, ProviderRequest, ServerTimings } from './types';
 import { NO_TIMINGS } from './types';
 import { OllamaProvider } from './ollama-provider';
 import { OpenAiProvider } from './openai-provider';
@@ -27,11 +33,14 @@ export interface RetryOptions {
 }
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 3, initialDelayMs: 500, maxDelayMs: 10_000 };
-/** A model load can take tens of seconds before the first token; generation itself is bounded by total. */
-export const DEFAULT_DEADLINE: DeadlineLimits = { totalMs: 600_000, idleMs: 120_000 };
+/**
+ * A model load can take tens of seconds before the first token (first-token limit 120 s); once
+ * the answer streams, 30 s without a chunk means the model hangs. Generation is bounded by total.
+ */
+export const DEFAULT_DEADLINE: DeadlineLimits = { totalMs: 600_000, idleMs: 30_000, firstTokenMs: 120_000 };
 
 export type LlmEvent =
-  | { type: 'breaker'; host: string; from: BreakerState; to: BreakerState; reason: string }
+  | { type: 'breaker'; host: string; model?: string; from: BreakerState; to: BreakerState; reason: string }
   | { type: 'retry'; host: string; model: string; attempt: number; error: string };
 
 export interface LlmClientOptions {
@@ -58,23 +67,38 @@ export interface LlmCall {
   ttftMs: number | null;
   timings: ServerTimings;
   attempts: number;
+  /** What the request asked the server for: the prompt's JSON Schema, plain JSON, or nothing. */
+  formatUsed: FormatUsed;
   text: string;
+  /** A thinking model's reasoning, apart from the answer ('' when none). */
+  thinking: string;
+  thinkingMs: number | null;
+  thinkingTokens: number | null;
   error: LlmError | undefined;
 }
 
 interface PooledHost {
   provider: LlmProvider;
+  /** Host faults: the server cannot be reached or is overloaded. */
   breaker: CircuitBreaker;
+  /** Model faults, per model on this host. */
+  modelBreakers: Map<string, CircuitBreaker>;
+  /** Time spent in failed attempts, per model on this host. */
+  failedMs: Map<string, number>;
   limit: pLimit.Limit;
+  /** Whether the server takes a JSON Schema format; asked once. */
+  schemas: Promise<boolean> | undefined;
 }
 
 function makeProvider(host: HostConfig): LlmProvider {
   const providers: Record<ProviderKind, () => LlmProvider> = {
     ollama: () => new OllamaProvider(host.url),
-    openai: () => new OpenAiProvider(host.url),
+    openai: () => new OpenAiProvider(host.url, host.apiKey),
   };
   return providers[host.provider]();
 }
+
+const VERSION_TIMEOUT_MS = 10_000;
 
 export class LlmClient {
   readonly catalog = new ModelCatalog();
@@ -84,6 +108,7 @@ export class LlmClient {
   private readonly cache: ResponseCache | undefined;
   private readonly useCache: boolean;
   private readonly onEvent: (event: LlmEvent) => void;
+  private readonly breakerOptions: BreakerOptions;
 
   constructor(options: LlmClientOptions) {
     if (options.hosts.length === 0) throw new Error('LlmClient needs at least one host');
@@ -92,13 +117,59 @@ export class LlmClient {
     this.cache = options.cache;
     this.useCache = options.useCache ?? true;
     this.onEvent = options.onEvent ?? (() => undefined);
+    this.breakerOptions = options.breaker ?? DEFAULT_BREAKER;
     this.pool = options.hosts.map((host) => ({
       provider: makeProvider(host),
-      breaker: new CircuitBreaker(host.url, options.breaker ?? DEFAULT_BREAKER, (h, from, to, reason) =>
-        this.onEvent({ type: 'breaker', host: h, from, to, reason }),
-      ),
+      breaker: new CircuitBreaker(host.url, this.breakerOptions, (h, from, to, reason) => this.onEvent({ type: 'breaker', host: h, from, to, reason })),
+      modelBreakers: new Map(),
+      failedMs: new Map(),
       limit: pLimit(Math.max(1, host.concurrency)),
+      schemas: undefined,
     }));
+  }
+
+  /** The deadlines and breaker settings in force (a run bounds a hanging model's cost with them). */
+  get limits(): { deadline: DeadlineLimits; breaker: BreakerOptions; attempts: number } {
+    return { deadline: this.deadline, breaker: this.breakerOptions, attempts: this.retry.attempts };
+  }
+
+  private modelBreaker(pooled: PooledHost, model: string): CircuitBreaker {
+    let breaker = pooled.modelBreakers.get(model);
+    if (!breaker) {
+      const host = pooled.provider.host;
+      breaker = new CircuitBreaker(`${model}@${host}`, this.breakerOptions, (_name, from, to, reason) =>
+        this.onEvent({ type: 'breaker', host, model, from, to, reason }),
+      );
+      pooled.modelBreakers.set(model, breaker);
+    }
+    return breaker;
+  }
+
+  /**
+   * Milliseconds until some host may take a call for `model` (0: now), or undefined when no
+   * host serves it. A run waits this long before coming back to a model whose circuit opened.
+   */
+  circuitWaitMs(model: string): number | undefined {
+    const waits = this.candidates(model).map((p) => Math.max(p.breaker.retryAfterMs(), this.modelBreaker(p, model).retryAfterMs()));
+    return waits.length > 0 ? Math.min(...waits) : undefined;
+  }
+
+  /** Time the failed attempts of `model` have cost so far, on its least-charged host. */
+  failureCostMs(model: string): number {
+    const costs = this.candidates(model).map((p) => p.failedMs.get(model) ?? 0);
+    return costs.length > 0 ? Math.min(...costs) : 0;
+  }
+
+  private candidates(model: string): PooledHost[] {
+    return this.pool.filter((p) => this.catalog.hasCached(p.provider.host, model) !== false);
+  }
+
+  /** The format to send to this host: the schema where the server takes one, else JSON mode. */
+  private async resolveFormat(pooled: PooledHost, request: GenerateRequest): Promise<Pick<ProviderRequest, 'format' | 'formatUsed'>> {
+    if (request.format === undefined) return { formatUsed: 'none' };
+    if (request.format === 'json') return { format: 'json', formatUsed: 'json' };
+    pooled.schemas ??= pooled.provider.supportsSchemas(AbortSignal.timeout(VERSION_TIMEOUT_MS)).catch(() => true);
+    return (await pooled.schemas) ? { format: request.format, formatUsed: 'schema' } : { format: 'json', formatUsed: 'json' };
   }
 
   get providerKind(): ProviderKind {
@@ -109,8 +180,11 @@ export class LlmClient {
     return this.pool.map((p) => p.provider.host);
   }
 
+  /** Every breaker's state: hosts by URL, models as `model@host`. */
   breakerStates(): Record<string, BreakerState> {
-    return Object.fromEntries(this.pool.map((p) => [p.provider.host, p.breaker.current]));
+    return Object.fromEntries(
+      this.pool.flatMap((p) => [[p.provider.host, p.breaker.current] as const, ...[...p.modelBreakers].map(([model, b]) => [`${model}@${p.provider.host}`, b.current] as const)]),
+    );
   }
 
   /** Models on every reachable host; unreachable hosts are reported in `errors`. */
@@ -135,10 +209,26 @@ export class LlmClient {
     );
   }
 
-  private pickHost(model: string): PooledHost | undefined {
-    const candidates = this.pool.filter((p) => this.catalog.hasCached(p.provider.host, model) !== false);
-    const ordered = [...candidates].sort((a, b) => a.limit.activeCount + a.limit.pendingCount - (b.limit.activeCount + b.limit.pendingCount));
-    return ordered.find((p) => p.breaker.tryAcquire());
+  /** The least busy host whose own circuit and whose circuit for `model` let a call through. */
+  private pickHost(model: string): { pooled: PooledHost; modelBreaker: CircuitBreaker } | undefined {
+    const ordered = [...this.candidates(model)].sort((a, b) => a.limit.activeCount + a.limit.pendingCount - (b.limit.activeCount + b.limit.pendingCount));
+    for (const pooled of ordered) {
+      const modelBreaker = this.modelBreaker(pooled, model);
+      if (!pooled.breaker.canAcquire() || !modelBreaker.canAcquire()) continue;
+      pooled.breaker.tryAcquire();
+      modelBreaker.tryAcquire();
+      return { pooled, modelBreaker };
+    }
+    return undefined;
+  }
+
+  private circuitOpenError(model: string, host: string): LlmError {
+    const waits = this.candidates(model).map((p) => {
+      const hostOpen = !p.breaker.canAcquire();
+      const wait = Math.max(p.breaker.retryAfterMs(), this.modelBreaker(p, model).retryAfterMs());
+      return `${hostOpen ? p.provider.host : `${model}@${p.provider.host}`} (retry in ${Math.ceil(wait / 1000)} s)`;
+    });
+    return new LlmError('circuit-open', host, `circuit open for ${waits.join(', ')}`);
   }
 
   async generate(request: GenerateRequest): Promise<LlmCall> {
@@ -150,38 +240,65 @@ export class LlmClient {
       provider: this.providerKind,
       model: request.model,
       cacheKey: key,
-      options: { ...(request.options ?? {}), ...(request.format ? { format: request.format } : {}) },
+      options: {
+        ...(request.options ?? {}),
+        ...(request.format ? { format: request.format === 'json' ? 'json' : `schema:${request.format.name}` } : {}),
+        ...(request.think !== undefined ? { think: request.think } : {}),
+      },
       startedAt,
     };
+    const none = { thinking: '', thinkingMs: null, thinkingTokens: null };
     if (this.useCache) {
       const hit = this.cache?.get(key);
       if (hit) {
-        return { ...base, host: 'cache', cacheHit: true, wallMs: performance.now() - started, ttftMs: null, timings: hit.timings, attempts: 0, text: hit.text, error: undefined };
+        return {
+          ...base, host: 'cache', cacheHit: true, wallMs: performance.now() - started, ttftMs: null, timings: hit.timings, attempts: 0,
+          formatUsed: hit.formatUsed, text: hit.text, ...none, thinking: hit.thinking, error: undefined,
+        };
       }
     }
     let attempts = 0;
+    let formatUsed: FormatUsed = request.format === undefined ? 'none' : request.format === 'json' ? 'json' : 'schema';
     let host = this.pool[0]?.provider.host ?? '';
+    // The last failure of a call that reached a server: a circuit that opens during the retries
+    // must not hide why the call failed.
+    let lastReal: LlmError | undefined;
     try {
       await this.validateModel(request.model);
       const response = await backOff(
         async () => {
+          const picked = this.pickHost(request.model);
+          if (!picked) throw this.circuitOpenError(request.model, host);
+          const { pooled, modelBreaker } = picked;
           attempts++;
-          const pooled = this.pickHost(request.model);
-          if (!pooled) {
-            const waits = this.pool.map((p) => `${p.provider.host} (retry in ${Math.ceil(p.breaker.retryAfterMs() / 1000)} s)`);
-            throw new LlmError('circuit-open', host, `every host's circuit is open: ${waits.join(', ')}`);
-          }
           host = pooled.provider.host;
           return pooled.limit(async () => {
+            const resolved = await this.resolveFormat(pooled, request);
+            formatUsed = resolved.formatUsed;
+            const { format: _requested, ...rest } = request;
+            const sent: ProviderRequest = { ...rest, ...resolved };
             const deadline = new Deadline(this.deadline);
+            const attemptStarted = performance.now();
             try {
-              const result = await pooled.provider.generate(request, { signal: deadline.signal, onChunk: () => deadline.touch() });
+              const result = await pooled.provider.generate(sent, { signal: deadline.signal, onChunk: () => deadline.touch() });
               pooled.breaker.recordSuccess();
+              modelBreaker.recordSuccess();
               return result;
             } catch (error) {
               const classified = classifyError(error, pooled.provider.host, deadline.signal);
-              if (classified.retryable) pooled.breaker.recordFailure(classified.message);
-              else pooled.breaker.recordSuccess();
+              lastReal = classified;
+              const scope = classified.breakerScope;
+              if (scope === 'host') {
+                pooled.breaker.recordFailure(classified.message);
+                modelBreaker.release();
+              } else {
+                // The host answered: it is up, whatever the model did.
+                pooled.breaker.recordSuccess();
+                if (scope === 'model') {
+                  pooled.failedMs.set(request.model, (pooled.failedMs.get(request.model) ?? 0) + (performance.now() - attemptStarted));
+                  modelBreaker.recordFailure(classified.message);
+                } else modelBreaker.recordSuccess();
+              }
               throw classified;
             } finally {
               deadline.clear();
@@ -202,13 +319,19 @@ export class LlmClient {
         },
       );
       if (this.useCache && this.cache) {
-        this.cache.put({ key, provider: this.providerKind, model: request.model, prompt: request.prompt, options: base.options, text: response.text, timings: response.timings });
+        this.cache.put({
+          key, provider: this.providerKind, model: request.model, prompt: request.prompt, options: base.options, text: response.text,
+          thinking: response.thinking, formatUsed, timings: response.timings,
+        });
       }
-      return { ...base, host, cacheHit: false, wallMs: performance.now() - started, ttftMs: response.ttftMs, timings: response.timings, attempts, text: response.text, error: undefined };
+      return {
+        ...base, host, cacheHit: false, wallMs: performance.now() - started, ttftMs: response.ttftMs, timings: response.timings, attempts, formatUsed,
+        text: response.text, thinking: response.thinking, thinkingMs: response.thinkingMs, thinkingTokens: response.thinkingTokens, error: undefined,
+      };
     } catch (error) {
-      const failure =
-        error instanceof UnknownModelError ? new LlmError('model-not-found', host, error.message) : classifyError(error, host);
-      return { ...base, host, cacheHit: false, wallMs: performance.now() - started, ttftMs: null, timings: NO_TIMINGS, attempts, text: '', error: failure };
+      let failure = error instanceof UnknownModelError ? new LlmError('model-not-found', host, error.message) : classifyError(error, host);
+      if (failure.kind === 'circuit-open' && lastReal) failure = lastReal;
+      return { ...base, host, cacheHit: false, wallMs: performance.now() - started, ttftMs: null, timings: NO_TIMINGS, attempts, formatUsed, text: '', ...none, error: failure };
     }
   }
 }

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
-import type { GenerateRequest, ProviderKind, ServerTimings } from './types';
+import type { FormatUsed, GenerateRequest, ProviderKind, ServerTimings } from './types';
 
 export interface CachedAnswer {
   key: string;
@@ -16,6 +16,9 @@ export interface CachedAnswer {
   prompt: string;
   options: Record<string, unknown>;
   text: string;
+  thinking: string;
+  /** The format the answer was produced under (kept in the stored options as `format_used`). */
+  formatUsed: FormatUsed;
   timings: ServerTimings;
 }
 
@@ -38,6 +41,7 @@ export function cacheKey(provider: ProviderKind, request: GenerateRequest): stri
     prompt: request.prompt,
     system: request.system,
     format: request.format,
+    think: request.think,
     options: request.options ?? {},
   });
   return crypto.createHash('sha256').update(material).digest('hex');
@@ -63,19 +67,22 @@ export class ResponseCache {
   /** Loads the stored answers of the given models. */
   async load(store: Store, models: string[]): Promise<void> {
     if (models.length === 0) return;
-    const rows = await store.all<{ cache_key: string; provider: ProviderKind; model: string; prompt: string; options: string; response: string; server_timings: string | null }>(
-      `SELECT cache_key, provider, model, prompt, options, response, server_timings FROM llm_cache WHERE list_contains($models, model)`,
+    const rows = await store.all<{ cache_key: string; provider: ProviderKind; model: string; prompt: string; options: string; response: string; thinking: string | null; server_timings: string | null }>(
+      `SELECT cache_key, provider, model, prompt, options, response, thinking, server_timings FROM llm_cache WHERE list_contains($models, model)`,
       { models: listValue(models) },
       { models: LIST(VARCHAR) },
     );
     for (const row of rows) {
+      const { format_used: formatUsed, ...options } = JSON.parse(row.options) as Record<string, unknown>;
       this.entries.set(row.cache_key, {
         key: row.cache_key,
         provider: row.provider,
         model: row.model,
         prompt: row.prompt,
-        options: JSON.parse(row.options) as Record<string, unknown>,
+        options,
         text: row.response,
+        thinking: row.thinking ?? '',
+        formatUsed: formatUsed === 'schema' || formatUsed === 'json' ? formatUsed : 'none',
         timings: row.server_timings ? (JSON.parse(row.server_timings) as ServerTimings) : ({} as ServerTimings),
       });
     }
@@ -89,14 +96,16 @@ export class ResponseCache {
     // another process stored meanwhile.
     for (const a of batch) {
       await store.run(
-        `INSERT OR IGNORE INTO llm_cache VALUES ($key, $provider, $model, $prompt, $options, $text, $timings, current_timestamp)`,
+        `INSERT OR IGNORE INTO llm_cache (cache_key, provider, model, prompt, options, response, server_timings, created_at, thinking)
+         VALUES ($key, $provider, $model, $prompt, $options, $text, $timings, current_timestamp, $thinking)`,
         {
           key: a.key,
           provider: a.provider,
           model: a.model,
           prompt: a.prompt,
-          options: JSON.stringify(a.options),
+          options: JSON.stringify({ ...a.options, format_used: a.formatUsed }),
           text: a.text,
+          thinking: a.thinking === '' ? null : a.thinking,
           timings: JSON.stringify(a.timings),
         },
       );

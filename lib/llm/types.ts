@@ -18,15 +18,41 @@ export interface GenerationOptions {
   [option: string]: unknown;
 }
 
+/** A JSON Schema the answer must follow, with a name (OpenAI's `json_schema.name`). */
+export interface AnswerSchema {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
+/**
+ * What the caller asks the answer to be: JSON following a schema (sent as Ollama's `format`
+ * since Ollama 0.5.0, as `response_format: json_schema` to OpenAI-compatible servers, and
+ * downgraded to plain JSON mode for older servers), or plain JSON mode.
+ */
+export type RequestedFormat = 'json' | AnswerSchema;
+
+/** What a request actually asked the server for. */
+export type FormatUsed = 'schema' | 'json' | 'none';
+
+/** Ollama's `think`: on, off, or a level for models that have levels (gpt-oss). */
+export type ThinkSetting = boolean | 'low' | 'medium' | 'high';
+
 export interface GenerateRequest {
   model: string;
   prompt: string;
   system?: string;
   options?: GenerationOptions;
-  /** Ask the server for JSON output. */
-  format?: 'json';
+  format?: RequestedFormat;
+  /** Thinking models: whether (and how much) to think. Absent: the model's default. */
+  think?: ThinkSetting;
   /** How long the server keeps the model loaded after the call (Ollama `keep_alive`). */
   keepAlive?: string | number;
+}
+
+/** The request a provider sends: the format is resolved for that server. */
+export interface ProviderRequest extends Omit<GenerateRequest, 'format'> {
+  format?: 'json' | AnswerSchema;
+  formatUsed: FormatUsed;
 }
 
 /** The server's own measurements of one call (Ollama reports nanoseconds in its final chunk). */
@@ -42,10 +68,17 @@ export interface ServerTimings {
 }
 
 export interface ProviderResponse {
+  /** The answer, without any thinking. */
   text: string;
+  /** A thinking model's reasoning ('' when none): stored apart, never parsed as the answer. */
+  thinking: string;
   timings: ServerTimings;
-  /** Client-measured time to the first non-empty chunk, in ms. */
+  /** Client-measured time to the first non-empty chunk (thinking or answer), in ms. */
   ttftMs: number | null;
+  /** Client-measured time from the first thinking chunk to the first answer chunk, in ms. */
+  thinkingMs: number | null;
+  /** Thinking tokens, where the server reports them apart (OpenAI `reasoning_tokens`). */
+  thinkingTokens: number | null;
 }
 
 export interface ModelInfo {
@@ -71,7 +104,9 @@ export interface LlmProvider {
   readonly kind: ProviderKind;
   readonly host: string;
   listModels(signal: AbortSignal): Promise<ModelInfo[]>;
-  generate(request: GenerateRequest, control: CallControl): Promise<ProviderResponse>;
+  /** Whether the server takes a JSON Schema as the answer format (Ollama >= 0.5.0). */
+  supportsSchemas(signal: AbortSignal): Promise<boolean>;
+  generate(request: ProviderRequest, control: CallControl): Promise<ProviderResponse>;
 }
 
 export type ProviderKind = 'ollama' | 'openai';

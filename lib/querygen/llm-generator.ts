@@ -1,38 +1,31 @@
 /**
- * The LLM query generator: renders the versioned prompt for a question, asks the model for JSON
- * (`{"queries": [...]}`), and validates the answer with zod. The answer is untrusted text: it is
- * only ever parsed as data, and a malformed answer is a recorded error, not a crash.
+ * The LLM query generator: renders the versioned prompt for a question, asks the model for an
+ * answer following the prompt's declared JSON Schema (`answer.schema`, which the client sends as
+ * the request format), reads the answer with the tolerant reader (lib/llm/answer-extraction.ts:
+ * strict, known variants, fenced or embedded JSON, lines) and checks every query on its own:
+ * an invalid query is recorded with its position and message and skipped, and the item is an
+ * error only when no query is usable. With `repair` on, common defects are repaired and flagged.
+ * The answer is untrusted text: it is only ever parsed as data. Thinking is kept apart by the
+ * providers and never read as the answer.
  */
-import { z } from 'zod';
 import type { Query } from '../datasets/types';
 import type { LlmClient } from '../llm/llm-client';
 import type { GenerationOptions } from '../llm/types';
-import { renderPrompt, type PromptTemplate } from './prompt-template';
-import type { GeneratedQueries, QueryGenerator } from './types';
+import { splitRequestFields } from '../llm/llm-settings';
+import { extractStringList } from '../llm/answer-extraction';
+import { answerFormat, renderPrompt, type LoadedPromptTemplate } from './prompt-template';
+import { checkQueries } from './query-repair';
+import { itemErrorKind, type GeneratedQueries, type QueryGenerator } from './types';
 
 /** Longest query kept from a model's answer; longer ones are cut, not run. */
 export const MAX_QUERY_CHARS = 2_000;
 
-const answerSchema = z.object({ queries: z.array(z.string()).min(1) });
-
-/** Extracts the queries from a model's answer, or says why it cannot. */
-export function parseQueriesAnswer(text: string): { queries: string[]; error: string | undefined } {
-  let json: unknown;
-  const trimmed = text.trim();
-  // Some models wrap JSON in a Markdown fence even when asked not to.
-  const unfenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/.exec(trimmed)?.[1] ?? trimmed;
-  try {
-    json = JSON.parse(unfenced);
-  } catch {
-    return { queries: [], error: `the answer is not JSON: ${trimmed.slice(0, 120)}` };
-  }
-  const parsed = answerSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { queries: [], error: `the answer does not match {"queries": [string, ...]}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
-  }
-  const queries = parsed.data.queries.map((q) => q.trim().slice(0, MAX_QUERY_CHARS)).filter((q) => q !== '');
-  return { queries, error: queries.length === 0 ? 'the answer has only empty queries' : undefined };
+export interface LlmGeneratorSettings {
+  queriesPerModel: number;
+  /** Generation options (Ollama names); `keep_alive` and `think` are request fields and are taken out. */
+  options: GenerationOptions;
+  /** Repair lowercase operators, a missing closing parenthesis and typographic quotes. */
+  repairQueries: boolean;
 }
 
 export class LlmQueryGenerator implements QueryGenerator {
@@ -42,28 +35,40 @@ export class LlmQueryGenerator implements QueryGenerator {
   constructor(
     private readonly client: LlmClient,
     readonly model: string,
-    private readonly template: PromptTemplate,
-    private readonly queriesPerModel: number,
-    private readonly options: GenerationOptions,
+    private readonly template: LoadedPromptTemplate,
+    private readonly settings: LlmGeneratorSettings,
   ) {
     this.id = `llm:${model}`;
   }
 
   async generate(question: Query): Promise<GeneratedQueries> {
     const started = performance.now();
-    // keep_alive is a request field in Ollama's API, not a model option.
-    const { keep_alive: keepAlive, ...options } = this.options;
+    const fields = splitRequestFields(this.settings.options);
     const call = await this.client.generate({
       model: this.model,
-      prompt: renderPrompt(this.template, { question: question.text, count: this.queriesPerModel }),
+      prompt: renderPrompt(this.template, { question: question.text, count: this.settings.queriesPerModel }),
       ...(this.template.system !== undefined ? { system: this.template.system } : {}),
-      options,
-      format: 'json',
-      ...(typeof keepAlive === 'string' || typeof keepAlive === 'number' ? { keepAlive } : {}),
+      format: answerFormat(this.template),
+      ...fields,
     });
     const latencyMs = performance.now() - started;
-    if (call.error) return { queries: [], calls: [call], latencyMs, error: `${call.error.kind}: ${call.error.message}` };
-    const { queries, error } = parseQueriesAnswer(call.text);
-    return { queries: queries.slice(0, this.queriesPerModel), calls: [call], latencyMs, error };
+    if (call.error) {
+      return {
+        queries: [], checks: [], answerRead: null, calls: [call], latencyMs,
+        error: `${call.error.kind}: ${call.error.message}`, errorKind: itemErrorKind(call.error.kind),
+      };
+    }
+    const read = extractStringList(call.text, {
+      key: this.template.answer.list,
+      itemFields: this.template.answer.item_fields,
+      isStrict: this.template.isStrict,
+      maxItemChars: MAX_QUERY_CHARS,
+    });
+    const checks = checkQueries(read.items.slice(0, this.settings.queriesPerModel), { repair: this.settings.repairQueries });
+    const queries = checks.filter((c) => c.valid).map((c) => c.query);
+    let error: string | undefined;
+    if (read.items.length === 0) error = `no queries in the answer: ${read.problem ?? 'nothing readable'}`;
+    else if (queries.length === 0) error = `none of the ${checks.length} queries is valid: ${checks.map((c) => `at ${c.position}: ${c.message}`).join('; ')}`;
+    return { queries, checks, answerRead: read.readAs, calls: [call], latencyMs, error, errorKind: error ? 'parse' : undefined };
   }
 }

@@ -4,7 +4,7 @@
  */
 import { Analyzer } from '../retrieval/analyzer';
 import type { Query } from '../datasets/types';
-import type { GeneratedQueries, QueryGenerator } from './types';
+import { baselineGeneration, type GeneratedQueries, type QueryGenerator } from './types';
 
 /** Uppercase operator words that must not appear bare as terms. */
 const OPERATOR_WORDS = new Set(['and', 'or', 'not']);
@@ -22,11 +22,6 @@ export class QuestionOrBaseline implements QueryGenerator {
   async generate(question: Query): Promise<GeneratedQueries> {
     const started = performance.now();
     const query = questionAsOrQuery(question.text);
-    return {
-      queries: query === '' ? [] : [query],
-      calls: [],
-      latencyMs: performance.now() - started,
-      error: query === '' ? 'the question has no words' : undefined,
-    };
+    return baselineGeneration(query === '' ? [] : [query], started, 'the question has no words');
   }
 }

@@ -6,7 +6,7 @@
  */
 import { Analyzer } from '../retrieval/analyzer';
 import type { Query } from '../datasets/types';
-import type { GeneratedQueries, QueryGenerator } from './types';
+import { baselineGeneration, type GeneratedQueries, type QueryGenerator } from './types';
 
 export const DEFAULT_KEYWORDS = 5;
 
@@ -49,11 +49,6 @@ export class TfidfKeywordsBaseline implements QueryGenerator {
   async generate(question: Query): Promise<GeneratedQueries> {
     const started = performance.now();
     const words = tfidfKeywords(question.text, this.stats, this.analyzer, this.keywords).filter((w) => !['and', 'or', 'not'].includes(w));
-    return {
-      queries: words.length > 0 ? [words.join(' OR ')] : [],
-      calls: [],
-      latencyMs: performance.now() - started,
-      error: words.length > 0 ? undefined : 'no question word occurs in the collection',
-    };
+    return baselineGeneration(words.length > 0 ? [words.join(' OR ')] : [], started, 'no question word occurs in the collection');
   }
 }

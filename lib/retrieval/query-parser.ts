@@ -92,10 +92,10 @@ class QueryParseFailure {
   ) {}
 }
 
-const WORD_START = /^[\p{L}\p{N}]$/u;
-const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
-const JOINERS: ReadonlySet<string> = new Set(['-', "'", '\u2019', '.', '_']);
-const QUOTES: ReadonlySet<string> = new Set(['"', '\u201C', '\u201D']);
+export const WORD_START = /^[\p{L}\p{N}]$/u;
+export const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
+export const JOINERS: ReadonlySet<string> = new Set(['-', "'", '\u2019', '.', '_']);
+export const QUOTES: ReadonlySet<string> = new Set(['"', '\u201C', '\u201D']);
 const SEPARATOR = /^[\s\p{Cc}\p{Cf},;:.?]$/u;
 const OPERATOR_WORDS: Readonly<Record<string, 'and' | 'or' | 'not'>> = { AND: 'and', OR: 'or', NOT: 'not' };
 
@@ -124,13 +124,13 @@ function fail(position: number, message: string): QueryParseResult {
 }
 
 /** The code point at `i` as a string (1 or 2 code units), or '' past the end. */
-function charAt(s: string, i: number): string {
+export function charAt(s: string, i: number): string {
   const cp = s.codePointAt(i);
   return cp === undefined ? '' : String.fromCodePoint(cp);
 }
 
 /** End index of the word starting at `start` (which must be a word start). */
-function scanWord(s: string, start: number): number {
+export function scanWord(s: string, start: number): number {
   let i = start + charAt(s, start).length;
   for (;;) {
     const c = charAt(s, i);

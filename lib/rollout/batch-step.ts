@@ -17,8 +17,10 @@ import { InputError } from '../input-error';
 import { withStore, type Store } from '../store/store';
 import { getDataset } from '../datasets/catalog';
 import { Analyzer, DEFAULT_ANALYZER } from '../retrieval/analyzer';
-import { LlmClient, DEFAULT_DEADLINE, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
+import { LlmClient, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
+import { limitsFromSettings } from '../llm/llm-settings';
 import { type HostConfig, hostsFromSettings } from '../llm/hosts';
+import { llmCallRow } from '../llm/call-log';
 import { loadPromptTemplate } from '../querygen/prompt-template';
 import { FrequencyKeywordExtractor, loadTermStatistics, termStatisticsOf } from '../keywords/frequency-extractor';
 import { LlmKeywordExtractor } from '../keywords/llm-extractor';
@@ -33,7 +35,6 @@ import { datasetSource, evaluateRolloutQuality, type QualityEvaluation } from '.
 import { lookAtExperiment, type LookResult } from './monitor';
 import { toTimestamp } from './timestamps';
 
-const MS_PER_SECOND = 1000;
 /** The inbox's source name in events and extractions. */
 export const INBOX_SOURCE = 'batch:inbox';
 
@@ -161,7 +162,7 @@ export async function runRolloutStep(experiment: string, options: StepOptions = 
 
   const client = new LlmClient({
     hosts: options.hosts ?? hostsFromSettings(config.llm),
-    ...(config.llm?.timeout_s ? { deadline: { ...DEFAULT_DEADLINE, totalMs: config.llm.timeout_s * MS_PER_SECOND } } : {}),
+    ...limitsFromSettings(config.llm),
     ...(options.llm ?? {}),
     useCache: false,
   });
@@ -211,7 +212,7 @@ export async function runRolloutStep(experiment: string, options: StepOptions = 
     await store.transaction(async () => {
       await storeEvents(store, events);
       await store.append('keyword_extractions', results.map(({ arm, extraction, at }) => extractionRow(eventId(extraction.docId), config.key, source.source, arm, extraction, at)));
-      await store.append('llm_calls', results.flatMap(({ extraction }) => extraction.calls.map((c) => callRow(c, eventId(extraction.docId)))));
+      await store.append('llm_calls', results.flatMap(({ extraction }) => extraction.calls.map((c) => llmCallRow(c, null, eventId(extraction.docId)))));
       await cache.flush(store);
     });
     const quality = options.quality && source.dataset !== undefined ? await evaluateRolloutQuality(store, state, source.dataset, clock()) : undefined;
@@ -240,10 +241,3 @@ function extractionRow(eventId: string, experimentKey: string, source: string, a
   return [eventId, experimentKey, source, e.docId, arm, e.method, e.model ?? null, e.prompt ?? null, e.keywords, e.hallucinated, e.processingMs, e.cacheHit, e.error ?? null, at];
 }
 
-function callRow(c: LlmCall, itemKey: string) {
-  return [
-    c.callId, null, itemKey, c.provider, c.host, c.model, c.cacheKey, c.cacheHit, JSON.stringify(c.options), c.startedAt,
-    c.wallMs, c.ttftMs, c.timings.totalNs, c.timings.loadNs, c.timings.promptEvalNs, c.timings.evalNs, c.timings.promptTokens,
-    c.timings.evalTokens, c.timings.tokensPerSecond, c.attempts, c.error ? 'error' : 'ok', c.error ? `${c.error.kind}: ${c.error.message}` : null,
-  ];
-}

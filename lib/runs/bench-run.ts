@@ -1,10 +1,17 @@
 /**
  * The query-generation benchmark run (`benchlab run`, `npm run bench`): for every repeat,
- * question and generator, generate queries (LLM or baseline), execute them ID-only, fuse, score,
- * and store the item with its LLM calls. Multi-model items fuse all models' queries for a
- * question. Items are written in batches (the store is opened per batch, never held during LLM
- * calls); an interruption or crash leaves the completed items and marks the run, and
- * `--resume RUN_ID` finishes it without redoing them.
+ * question and generator, generate queries (LLM or baseline), execute the valid ones ID-only,
+ * fuse, score, and store the item with its LLM calls. Multi-model items fuse every valid query
+ * of every model for a question. Items are written in batches (the store is opened per batch,
+ * never held during LLM calls); an interruption or crash leaves the completed items and marks
+ * the run, and `--resume RUN_ID` finishes it without redoing them.
+ *
+ * Faults stay with the model that has them. When a model's circuit is open (see llm-client.ts),
+ * the run moves on to the other generators and comes back to it at the end of the repeat, once
+ * the cooldown has passed; a model whose failures already cost the run its budget (first-token
+ * deadline x breaker threshold) is not probed again. Items that still cannot be attempted are
+ * stored as `not-attempted`, apart from model errors; `--resume RUN_ID` attempts them, and
+ * `--retry-errors` also attempts the items that ended in an error.
  */
 import type { Query } from '../datasets/types';
 import type { Qrels } from '../evaluation/types';
@@ -16,8 +23,9 @@ import { withStore, type Store, type StoreOptions } from '../store/store';
 import { GpuSampler } from '../gpu/gpu-sampler';
 import { summarizeGpuRun, type GpuRunSummary } from '../gpu/run-summary';
 import { Analyzer } from '../retrieval/analyzer';
-import { DEFAULT_DEADLINE, DEFAULT_RETRY, LlmClient, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
+import { LlmClient, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
 import { hostsFromSettings, type HostConfig } from '../llm/hosts';
+import { limitsFromSettings } from '../llm/llm-settings';
 import { ResponseCache } from '../llm/response-cache';
 import { UnknownModelError } from '../llm/model-catalog';
 import { loadPromptTemplate } from '../querygen/prompt-template';
@@ -25,7 +33,11 @@ import { QuestionOrBaseline } from '../querygen/question-or-baseline';
 import { TfidfKeywordsBaseline, type TermStatistics } from '../querygen/tfidf-keywords-baseline';
 import { LlmQueryGenerator } from '../querygen/llm-generator';
 import { executeQueries } from '../querygen/execute-queries';
-import type { QueryGenerator } from '../querygen/types';
+import type { QueryCheck } from '../querygen/query-repair';
+import type { ItemErrorKind, QueryGenerator } from '../querygen/types';
+import type { AnswerReading } from '../llm/answer-extraction';
+import { llmCallRow } from '../llm/call-log';
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import { loadSuite, resolveSuitePath, type Suite } from '../suites/suite';
 import { InputError } from '../input-error';
 import { createRun, finishRun } from './run-store';
@@ -36,6 +48,20 @@ export { MULTI_MODEL_GENERATOR };
 import { checkExpectations } from './expectations';
 
 export const DEFAULT_FLUSH_ITEMS = 100;
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 export const DEFAULT_FLUSH_INTERVAL_MS = 5_000;
 
 export interface BenchOptions {
@@ -43,6 +69,8 @@ export interface BenchOptions {
   dbPath?: string;
   useCache?: boolean;
   resumeRunId?: string;
+  /** With resumeRunId: attempt the items that ended in an error again. */
+  retryErrors?: boolean;
   hosts?: HostConfig[];
   llm?: Omit<LlmClientOptions, 'hosts' | 'cache' | 'useCache'>;
   progress?: Progress;
@@ -72,6 +100,9 @@ export interface BenchResult {
   expectationFailures: string[];
 }
 
+/** `ok`: at least one usable query; `error`: attempted, nothing usable; `not-attempted`: the model's circuit stayed open. */
+export type ItemStatus = 'ok' | 'error' | 'not-attempted';
+
 /** One finished unit of work, before it is executed against the index. */
 interface PendingItem {
   key: string;
@@ -79,10 +110,15 @@ interface PendingItem {
   model: string | undefined;
   questionId: string;
   repeat: number;
+  /** The valid queries, which are run. */
   queries: string[];
+  checks: QueryCheck[];
+  answerRead: AnswerReading | null;
   latencyMs: number;
   calls: LlmCall[];
+  status: ItemStatus;
   error: string | undefined;
+  errorKind: ItemErrorKind | undefined;
 }
 
 function itemKey(repeat: number, generator: string, questionId: string): string {
@@ -116,8 +152,18 @@ interface RunContext {
   stats: TermStatistics;
   analyzerSettings: { stem: boolean; stopwords: boolean };
   done: Set<string>;
+  /** Items stored before that this run attempts again (their old rows are replaced). */
+  redo: Set<string>;
   /** Queries of LLM items already stored (for multi-model items on resume). */
-  storedQueries: Map<string, { queries: string[]; latencyMs: number }>;
+  storedQueries: Map<string, StoredSingle>;
+}
+
+/** What a multi-model item needs of each model's item for the same question. */
+interface StoredSingle {
+  queries: string[];
+  checks: QueryCheck[];
+  latencyMs: number;
+  errorKind: ItemErrorKind | undefined;
 }
 
 async function prepare(store: Store, suite: Suite, suiteFile: string, options: BenchOptions, cache: ResponseCache, log: (line: string) => void): Promise<RunContext> {
@@ -131,26 +177,39 @@ async function prepare(store: Store, suite: Suite, suiteFile: string, options: B
   await cache.load(store, suite.generators.flatMap((g) => (g.type === 'llm' ? [g.model] : [])));
   let runId: string;
   const done = new Set<string>();
-  const storedQueries = new Map<string, { queries: string[]; latencyMs: number }>();
+  const redo = new Set<string>();
+  const storedQueries = new Map<string, StoredSingle>();
   if (options.resumeRunId) {
     runId = options.resumeRunId;
     const run = await store.one<{ status: string; suite: string | null }>(`SELECT status, suite FROM runs WHERE run_id = $id AND kind = 'bench'`, { id: runId });
     if (!run) throw new InputError(`no benchmark run '${runId}' to resume`);
-    if (run.status === 'completed') throw new InputError(`run ${runId} is already completed`);
-    const items = await store.all<{ item_key: string; generated_queries: string | null; latency_ms: number | null }>(
-      `SELECT item_key, generated_queries, latency_ms FROM run_items WHERE run_id = $id`,
+    const items = await store.all<{ item_key: string; generated_queries: string | null; query_checks: string | null; latency_ms: number | null; status: string | null; error_kind: string | null }>(
+      `SELECT item_key, generated_queries, query_checks, latency_ms, status, error_kind FROM run_items WHERE run_id = $id`,
       { id: runId },
     );
     for (const item of items) {
+      const again = item.status === 'not-attempted' || (options.retryErrors === true && item.status === 'error');
+      if (again) {
+        redo.add(item.item_key);
+        continue;
+      }
       done.add(item.item_key);
-      storedQueries.set(item.item_key, { queries: item.generated_queries ? (JSON.parse(item.generated_queries) as string[]) : [], latencyMs: item.latency_ms ?? 0 });
+      storedQueries.set(item.item_key, {
+        queries: item.generated_queries ? (JSON.parse(item.generated_queries) as string[]) : [],
+        checks: item.query_checks ? (JSON.parse(item.query_checks) as QueryCheck[]) : [],
+        latencyMs: item.latency_ms ?? 0,
+        errorKind: (item.error_kind as ItemErrorKind | null) ?? undefined,
+      });
+    }
+    if (run.status === 'completed' && redo.size === 0) {
+      throw new InputError(`run ${runId} is already completed` + (options.retryErrors ? ' and has no errors to retry' : '; add --retry-errors to attempt its errors again'));
     }
     await store.run(`UPDATE runs SET status = 'running', ended_at = NULL, error = NULL WHERE run_id = $id`, { id: runId });
-    log(`resuming run ${runId}: ${done.size} item(s) already done`);
+    log(`resuming run ${runId}: ${done.size} item(s) already done, ${redo.size} to attempt again`);
   } else {
     runId = await createRun(store, { kind: 'bench', dataset: suite.dataset, suite: suite.name, config: { suite, suiteFile, useCache: options.useCache ?? true } });
   }
-  return { runId, questions, qrels, stats, analyzerSettings: info.analyzer, done, storedQueries };
+  return { runId, questions, qrels, stats, analyzerSettings: info.analyzer, done, redo, storedQueries };
 }
 
 /** Which LLM models can run: reachable hosts that have them. Says why for each that cannot. */
@@ -179,7 +238,16 @@ async function availableModels(client: LlmClient, models: string[], log: (line: 
 
 async function flush(store: Store, suite: Suite, ctx: RunContext, pending: PendingItem[], cache: ResponseCache): Promise<void> {
   const executed = await executeQueries(store, suite.dataset, ctx.qrels, pending.map((p) => ({ key: p.key, questionId: p.questionId, queries: p.queries })), suite.top_k);
+  const replaced = pending.filter((p) => ctx.redo.has(p.key)).map((p) => p.key);
   await store.transaction(async () => {
+    if (replaced.length > 0) {
+      // Items attempted again (--resume): their new rows replace the old ones in one transaction.
+      const keys = { run: ctx.runId, keys: listValue(replaced) };
+      const types = { keys: LIST(VARCHAR) };
+      for (const table of ['run_items', 'item_metrics', 'llm_calls']) {
+        await store.run(`DELETE FROM ${table} WHERE run_id = $run AND list_contains($keys, item_key)`, keys, types);
+      }
+    }
     const now = new Date().toISOString();
     await store.append(
       'run_items',
@@ -187,31 +255,28 @@ async function flush(store: Store, suite: Suite, ctx: RunContext, pending: Pendi
         const e = executed[i];
         const calls = p.calls;
         const cacheHit = calls.length > 0 && calls.every((c) => c.cacheHit);
-        const errors = [p.error, ...(e?.parseErrors ?? [])].filter((x): x is string => x !== undefined);
         return [
-          ctx.runId, p.key, p.generator, p.model ?? null, p.questionId, p.repeat, JSON.stringify(p.queries), e?.parsedCount ?? 0, e?.queryCount ?? 0,
-          e?.docsFound ?? 0, p.latencyMs, sumOrNull(calls.map((c) => c.timings.promptTokens)), sumOrNull(calls.map((c) => c.timings.evalTokens)),
-          calls.length > 0 ? cacheHit : null, errors.length > 0 ? errors.join('; ') : null, now,
+          ctx.runId, p.key, p.generator, p.model ?? null, p.questionId, p.repeat, JSON.stringify(p.queries), p.checks.filter((c) => c.valid).length,
+          p.checks.length, e?.docsFound ?? 0, p.latencyMs, sumOrNull(calls.map((c) => c.timings.promptTokens)), sumOrNull(calls.map((c) => c.timings.evalTokens)),
+          calls.length > 0 ? cacheHit : null, p.error ?? null, now,
+          // migration 5
+          p.status, p.errorKind ?? null, p.answerRead, JSON.stringify(p.checks),
         ];
       }),
     );
     await store.append(
       'item_metrics',
-      executed.flatMap((e) => Object.entries(e.metrics).map(([measure, value]) => [ctx.runId, e.key, measure, value])),
+      // An item that ended in an error scores 0 (the model gave nothing usable); one never
+      // attempted has no score at all, so a circuit that stayed open cannot drag a mean down.
+      executed.flatMap((e, i) => (pending[i]?.status !== 'not-attempted' ? Object.entries(e.metrics).map(([measure, value]) => [ctx.runId, e.key, measure, value]) : [])),
     );
-    await store.append(
-      'llm_calls',
-      pending.flatMap((p) =>
-        p.calls.map((c) => [
-          c.callId, ctx.runId, p.key, c.provider, c.host, c.model, c.cacheKey, c.cacheHit, JSON.stringify(c.options), c.startedAt.toISOString(),
-          c.wallMs, c.ttftMs, c.timings.totalNs, c.timings.loadNs, c.timings.promptEvalNs, c.timings.evalNs, c.timings.promptTokens,
-          c.timings.evalTokens, c.timings.tokensPerSecond, c.attempts, c.error ? 'error' : 'ok', c.error ? `${c.error.kind}: ${c.error.message}` : null,
-        ]),
-      ),
-    );
+    await store.append('llm_calls', pending.flatMap((p) => p.calls.map((c) => llmCallRow(c, ctx.runId, p.key))));
     await cache.flush(store);
   });
-  for (const p of pending) ctx.done.add(p.key);
+  for (const p of pending) {
+    ctx.done.add(p.key);
+    ctx.redo.delete(p.key);
+  }
 }
 
 function sumOrNull(values: (number | null)[]): number | null {
@@ -219,7 +284,6 @@ function sumOrNull(values: (number | null)[]): number | null {
   return present.length > 0 ? present.reduce((a, b) => a + b, 0) : null;
 }
 
-const MS_PER_SECOND = 1000;
 
 /** Samples the GPU for the run's duration; says once, and carries on, when there is no GPU tool. */
 async function startGpuSampler(
@@ -244,16 +308,6 @@ async function startGpuSampler(
 }
 
 
-function suiteLlmLimits(suite: Suite): Pick<LlmClientOptions, 'deadline' | 'retry'> {
-  const llm = suite.llm;
-  return {
-    ...(llm?.timeout_s || llm?.idle_timeout_s
-      ? { deadline: { totalMs: (llm.timeout_s ?? DEFAULT_DEADLINE.totalMs / MS_PER_SECOND) * MS_PER_SECOND, idleMs: (llm.idle_timeout_s ?? DEFAULT_DEADLINE.idleMs / MS_PER_SECOND) * MS_PER_SECOND } }
-      : {}),
-    ...(llm?.attempts ? { retry: { ...DEFAULT_RETRY, attempts: llm.attempts } } : {}),
-  };
-}
-
 export async function runBench(options: BenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? (() => undefined);
   const progress = options.progress ?? silentProgress;
@@ -266,7 +320,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const llmEvents: string[] = [];
   const client = new LlmClient({
     hosts: options.hosts ?? hostsFromSettings(suite.llm),
-    ...suiteLlmLimits(suite),
+    ...limitsFromSettings(suite.llm),
     ...(options.llm ?? {}),
     cache,
     useCache,
@@ -284,7 +338,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const generators: QueryGenerator[] = suite.generators.flatMap((g): QueryGenerator[] => {
     if (g.type === 'question-or') return [new QuestionOrBaseline()];
     if (g.type === 'tfidf-keywords') return [new TfidfKeywordsBaseline(ctx.stats, analyzer, g.keywords)];
-    return available.includes(g.model) && template ? [new LlmQueryGenerator(client, g.model, template, suite.queries_per_model, suite.options)] : [];
+    return available.includes(g.model) && template
+      ? [new LlmQueryGenerator(client, g.model, template, { queriesPerModel: suite.queries_per_model, options: suite.options, repairQueries: suite.repair_queries })]
+      : [];
   });
   const llmGenerators = generators.filter((g) => g.kind === 'llm');
   const withMulti = suite.multi_model && llmGenerators.length >= 2;
@@ -310,51 +366,127 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       await flushPending();
     }
   };
-  // Generator-major order: a local GPU loads each model once, instead of once per question.
-  // (repeat, question) -> the LLM generators' queries, for the multi-model items.
-  const llmItems = new Map<string, { queries: string[]; latencyMs: number }[]>();
+  const aborted = () => options.signal?.aborted === true;
+  // (repeat, question) -> the LLM generators' items, for the multi-model items.
+  const llmItems = new Map<string, StoredSingle[]>();
+  const collect = (generator: QueryGenerator, repeat: number, questionId: string, item: StoredSingle | undefined) => {
+    if (generator.kind !== 'llm' || !item) return;
+    const list = llmItems.get(`${repeat}|${questionId}`) ?? [];
+    list.push(item);
+    llmItems.set(`${repeat}|${questionId}`, list);
+  };
+  const record = async (item: PendingItem, label: string) => {
+    pending.push(item);
+    progress.advance(label);
+    await maybeFlush();
+  };
+
+  /**
+   * Runs `generator` over `questions` in order. Returns the questions left when the model's
+   * circuit was open (nothing was sent), so the run can come back to them.
+   */
+  const runGenerator = async (generator: QueryGenerator, repeat: number, questions: Query[]): Promise<Query[]> => {
+    for (let index = 0; index < questions.length; index++) {
+      const question = questions[index] as Query;
+      if (aborted()) return [];
+      const key = itemKey(repeat, generator.id, question.id);
+      if (ctx.done.has(key)) {
+        collect(generator, repeat, question.id, ctx.storedQueries.get(key));
+        continue;
+      }
+      const generated = await generator.generate(question);
+      if (generated.errorKind === 'circuit' && generated.calls.every((c) => c.attempts === 0)) return questions.slice(index);
+      const item: PendingItem = {
+        key, generator: generator.id, model: generator.model, questionId: question.id, repeat,
+        queries: generated.queries, checks: generated.checks, answerRead: generated.answerRead, latencyMs: generated.latencyMs,
+        calls: generated.calls, status: generated.error ? 'error' : 'ok', error: generated.error, errorKind: generated.errorKind,
+      };
+      await record(item, `${generator.id} ${question.id}`);
+      collect(generator, repeat, question.id, item);
+    }
+    return [];
+  };
+
+  const notAttempted = async (generator: QueryGenerator, repeat: number, questions: Query[], reason: string) => {
+    for (const question of questions) {
+      if (aborted()) return;
+      await record(
+        {
+          key: itemKey(repeat, generator.id, question.id), generator: generator.id, model: generator.model, questionId: question.id, repeat,
+          queries: [], checks: [], answerRead: null, latencyMs: 0, calls: [], status: 'not-attempted', error: `not attempted: ${reason}`, errorKind: 'circuit',
+        },
+        `${generator.id} ${question.id}`,
+      );
+    }
+  };
+
+  // What the failed attempts of one model may cost the run: its first-token deadline (the
+  // longest one attempt can hang) times the breaker threshold.
+  const { deadline, breaker } = client.limits;
+  const attemptLimitMs = Math.max(deadline.firstTokenMs ?? deadline.idleMs, deadline.idleMs);
+  const failureBudgetMs = attemptLimitMs * breaker.failureThreshold;
+
+  /** Comes back to a model whose circuit was open: after the cooldown, within the model's failure budget. */
+  const comeBack = async (generator: QueryGenerator, repeat: number, questions: Query[]) => {
+    const model = generator.model ?? '';
+    const spentMs = client.failureCostMs(model);
+    if (spentMs + attemptLimitMs > failureBudgetMs) {
+      const reason = `circuit open for ${model}; its failures cost ${(spentMs / 1000).toFixed(1)} s, and a probe could take ${(attemptLimitMs / 1000).toFixed(1)} s more of its ${(failureBudgetMs / 1000).toFixed(1)} s budget`;
+      log(`${generator.id}: ${questions.length} item(s) not attempted (${reason})`);
+      await notAttempted(generator, repeat, questions, reason);
+      return;
+    }
+    const waitMs = Math.min(client.circuitWaitMs(model) ?? 0, breaker.cooldownMs);
+    log(`${generator.id}: coming back to ${questions.length} item(s)${waitMs > 0 ? ` after ${Math.ceil(waitMs)} ms` : ''}`);
+    if (waitMs > 0) await sleep(waitMs, options.signal);
+    const left = await runGenerator(generator, repeat, questions);
+    if (left.length > 0) {
+      const reason = `circuit open for ${model} after the probe`;
+      log(`${generator.id}: ${left.length} item(s) not attempted (${reason})`);
+      await notAttempted(generator, repeat, left, reason);
+    }
+  };
+
   try {
     outer: for (let repeat = 0; repeat < suite.repeats; repeat++) {
+      // Generator-major order: a local GPU loads each model once, instead of once per question.
+      const parked: { generator: QueryGenerator; questions: Query[] }[] = [];
       for (const generator of generators) {
         gpu?.markPhase('generate', generator.model);
-        for (const question of ctx.questions) {
-          if (options.signal?.aborted) break outer;
-          const key = itemKey(repeat, generator.id, question.id);
-          let item: { queries: string[]; latencyMs: number } | undefined = ctx.done.has(key) ? ctx.storedQueries.get(key) : undefined;
-          if (!ctx.done.has(key)) {
-            const generated = await generator.generate(question);
-            const pendingItem: PendingItem = {
-              key, generator: generator.id, model: generator.model, questionId: question.id, repeat,
-              queries: generated.queries, latencyMs: generated.latencyMs, calls: generated.calls, error: generated.error,
-            };
-            pending.push(pendingItem);
-            item = pendingItem;
-            progress.advance(`${generator.id} ${question.id}`);
-            await maybeFlush();
-          }
-          if (generator.kind === 'llm' && item) {
-            const list = llmItems.get(`${repeat}|${question.id}`) ?? [];
-            list.push(item);
-            llmItems.set(`${repeat}|${question.id}`, list);
-          }
+        const left = await runGenerator(generator, repeat, ctx.questions);
+        if (aborted()) break outer;
+        if (left.length > 0) {
+          log(`${generator.id}: circuit open; moving on and coming back to its ${left.length} item(s) after the other generators`);
+          parked.push({ generator, questions: left });
         }
+      }
+      for (const { generator, questions } of parked) {
+        gpu?.markPhase('generate', generator.model);
+        await comeBack(generator, repeat, questions);
+        if (aborted()) break outer;
       }
       if (!withMulti) continue;
       gpu?.markPhase('fuse');
       for (const question of ctx.questions) {
-        if (options.signal?.aborted) break outer;
+        if (aborted()) break outer;
         const key = itemKey(repeat, MULTI_MODEL_GENERATOR, question.id);
         if (ctx.done.has(key)) continue;
         const singles = llmItems.get(`${repeat}|${question.id}`) ?? [];
-        pending.push({
-          key, generator: MULTI_MODEL_GENERATOR, model: llmGenerators.map((g) => g.model).join('+'), questionId: question.id, repeat,
-          queries: singles.flatMap((i) => i.queries),
-          // Serial on a local host: the multi-model time is the sum of the models' times.
-          latencyMs: singles.reduce((sum, i) => sum + i.latencyMs, 0),
-          calls: [], error: undefined,
-        });
-        progress.advance(`${MULTI_MODEL_GENERATOR} ${question.id}`);
-        await maybeFlush();
+        const queries = singles.flatMap((i) => i.queries);
+        const failedKinds = [...new Set(singles.flatMap((i) => (i.errorKind ? [i.errorKind] : [])))];
+        const errorKind: ItemErrorKind | undefined = queries.length > 0 ? undefined : failedKinds.length === 1 ? failedKinds[0] : failedKinds.length === 0 ? 'parse' : 'other';
+        await record(
+          {
+            key, generator: MULTI_MODEL_GENERATOR, model: llmGenerators.map((g) => g.model).join('+'), questionId: question.id, repeat,
+            // Every valid query of every model: one model's bad query never fails the fused item.
+            queries, checks: singles.flatMap((i) => i.checks), answerRead: null,
+            // Serial on a local host: the multi-model time is the sum of the models' times.
+            latencyMs: singles.reduce((sum, i) => sum + i.latencyMs, 0),
+            calls: [], status: queries.length > 0 ? 'ok' : 'error',
+            error: queries.length > 0 ? undefined : 'no model produced a valid query', errorKind,
+          },
+          `${MULTI_MODEL_GENERATOR} ${question.id}`,
+        );
       }
     }
     if (options.signal?.aborted) status = 'interrupted';

@@ -1,10 +1,12 @@
 /**
  * The summary of a benchmark run, computed in SQL from the stored items (so a resumed run is
- * summarized whole): per generator the mean quality measures, syntax-valid rate, documents
- * found, latency percentiles over non-cached calls, tokens, errors and cache hits; and the
- * single-model versus multi-model comparison.
+ * summarized whole): per generator the mean quality measures, how well the model kept to the
+ * answer format (strict compliance, usable answers, syntax-valid queries, how answers were
+ * read), documents found, latency percentiles over non-cached calls, tokens, errors by kind,
+ * items not attempted and cache hits; and the single-model versus multi-model comparison.
  */
 import type { Store } from '../store/store';
+import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
 
 /** The generator id of the items that fuse every LLM model's queries for a question. */
 export const MULTI_MODEL_GENERATOR = 'multi-model';
@@ -16,15 +18,27 @@ export interface GeneratorSummary {
   ndcg10: number | null;
   recall: number | null;
   map: number | null;
+  /** Share of the generated queries that parse (after repairs, where on). */
   syntaxValidRate: number | null;
+  /** Share of the answers received that followed the declared schema exactly; null for baselines. */
+  strictRate: number | null;
+  /** Share of all items with at least one usable (valid) query. */
+  usableRate: number | null;
+  /** How the answers were read: `strict`, `variant:<name>`, `fenced`, `lines`, `none` -> items. */
+  answerReads: Record<string, number>;
   docsFound: number | null;
   /** Mean latency per item over all items, cached ones included (the multi-model comparison's time). */
   meanLatencyMs: number | null;
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   evalTokens: number;
+  /** Items attempted that ended with no usable query. */
   errors: number;
   errorRate: number;
+  /** Items with no usable query by kind, the not-attempted ones under `circuit`. */
+  errorsByKind: Record<ItemErrorKind, number>;
+  /** Items never attempted because the model's circuit stayed open. */
+  notAttempted: number;
   cacheHits: number;
 }
 
@@ -61,12 +75,15 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
      SELECT i.generator, any_value(i.model) AS model, count(*) AS items,
        avg(m.ndcg10) AS ndcg10, avg(m.recall) AS recall, avg(m.map) AS map,
        sum(i.parsed_count) / nullif(sum(i.query_count), 0) AS syntax_valid_rate,
+       count(*) FILTER (WHERE i.answer_read = 'strict') / nullif(count(i.answer_read), 0) AS strict_rate,
+       count(*) FILTER (WHERE i.status = 'ok') / count(*) AS usable_rate,
+       count(*) FILTER (WHERE i.status = 'not-attempted') AS not_attempted,
        avg(i.docs_found) AS docs_found,
        avg(i.latency_ms) AS mean_latency,
        quantile_cont(i.latency_ms, 0.5) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p50,
        quantile_cont(i.latency_ms, 0.95) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p95,
        coalesce(sum(i.eval_tokens), 0) AS eval_tokens,
-       count(*) FILTER (WHERE i.error IS NOT NULL) AS errors,
+       count(*) FILTER (WHERE i.status = 'error') AS errors,
        count(*) FILTER (WHERE i.cache_hit) AS cache_hits
      FROM run_items i LEFT JOIN metrics m USING (item_key)
      WHERE i.run_id = $run
@@ -74,17 +91,36 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
      ORDER BY i.generator`,
     { run: runId, recall: `recall_${recallCutoff}` },
   );
+  const kindRows = await store.all<{ generator: string; kind: string; n: number }>(
+    `SELECT generator, coalesce(error_kind, 'other') AS kind, count(*)::INTEGER AS n FROM run_items
+     WHERE run_id = $run AND status <> 'ok' GROUP BY ALL`,
+    { run: runId },
+  );
+  const readRows = await store.all<{ generator: string; answer_read: string; n: number }>(
+    `SELECT generator, answer_read, count(*)::INTEGER AS n FROM run_items WHERE run_id = $run AND answer_read IS NOT NULL GROUP BY ALL ORDER BY ALL`,
+    { run: runId },
+  );
   const generators: GeneratorSummary[] = rows.map((r) => {
     const items = Number(r['items']);
     const errors = Number(r['errors']);
+    const generator = String(r['generator']);
+    const errorsByKind = Object.fromEntries(ITEM_ERROR_KINDS.map((k) => [k, 0])) as Record<ItemErrorKind, number>;
+    for (const k of kindRows.filter((k) => k.generator === generator)) {
+      const kind = (ITEM_ERROR_KINDS as readonly string[]).includes(k.kind) ? (k.kind as ItemErrorKind) : 'other';
+      errorsByKind[kind] += Number(k.n);
+    }
+    const answerReads = Object.fromEntries(readRows.filter((k) => k.generator === generator).map((k) => [k.answer_read, Number(k.n)]));
     return {
-      generator: String(r['generator']),
+      generator,
       model: (r['model'] as string | null) ?? null,
       items,
       ndcg10: num(r['ndcg10']),
       recall: num(r['recall']),
       map: num(r['map']),
       syntaxValidRate: num(r['syntax_valid_rate']),
+      strictRate: num(r['strict_rate']),
+      usableRate: num(r['usable_rate']),
+      answerReads,
       docsFound: num(r['docs_found']),
       meanLatencyMs: num(r['mean_latency']),
       latencyP50Ms: num(r['p50']),
@@ -92,6 +128,8 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
       evalTokens: Number(r['eval_tokens']),
       errors,
       errorRate: items > 0 ? errors / items : 0,
+      errorsByKind,
+      notAttempted: Number(r['not_attempted']),
       cacheHits: Number(r['cache_hits']),
     };
   });

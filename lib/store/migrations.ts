@@ -8,10 +8,11 @@ import { initialSchema } from './migrations/001-initial-schema';
 import { selectionViews } from './migrations/002-selection-views';
 import { gpuPhases } from './migrations/003-gpu';
 import { rolloutSchema } from './migrations/004-rollout';
+import { llmAnswers } from './migrations/005-llm-answers';
 
 export type { Migration };
 
-export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema];
+export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema, llmAnswers];
 
 // Versions must be 1, 2, 3, ... in list order: a migration inserted below one that shipped would
 // never run on databases already past it.

@@ -36,9 +36,19 @@ export const llmSchema = z
     hosts: z.array(z.string().min(1)).min(1).optional(),
     /** Requests in flight per host (1 = serial, right for one local GPU). */
     concurrency: z.number().int().min(1).max(64).default(1),
+    /** OpenAI-compatible servers: the environment variable holding the API key (never the key itself). */
+    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+    /** Whole answer (default 600 s). */
     timeout_s: z.number().positive().optional(),
+    /** Until the first streamed chunk, a model load included (default 120 s). */
+    first_token_timeout_s: z.number().positive().optional(),
+    /** Silence between streamed chunks once the answer has started (default 30 s). */
     idle_timeout_s: z.number().positive().optional(),
     attempts: z.number().int().min(1).max(10).optional(),
+    /** Consecutive failures that open a (host, model) or host circuit (default 5). */
+    breaker_threshold: z.number().int().min(1).max(100).optional(),
+    /** How long an open circuit waits before one probe call (default 30 s). */
+    breaker_cooldown_s: z.number().positive().optional(),
   })
   .strict();
 
@@ -54,8 +64,10 @@ export const suiteSchema = z
       .optional(),
     generators: z.array(generatorSchema).min(1),
     llm: llmSchema.optional(),
-    prompt: z.string().default('boolean-query@1'),
+    prompt: z.string().default('boolean-query@2'),
     queries_per_model: z.number().int().min(1).max(20).default(3),
+    /** Repair lowercase and/or/not used as operators, a missing closing parenthesis and typographic quotes (each repair is flagged). */
+    repair_queries: z.boolean().default(false),
     options: z.record(z.string(), z.unknown()).default({}),
     repeats: z.number().int().min(1).max(100).default(1),
     top_k: z.number().int().min(1).max(10_000).default(100),

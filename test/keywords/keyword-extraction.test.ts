@@ -22,20 +22,25 @@ describe('hallucinated keywords', () => {
 });
 
 describe('the LLM answer', () => {
-  it('is parsed as {"keywords": [...]}, trimmed and de-duplicated ignoring case, fences tolerated', () => {
-    expect(parseKeywordsAnswer('```json\n{"keywords": [" Metformin ", "metformin", "PCOS", ""]}\n```')).toEqual({ keywords: ['Metformin', 'PCOS'], error: undefined });
+  const template = loadPromptTemplate('keywords@1');
+
+  it('is read as {"keywords": [...]}, trimmed and de-duplicated ignoring case, fences tolerated and recorded', () => {
+    expect(parseKeywordsAnswer('```json\n{"keywords": [" Metformin ", "metformin", "PCOS", ""]}\n```', template)).toEqual({ keywords: ['Metformin', 'PCOS'], readAs: 'fenced', error: undefined });
+    expect(parseKeywordsAnswer('{"keywords": ["metformin", "PCOS"]}', template).readAs).toBe('strict');
+    expect(parseKeywordsAnswer('["metformin", "PCOS"]', template)).toMatchObject({ keywords: ['metformin', 'PCOS'], readAs: 'variant:bare-array' });
   });
 
   it.each([
-    ['not json', /not JSON/],
-    ['{"queries": ["a"]}', /keywords: /],
-    ['{"keywords": []}', /keywords: /],
-    ['{"keywords": [1, 2]}', /keywords\.0/],
-    ['{"keywords": ["  "]}', /only empty/],
-  ])('a malformed answer %j is an error, not a crash', (text, message) => {
-    const parsed = parseKeywordsAnswer(text);
+    ['{"keywords": []}'],
+    ['{"keywords": [1, 2]}'],
+    ['{"keywords": ["  "]}'],
+    [''],
+    ['I am sorry, but I cannot extract keywords from this document because it is too short.'],
+  ])('an unusable answer %j is an error, not a crash', (text) => {
+    const parsed = parseKeywordsAnswer(text, template);
     expect(parsed.keywords).toEqual([]);
-    expect(parsed.error).toMatch(message);
+    expect(parsed.readAs).toBe('none');
+    expect(parsed.error).toMatch(/no keywords in the answer/);
   });
 });
 
@@ -70,8 +75,9 @@ describe('LLM extraction against the fake Ollama server', () => {
     const first = await extractor.extract(DOC);
     expect(first).toMatchObject({ method: 'llm', model: 'qwen2.5:7b', prompt: 'keywords@1', count: 3, hallucinated: ['insulin resistance'], cacheHit: false, error: undefined });
     expect(first.calls).toHaveLength(1);
-    const request = fake.requests.find((r) => r.path === '/api/generate')?.body as { prompt: string; format: string };
-    expect(request.format).toBe('json');
+    const request = fake.requests.find((r) => r.path === '/api/generate')?.body as { prompt: string; format: unknown };
+    // The prompt's declared answer schema goes as Ollama's structured-output `format`.
+    expect(request.format).toEqual(settings.template.answer.schema);
     expect(request.prompt).toContain('between 10 and 15 keywords');
     expect(request.prompt).toContain(DOC.text);
     expect(cache.get(documentHash(DOC.text), 'keywords@1', 'qwen2.5:7b')).toEqual(first.keywords);
@@ -84,10 +90,10 @@ describe('LLM extraction against the fake Ollama server', () => {
   });
 
   it('records a malformed answer as the extraction\'s error and does not cache it', async () => {
-    answer = 'Sure! Here are keywords: metformin, pregnancy';
+    answer = 'I am sorry, but I cannot find any keywords in this document, it seems to be empty.';
     const cache = new KeywordCache();
     const extraction = await new LlmKeywordExtractor(client(), settings, analyzer, cache).extract(DOC);
-    expect(extraction.error).toMatch(/not JSON/);
+    expect(extraction.error).toMatch(/no keywords in the answer/);
     expect(extraction.keywords).toEqual([]);
     expect(cache.get(documentHash(DOC.text), 'keywords@1', 'qwen2.5:7b')).toBeUndefined();
   });

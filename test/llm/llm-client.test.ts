@@ -89,22 +89,40 @@ describe('LlmClient against an Ollama-compatible server', () => {
     expect(call.attempts).toBe(2);
   });
 
-  it('opens the circuit after consecutive failures, fails fast, then probes and closes', async () => {
+  // Ollama answers a runner crash with HTTP 500: a fault of that model, not of the server.
+  it("opens the model's circuit after consecutive runner crashes, fails fast, then probes and closes; other models go on", async () => {
     const events: LlmEvent[] = [];
     const llm = client({ retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 }, breaker: { failureThreshold: 2, cooldownMs: 200 } }, events);
-    fake.inject({ kind: 'http-500', times: 2, match: { path: '/api/generate' } });
+    fake.inject({ kind: 'http-500', times: 2, match: { path: '/api/generate', model: 'llama3.2:3b' } });
     await llm.generate({ model: 'llama3.2:3b', prompt: 'a' });
     await llm.generate({ model: 'llama3.2:3b', prompt: 'b' });
-    expect(llm.breakerStates()[fake.url]).toBe('open');
+    expect(llm.breakerStates()[`llama3.2:3b@${fake.url}`]).toBe('open');
+    expect(llm.breakerStates()[fake.url]).toBe('closed');
     const before = fake.requests.length;
     const blocked = await llm.generate({ model: 'llama3.2:3b', prompt: 'c' });
     expect(blocked.error?.kind).toBe('circuit-open');
+    expect(blocked.attempts).toBe(0);
     expect(fake.requests.length).toBe(before); // failed fast: nothing sent
+    expect(llm.circuitWaitMs('llama3.2:3b')).toBeGreaterThan(0);
+    const other = await llm.generate({ model: 'qwen2.5:7b', prompt: 'another model' });
+    expect(other.error).toBeUndefined();
     await new Promise((r) => setTimeout(r, 250));
+    expect(llm.circuitWaitMs('llama3.2:3b')).toBe(0);
     const probe = await llm.generate({ model: 'llama3.2:3b', prompt: 'd' });
     expect(probe.error).toBeUndefined();
-    expect(llm.breakerStates()[fake.url]).toBe('closed');
-    expect(events.filter((e) => e.type === 'breaker').map((e) => (e.type === 'breaker' ? e.to : ''))).toEqual(['open', 'half-open', 'closed']);
+    expect(llm.breakerStates()[`llama3.2:3b@${fake.url}`]).toBe('closed');
+    const transitions = events.flatMap((e) => (e.type === 'breaker' ? [`${e.model ?? 'host'}:${e.to}`] : []));
+    expect(transitions).toEqual(['llama3.2:3b:open', 'llama3.2:3b:half-open', 'llama3.2:3b:closed']);
+  });
+
+  it('a retry that runs into the open circuit reports the real failure, not the circuit', async () => {
+    const llm = client({ retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 2 }, breaker: { failureThreshold: 2, cooldownMs: 10_000 } });
+    fake.inject({ kind: 'http-500', times: 5, match: { path: '/api/generate', model: 'llama3.2:3b' } });
+    const call = await llm.generate({ model: 'llama3.2:3b', prompt: 'crash' });
+    expect(call.error?.kind).toBe('server');
+    expect(call.attempts).toBe(2);
+    expect(llm.failureCostMs('llama3.2:3b')).toBeGreaterThan(0);
+    expect(llm.failureCostMs('qwen2.5:7b')).toBe(0);
   });
 
   it('answers a repeated request from the cache, flagged, without a server call', async () => {

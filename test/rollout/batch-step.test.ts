@@ -29,7 +29,7 @@ let ws: Awaited<ReturnType<typeof rolloutWorkspace>>;
 const SAMPLE_DOCS = 69;
 
 beforeAll(async () => {
-  fake = await startFakeOllama({ respond: (r) => (r.prompt.includes('FAIL-ME') ? 'no json here' : keywordAnswer(r.prompt)) });
+  fake = await startFakeOllama({ respond: (r) => (r.prompt.includes('FAIL-ME') ? 'I am sorry, but I cannot extract keywords from this document.' : keywordAnswer(r.prompt)) });
 });
 afterAll(async () => fake.close());
 
@@ -116,7 +116,7 @@ describe('benchlab rollout step', () => {
     const result = await step();
     expect(result).toMatchObject({ processed: 2, errors: 1 });
     const errors = await withStore({ dbPath: ws.dbPath }, (store) => store.all<{ doc_id: string; error: string | null }>(`SELECT doc_id, error FROM keyword_extractions ORDER BY doc_id`));
-    expect(errors.map((e) => [e.doc_id, e.error === null ? null : e.error.slice(0, 22)])).toEqual([['n1', null], ['n2', 'the answer is not JSON']]);
+    expect(errors.map((e) => [e.doc_id, e.error === null ? null : e.error.slice(0, 22)])).toEqual([['n1', null], ['n2', 'no keywords in the ans']]);
 
     fs.writeFileSync(path.join(inbox, 'c.jsonl'), '{"id": "n3"}\n');
     await expect(step()).rejects.toThrow(InputError);

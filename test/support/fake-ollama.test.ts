@@ -4,7 +4,7 @@
 import { Ollama, type GenerateResponse, type Options } from 'ollama';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { startFakeOllama, type FakeOllama, type FakeOllamaConfig, type RespondRequest } from './fake-ollama/server';
+import { ERRORS, startFakeOllama, type FakeOllama, type FakeOllamaConfig, type RespondRequest } from './fake-ollama/server';
 
 let fake: FakeOllama;
 let ollama: Ollama;
@@ -51,7 +51,7 @@ describe('model endpoints', () => {
 
   it('lists the default models with Ollama details', async () => {
     const { models } = await ollama.list();
-    expect(models.map((m) => m.name)).toEqual(['llama3.2:3b', 'qwen2.5:7b', 'mistral:7b']);
+    expect(models.map((m) => m.name)).toEqual(['llama3.2:3b', 'qwen2.5:7b', 'mistral:7b', 'qwen3:4b']);
     const llama = models[0];
     expect(llama).toMatchObject({
       name: 'llama3.2:3b',
@@ -164,7 +164,7 @@ describe('generate', () => {
   it('rejects an unknown model with real Ollama text', async () => {
     const err = await rejection(ollama.generate({ model: 'llama9:70b', prompt: 'hi' }));
     expect(err.status_code).toBe(404);
-    expect(err.message).toBe('model "llama9:70b" not found, try pulling it first');
+    expect(err.message).toBe("model 'llama9:70b' not found");
   });
 
   it('rejects a wrongly typed or unknown option with an error naming it', async () => {
@@ -227,7 +227,7 @@ describe('chat', () => {
 
     const err = await rejection(ollama.chat({ model: 'ghost', messages: [{ role: 'user', content: 'hi' }] }));
     expect(err.status_code).toBe(404);
-    expect(err.message).toBe('model "ghost" not found, try pulling it first');
+    expect(err.message).toBe("model 'ghost' not found");
   });
 });
 
@@ -284,11 +284,18 @@ describe('faults', () => {
     expect(err.message).toMatch(/fetch failed|other side closed|terminated/i);
   });
 
-  it('http-500 and http-503 answer with Ollama error bodies', async () => {
+  it('http-500, http-500-terminated and http-503 answer with Ollama error bodies', async () => {
     fake.inject({ kind: 'http-500' });
+    fake.inject({ kind: 'http-500-terminated' });
     fake.inject({ kind: 'http-503' });
     const e500 = await rejection(ollama.generate({ model: MODEL, prompt: 'x' }));
-    expect(e500).toMatchObject({ status_code: 500, message: 'llama runner process has terminated: exit status 2' });
+    expect(e500).toMatchObject({
+      status_code: 500,
+      message:
+        'model runner has unexpectedly stopped, this may be due to resource limitations or an internal error, check ollama server logs for details',
+    });
+    const terminated = await rejection(ollama.generate({ model: MODEL, prompt: 'x' }));
+    expect(terminated).toMatchObject({ status_code: 500, message: 'llama runner process has terminated: exit status 2' });
     const e503 = await rejection(ollama.generate({ model: MODEL, prompt: 'x' }));
     expect(e503).toMatchObject({ status_code: 503, message: 'server busy, please try again.  maximum pending requests exceeded' });
     expect((await ollama.generate({ model: MODEL, prompt: 'x' })).response).toBe(ANSWER);
@@ -334,7 +341,7 @@ describe('faults', () => {
   it('unknown-model 404s a model that exists', async () => {
     fake.inject({ kind: 'unknown-model' });
     const err = await rejection(ollama.chat({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }));
-    expect(err).toMatchObject({ status_code: 404, message: `model "${MODEL}" not found, try pulling it first` });
+    expect(err).toMatchObject({ status_code: 404, message: `model '${MODEL}' not found` });
   });
 
   it('matches faults by path, model and prompt, `times` times; clearFaults drops them', async () => {
@@ -356,7 +363,7 @@ describe('faults', () => {
   it('applies to non-inference endpoints too', async () => {
     fake.inject({ kind: 'http-500', match: { path: '/api/tags' } });
     expect((await rejection(ollama.list())).status_code).toBe(500);
-    expect((await ollama.list()).models).toHaveLength(3);
+    expect((await ollama.list()).models).toHaveLength(4);
   });
 });
 
@@ -388,5 +395,383 @@ describe('wire details', () => {
     const wrongMethod = await fetch(`${fake.url}/api/generate`);
     expect(wrongMethod.status).toBe(405);
     expect(fake.requests).toHaveLength(6);
+  });
+});
+
+describe('thinking', () => {
+  const THINKER = 'qwen3:4b';
+  const THOUGHT = 'The user wants the fox sentence.';
+  const respond = vi.fn((_req: RespondRequest) => ({ thinking: THOUGHT, content: ANSWER }));
+  beforeEach(() => {
+    respond.mockClear();
+    return start({ respond });
+  });
+
+  it('generate streams the thinking first (response ""), then the content; eval_count counts both', async () => {
+    const stream = await ollama.generate({ model: THINKER, prompt: 'fox', stream: true });
+    const parts: GenerateResponse[] = [];
+    for await (const p of stream) parts.push(p);
+    const chunks = parts.slice(0, -1);
+    const thinking = chunks.filter((c) => c.thinking !== undefined);
+    expect(thinking.map((c) => c.thinking).join('')).toBe(THOUGHT);
+    expect(thinking.every((c) => c.response === '')).toBe(true);
+    expect(chunks.slice(0, thinking.length)).toEqual(thinking); // thinking comes first
+    expect(chunks.slice(thinking.length).map((c) => c.response).join('')).toBe(ANSWER);
+    const last = parts.at(-1) as GenerateResponse;
+    expect(last).toMatchObject({ done: true, response: '' });
+    expect(last.thinking).toBeUndefined();
+    expect(last.eval_count).toBe(6 + 9);
+    expect(respond).toHaveBeenCalledWith(expect.objectContaining({ endpoint: 'generate', api: 'ollama' }));
+    expect(respond.mock.lastCall?.[0].think).toBeUndefined();
+  });
+
+  it('generate non-streamed carries `thinking` on the final object', async () => {
+    const r = await ollama.generate({ model: THINKER, prompt: 'fox', think: true });
+    expect(r).toMatchObject({ response: ANSWER, thinking: THOUGHT, done: true, eval_count: 15 });
+    expect(respond).toHaveBeenCalledWith(expect.objectContaining({ think: true }));
+  });
+
+  it('chat streams message.thinking chunks with empty content, then content; non-streamed has message.thinking', async () => {
+    const stream = await ollama.chat({ model: THINKER, messages: [{ role: 'user', content: 'fox' }], stream: true, think: 'high' });
+    let thinking = '';
+    let content = '';
+    let sawContent = false;
+    for await (const p of stream) {
+      expect(p.message.role).toBe('assistant');
+      if (p.message.thinking !== undefined) {
+        expect(sawContent).toBe(false);
+        expect(p.message.content).toBe('');
+        thinking += p.message.thinking;
+      }
+      if (p.message.content !== '') sawContent = true;
+      content += p.message.content;
+    }
+    expect({ thinking, content }).toEqual({ thinking: THOUGHT, content: ANSWER });
+    expect(respond).toHaveBeenCalledWith(expect.objectContaining({ endpoint: 'chat', think: 'high' }));
+
+    const single = await ollama.chat({ model: THINKER, messages: [{ role: 'user', content: 'fox' }] });
+    expect(single.message).toEqual({ role: 'assistant', content: ANSWER, thinking: THOUGHT });
+  });
+
+  it('think: false drops the thinking (the model does not think)', async () => {
+    const r = await ollama.generate({ model: THINKER, prompt: 'fox', think: false });
+    expect(r.thinking).toBeUndefined();
+    expect(r).toMatchObject({ response: ANSWER, eval_count: 9 });
+    const stream = await ollama.chat({ model: THINKER, messages: [{ role: 'user', content: 'fox' }], think: false, stream: true });
+    for await (const p of stream) expect(p.message.thinking).toBeUndefined();
+    expect(respond).toHaveBeenLastCalledWith(expect.objectContaining({ think: false }));
+  });
+
+  it('num_predict counts thinking tokens first', async () => {
+    const r = await ollama.generate({ model: THINKER, prompt: 'fox', options: { num_predict: 8 } });
+    expect(r).toMatchObject({ thinking: THOUGHT, response: 'The quick', done_reason: 'length', eval_count: 8 });
+  });
+
+  it('answers 400 "does not support thinking" for think (true or a level) on a model without the capability', async () => {
+    for (const think of [true, 'low'] as const) {
+      const err = await rejection(ollama.chat({ model: MODEL, messages: [{ role: 'user', content: 'x' }], think }));
+      expect(err).toMatchObject({ status_code: 400, message: `"${MODEL}" does not support thinking` });
+    }
+    const gen = await rejection(ollama.generate({ model: 'mistral:7b', prompt: 'x', think: true }));
+    expect(gen).toMatchObject({ status_code: 400, message: '"mistral:7b" does not support thinking' });
+    // false is fine, and so is no `think` at all; respond() decides what a non-thinking model "thinks".
+    expect((await ollama.generate({ model: MODEL, prompt: 'x', think: false })).response).toBe(ANSWER);
+    expect(await ollama.show({ model: THINKER })).toMatchObject({ capabilities: ['completion', 'thinking'] });
+
+    const res = await fetch(`${fake.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: THINKER, prompt: 'x', think: 'max' }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'invalid think value: "max" (must be "high", "medium", "low", true, or false)' });
+  });
+});
+
+describe('mid-stream faults and fault lifetimes', () => {
+  beforeEach(() => start({ respond: () => ANSWER }));
+
+  it('reset-mid-stream sends the first chunk with 200, then drops the socket (no final line)', async () => {
+    fake.inject({ kind: 'reset-mid-stream' });
+    const got: GenerateResponse[] = [];
+    const err = await rejection(
+      (async () => {
+        const stream = await ollama.generate({ model: MODEL, prompt: 'x', stream: true });
+        for await (const p of stream) got.push(p);
+      })(),
+    );
+    expect(got.map((p) => p.response)).toEqual(['The']);
+    expect(err.message).toMatch(/terminated|other side closed|socket/i);
+    expect(fake.requests.at(-1)?.fault).toBe('reset-mid-stream');
+  });
+
+  it('hang-mid-stream with afterChunks 1 hangs after the first chunk until the fake closes', async () => {
+    fake.inject({ kind: 'hang-mid-stream', afterChunks: 1 });
+    const res = await fetch(`${fake.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: MODEL, prompt: 'x' }) });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(JSON.parse(new TextDecoder().decode(first.value).trim())).toMatchObject({ response: 'The', done: false });
+    const next = reader.read();
+    next.catch(() => undefined);
+    const timeout = new Promise<'quiet'>((r) => setTimeout(() => r('quiet'), 300));
+    expect(await Promise.race([next.then(() => 'data' as const), timeout])).toBe('quiet');
+    await fake.close();
+    await expect(next).rejects.toThrow(/terminated|other side closed/i);
+  });
+
+  it('times: Infinity makes a model that always fails; other models are unaffected', async () => {
+    fake.inject({ kind: 'http-500', match: { model: 'qwen2.5:7b' }, times: Number.POSITIVE_INFINITY });
+    for (let i = 0; i < 5; i++) {
+      expect((await rejection(ollama.generate({ model: 'qwen2.5:7b', prompt: 'x' }))).status_code).toBe(500);
+    }
+    expect((await ollama.generate({ model: MODEL, prompt: 'x' })).response).toBe(ANSWER);
+    fake.clearFaults();
+    expect((await ollama.generate({ model: 'qwen2.5:7b', prompt: 'x' })).response).toBe(ANSWER);
+    expect(() => fake.inject({ kind: 'http-500', times: 0 })).toThrow(/positive integer or Infinity/);
+  });
+});
+
+describe('old servers (version below 0.5.0)', () => {
+  beforeEach(() => start({ version: '0.4.7', respond: (r) => (r.format === 'json' ? '{"ok":true}' : ANSWER) }));
+
+  it('reject a JSON Schema object in `format` with Go\'s unmarshal error; "json" still works', async () => {
+    const schema = { type: 'object', properties: { ok: { type: 'boolean' } } };
+    const gen = await rejection(ollama.generate({ model: MODEL, prompt: 'x', format: schema }));
+    expect(gen).toMatchObject({
+      status_code: 400,
+      message: 'json: cannot unmarshal object into Go struct field GenerateRequest.format of type string',
+    });
+    const chat = await rejection(ollama.chat({ model: MODEL, messages: [{ role: 'user', content: 'x' }], format: schema }));
+    expect(chat).toMatchObject({
+      status_code: 400,
+      message: 'json: cannot unmarshal object into Go struct field ChatRequest.format of type string',
+    });
+    expect((await ollama.generate({ model: MODEL, prompt: 'x', format: 'json' })).response).toBe('{"ok":true}');
+    expect(await ollama.version()).toEqual({ version: '0.4.7' });
+  });
+
+  it('accept a schema from 0.5.0 on', async () => {
+    await fake.close();
+    await start({ version: '0.5.0', respond: () => '{}' });
+    expect((await ollama.generate({ model: MODEL, prompt: 'x', format: { type: 'object' } })).response).toBe('{}');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The OpenAI-compatible API Ollama serves under /v1, through plain fetch.
+
+interface SseResult {
+  status: number;
+  contentType: string | null;
+  raw: string;
+  /** The parsed `data:` payloads, [DONE] excluded. */
+  events: Array<Record<string, unknown>>;
+  done: boolean;
+}
+
+async function v1Chat(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<SseResult> {
+  const res = await fetch(`${fake.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const raw = await res.text();
+  const frames = raw.split('\n\n').filter((f) => f !== '');
+  const payloads = frames.map((f) => {
+    expect(f.startsWith('data: ')).toBe(true);
+    return f.slice('data: '.length);
+  });
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    raw,
+    events: payloads.filter((p) => p !== '[DONE]').map((p) => JSON.parse(p) as Record<string, unknown>),
+    done: payloads.at(-1) === '[DONE]',
+  };
+}
+
+async function v1Json(body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${fake.url}/v1/chat/completions`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+const openAiError = (message: string, type: string): unknown => ({ error: { message, type, param: null, code: null } });
+
+type Choice = { index: number; delta: Record<string, unknown>; finish_reason: string | null };
+const choiceOf = (e: Record<string, unknown>): Choice => (e['choices'] as Choice[])[0] as Choice;
+
+describe('/v1 (OpenAI-compatible API)', () => {
+  const respond = vi.fn((req: RespondRequest): string | { thinking?: string; content: string } =>
+    req.model === 'qwen3:4b' ? { thinking: 'Hmm, a fox.', content: ANSWER } : req.format !== undefined ? '{"answer":1}' : ANSWER,
+  );
+  beforeEach(() => {
+    respond.mockClear();
+    return start({ respond });
+  });
+
+  it('GET /v1/models lists the pulled models', async () => {
+    const res = await fetch(`${fake.url}/v1/models`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { object: string; data: Array<{ id: string; object: string; created: number; owned_by: string }> };
+    expect(body.object).toBe('list');
+    expect(body.data.map((m) => m.id)).toEqual(['llama3.2:3b', 'qwen2.5:7b', 'mistral:7b', 'qwen3:4b']);
+    expect(body.data[0]).toEqual({ id: 'llama3.2:3b', object: 'model', created: Date.UTC(2025, 5, 1, 12) / 1000, owned_by: 'library' });
+  });
+
+  it('streams chat.completion.chunk events, a finish chunk and data: [DONE]', async () => {
+    const r = await v1Chat({ model: MODEL, messages: [{ role: 'user', content: 'hello' }], stream: true }, { Authorization: 'Bearer ollama' });
+    expect(r.status).toBe(200);
+    expect(r.contentType).toBe('text/event-stream');
+    expect(r.raw.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(r.done).toBe(true);
+    const content = r.events.slice(0, -1);
+    const finish = r.events.at(-1) as Record<string, unknown>;
+    for (const e of r.events) {
+      expect(e).toMatchObject({ object: 'chat.completion.chunk', model: MODEL, system_fingerprint: 'fp_ollama' });
+      expect(e['id']).toMatch(/^chatcmpl-\d+$/);
+      expect(e['id']).toBe(r.events[0]?.['id']);
+      expect(Number.isInteger(e['created'])).toBe(true);
+      expect(e['usage']).toBeUndefined();
+    }
+    expect(content.map((e) => choiceOf(e))).toEqual(
+      ANSWER.match(/\s*\S+/g)?.map((w) => ({ index: 0, delta: { role: 'assistant', content: w }, finish_reason: null })),
+    );
+    expect(choiceOf(finish)).toEqual({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: 'stop' });
+    expect(fake.requests.at(-1)?.headers['authorization']).toBe('Bearer ollama');
+    expect(respond).toHaveBeenCalledWith(expect.objectContaining({ endpoint: 'chat', api: 'openai', prompt: 'hello' }));
+  });
+
+  it('puts thinking in delta.reasoning; reasoning_effort maps to think ("none" → false)', async () => {
+    const r = await v1Chat({ model: 'qwen3:4b', messages: [{ role: 'user', content: 'fox' }], stream: true, reasoning_effort: 'low' });
+    const reasoning = r.events.map((e) => choiceOf(e).delta).filter((d) => d['reasoning'] !== undefined);
+    expect(reasoning.map((d) => d['reasoning']).join('')).toBe('Hmm, a fox.');
+    expect(reasoning.every((d) => d['content'] === '' && d['role'] === 'assistant')).toBe(true);
+    expect(r.events.map((e) => choiceOf(e).delta['content']).join('')).toBe(ANSWER);
+    expect(respond).toHaveBeenLastCalledWith(expect.objectContaining({ think: 'low' }));
+
+    const off = await v1Chat({ model: 'qwen3:4b', messages: [{ role: 'user', content: 'fox' }], stream: true, reasoning_effort: 'none' });
+    expect(off.events.some((e) => choiceOf(e).delta['reasoning'] !== undefined)).toBe(false);
+    expect(respond).toHaveBeenLastCalledWith(expect.objectContaining({ think: false }));
+
+    const single = await v1Json({ model: 'qwen3:4b', messages: [{ role: 'user', content: 'fox' }] });
+    expect((single.json['choices'] as Array<{ message: unknown }>)[0]?.message).toEqual({ role: 'assistant', content: ANSWER, reasoning: 'Hmm, a fox.' });
+
+    const bad = await v1Json({ model: 'qwen3:4b', messages: [{ role: 'user', content: 'fox' }], reasoning_effort: 'extreme' });
+    expect(bad).toEqual({
+      status: 400,
+      json: openAiError(`invalid reasoning value: 'extreme' (must be "high", "medium", "low", or "none")`, 'invalid_request_error'),
+    });
+  });
+
+  it('sends a usage chunk (choices []) before [DONE] when stream_options.include_usage is set', async () => {
+    const r = await v1Chat({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'one two three' }],
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 4,
+    });
+    expect(r.done).toBe(true);
+    const [finish, usage] = r.events.slice(-2) as [Record<string, unknown>, Record<string, unknown>];
+    expect(choiceOf(finish).finish_reason).toBe('length');
+    expect(usage['choices']).toEqual([]);
+    expect(usage['usage']).toEqual({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
+    expect(usage['id']).toBe(finish['id']);
+    expect(respond).toHaveBeenLastCalledWith(expect.objectContaining({ options: { num_predict: 4, temperature: 1, top_p: 1 } }));
+  });
+
+  it('answers a non-streamed chat.completion and maps the sampling fields to options', async () => {
+    const { status, json } = await v1Json({
+      model: MODEL,
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: [{ type: 'text', text: 'hello' }] },
+      ],
+      temperature: 0,
+      seed: 7,
+      top_p: 0.5,
+      stop: 'lazy',
+      frequency_penalty: 0.1,
+      presence_penalty: 0.2,
+    });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({
+      object: 'chat.completion',
+      model: MODEL,
+      system_fingerprint: 'fp_ollama',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'The quick brown fox jumps over the ' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 3, completion_tokens: 8, total_tokens: 11 }, // the trailing space is a token
+    });
+    expect(json['id']).toMatch(/^chatcmpl-\d+$/);
+    expect(respond).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        system: 'be brief',
+        prompt: 'hello',
+        options: { stop: ['lazy'], temperature: 0, seed: 7, top_p: 0.5, frequency_penalty: 0.1, presence_penalty: 0.2 },
+      }),
+    );
+  });
+
+  it('passes a json_schema response_format to respond() as the schema object (json_object as "json")', async () => {
+    const schema = { type: 'object', properties: { answer: { type: 'integer' } }, required: ['answer'] };
+    const r = await v1Json({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'x' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema } },
+    });
+    expect((r.json['choices'] as Array<{ message: { content: string } }>)[0]?.message.content).toBe('{"answer":1}');
+    expect(respond.mock.lastCall?.[0].format).toEqual(schema);
+    await v1Json({ model: MODEL, messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_object' } });
+    expect(respond.mock.lastCall?.[0].format).toBe('json');
+  });
+
+  it('answers errors in OpenAI shape with the native status', async () => {
+    const user = [{ role: 'user', content: 'x' }];
+    expect(await v1Json({ messages: user })).toEqual({ status: 400, json: openAiError('model is required', 'invalid_request_error') });
+    expect(await v1Json({ model: 'ghost:1b', messages: user })).toEqual({
+      status: 404,
+      json: openAiError("model 'ghost:1b' not found", 'not_found_error'),
+    });
+    expect(await v1Json({ model: MODEL, messages: [] })).toEqual({
+      status: 400,
+      json: openAiError("[] is too short - 'messages'", 'invalid_request_error'),
+    });
+    expect(await v1Json({ model: MODEL, messages: user, reasoning_effort: 'high' })).toEqual({
+      status: 400,
+      json: openAiError(`"${MODEL}" does not support thinking`, 'invalid_request_error'),
+    });
+    expect(await v1Json({ model: MODEL, messages: user, stream: 'yes' })).toEqual({
+      status: 400,
+      json: openAiError('json: cannot unmarshal string into Go struct field ChatCompletionRequest.stream of type bool', 'invalid_request_error'),
+    });
+    expect(await v1Json('')).toEqual({ status: 400, json: openAiError('EOF', 'invalid_request_error') });
+
+    fake.inject({ kind: 'http-500', match: { path: '/v1/chat/completions' } });
+    fake.inject({ kind: 'http-503', match: { model: MODEL } });
+    const e500 = await v1Json({ model: MODEL, messages: user, stream: true });
+    expect(e500.status).toBe(500);
+    expect(e500.json).toEqual(openAiError(ERRORS.runnerStopped, 'api_error'));
+    expect(await v1Json({ model: MODEL, messages: user })).toEqual({ status: 503, json: openAiError(ERRORS.serverBusy, 'api_error') });
+    expect(fake.requests.filter((q) => q.fault).map((q) => q.fault)).toEqual(['http-500', 'http-503']);
+  });
+
+  it('error-in-stream becomes an SSE error event after the chunks, with no [DONE]', async () => {
+    fake.inject({ kind: 'error-in-stream', afterChunks: 1, match: { path: '/v1/chat/completions' } });
+    const r = await v1Chat({ model: MODEL, messages: [{ role: 'user', content: 'x' }], stream: true });
+    expect(r.status).toBe(200);
+    expect(r.done).toBe(false);
+    expect(r.events).toHaveLength(2);
+    expect(choiceOf(r.events[0] as Record<string, unknown>).delta).toEqual({ role: 'assistant', content: 'The' });
+    expect(r.events[1]).toEqual(openAiError('an error was encountered while running the model: unexpected EOF', 'api_error'));
+  });
+
+  it('reset-mid-stream and connection-reset apply to /v1 as to the native API', async () => {
+    fake.inject({ kind: 'reset-mid-stream', match: { path: '/v1/chat/completions' } });
+    const res = await fetch(`${fake.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'x' }], stream: true }),
+    });
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow(/terminated/i);
+
+    fake.inject({ kind: 'connection-reset', match: { model: MODEL } });
+    await expect(v1Json({ model: MODEL, messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow('fetch failed');
   });
 });

@@ -19,7 +19,16 @@ interface RunCommandOptions {
   suite?: string;
   cache: boolean;
   resume?: string;
+  retryErrors: boolean;
   json: boolean;
+}
+
+const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(0)}%`);
+
+/** `timeout 3, parse 1` for the kinds that occurred; `-` when none. */
+function errorKinds(byKind: Record<string, number>): string {
+  const parts = Object.entries(byKind).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`);
+  return parts.length > 0 ? parts.join(', ') : '-';
 }
 
 function printSummary(result: BenchResult): void {
@@ -27,11 +36,11 @@ function printSummary(result: BenchResult): void {
   const ms = (v: number | null) => (v === null ? '-' : v.toFixed(0));
   process.stdout.write(
     renderTable(
-      ['generator', 'items', 'nDCG@10', `recall@${s.recallCutoff}`, 'MAP', 'syntax ok', 'docs found', 'p50 ms', 'p95 ms', 'tokens', 'errors', 'cache hits'],
+      ['generator', 'items', 'nDCG@10', `recall@${s.recallCutoff}`, 'MAP', 'strict', 'usable', 'syntax ok', 'docs found', 'p50 ms', 'p95 ms', 'tokens', 'errors', 'not attempted', 'cache hits'],
       s.generators.map((g) => [
         g.generator, g.items, formatNumber(g.ndcg10), formatNumber(g.recall), formatNumber(g.map),
-        g.syntaxValidRate === null ? '-' : `${(g.syntaxValidRate * 100).toFixed(0)}%`, formatNumber(g.docsFound, 1),
-        ms(g.latencyP50Ms), ms(g.latencyP95Ms), g.evalTokens, g.errors, g.cacheHits,
+        pct(g.strictRate), pct(g.usableRate), pct(g.syntaxValidRate), formatNumber(g.docsFound, 1),
+        ms(g.latencyP50Ms), ms(g.latencyP95Ms), g.evalTokens, g.errors === 0 ? 0 : `${g.errors} (${errorKinds({ ...g.errorsByKind, circuit: g.errorsByKind.circuit - g.notAttempted })})`, g.notAttempted, g.cacheHits,
       ]),
     ) + '\n',
   );
@@ -86,7 +95,8 @@ export function runCommand(globals: () => GlobalOptions, setExitCode: (code: num
     .description('run a benchmark suite: generate queries with baselines and LLMs, retrieve, score, store')
     .option('--suite <file>', 'suite file or name in data/suites/ (default: default.yaml)')
     .option('--no-cache', 'do not read or write the LLM response cache')
-    .option('--resume <runId>', 'finish an interrupted run without redoing completed items')
+    .option('--resume <runId>', 'finish an interrupted run without redoing completed items (items not attempted are attempted)')
+    .option('--retry-errors', 'with --resume: also attempt the items that ended in an error again', false)
     .option('--json', 'print the result as JSON', false)
     .action(async (options: RunCommandOptions) => {
       const controller = new AbortController();
@@ -102,7 +112,7 @@ export function runCommand(globals: () => GlobalOptions, setExitCode: (code: num
           ...(options.suite ? { suite: options.suite } : {}),
           ...(globals().db ? { dbPath: globals().db } : {}),
           useCache: options.cache,
-          ...(options.resume ? { resumeRunId: options.resume } : {}),
+          ...(options.resume ? { resumeRunId: options.resume, retryErrors: options.retryErrors } : {}),
           progress: options.json ? undefined : terminalProgress(),
           log: (line) => process.stderr.write(`${line}\n`),
           signal: controller.signal,
@@ -112,6 +122,9 @@ export function runCommand(globals: () => GlobalOptions, setExitCode: (code: num
         else printSummary(result);
         if (report) process.stderr.write(`report: ${report}\n`);
         if (result.status === 'interrupted') process.stderr.write(`resume with: benchlab run --resume ${result.runId}\n`);
+        else if (result.summary.generators.some((g) => g.notAttempted > 0 || g.errors > 0)) {
+          process.stderr.write(`attempt the items that failed again with: benchlab run --resume ${result.runId} --retry-errors\n`);
+        }
         setExitCode(exitCodeForRun(result));
       } finally {
         process.off('SIGINT', stop);

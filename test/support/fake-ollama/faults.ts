@@ -5,25 +5,43 @@
  */
 import type { Fault, FaultKind } from './types';
 
-/** Ollama's texts for the errors the faults imitate. */
+/** Go's %q for the plain strings model names are (JSON quoting matches it for printable ASCII). */
+const goQuote = (s: string): string => JSON.stringify(s);
+
+/** Ollama's texts for the errors the fake answers with (see README.md for their sources). */
 export const ERRORS = {
+  /** llm/server.go: what a request gets when the runner crashed (current versions). */
+  runnerStopped:
+    'model runner has unexpectedly stopped, this may be due to resource limitations or an internal error, check ollama server logs for details',
+  /** llm/server.go: the older text for a crashed runner (still produced while a runner is starting). */
   runnerTerminated: 'llama runner process has terminated: exit status 2',
+  /** server/sched.go ErrMaxQueue (two spaces after the period). */
   serverBusy: 'server busy, please try again.  maximum pending requests exceeded',
   streamEof: 'an error was encountered while running the model: unexpected EOF',
-  modelNotFound: (model: string): string => `model ${JSON.stringify(model)} not found, try pulling it first`,
+  /** server/routes.go GenerateHandler/ChatHandler/ShowHandler: the model is not pulled. */
+  modelNotFound: (model: string): string => `model '${model}' not found`,
+  /** server/routes.go handleScheduleError (os.ErrNotExist while scheduling); older versions' text. */
+  modelNotFoundPull: (model: string): string => `model ${goQuote(model)} not found, try pulling it first`,
+  /** server/routes.go (0.12.5+): `think` set (not false) for a model without the thinking capability. */
+  noThinking: (model: string): string => `${goQuote(model)} does not support thinking`,
 } as const;
 
-/** What a response must look like; the default is a plain, healthy response. */
+/**
+ * What a response must look like; the default is a plain, healthy response. "Chunks" are the
+ * streamed lines before the final one (thinking chunks included).
+ */
 export interface ResponseShape {
   /** Wait before the first byte (status line included). */
   firstByteDelayMs: number;
-  /** Write this many content chunks, then nothing more (the socket stays open). */
+  /** Write this many chunks, then nothing more (the socket stays open). */
   hangAfterChunks?: number;
-  /** After this many content chunks, the next line is truncated JSON (it replaces that chunk). */
+  /** After this many chunks, the next line is truncated JSON (it replaces that chunk). */
   malformedAfterChunks?: number;
-  /** After this many content chunks, write {"error": errorMessage} and end. */
+  /** After this many chunks, write {"error": errorMessage} and end. */
   errorAfterChunks?: number;
   errorMessage?: string;
+  /** Write this many chunks, then destroy the socket (no final line). */
+  resetAfterChunks?: number;
 }
 
 export const HEALTHY: ResponseShape = { firstByteDelayMs: 0 };
@@ -47,9 +65,11 @@ type FaultHandler = (fault: Fault, req: FaultRequestInfo) => FaultEffect;
 export const FAULT_HANDLERS: Record<FaultKind, FaultHandler> = {
   'slow-first-token': (f) => ({ type: 'shape', shape: { firstByteDelayMs: f.delayMs ?? 1000 } }),
   'hang-mid-stream': (f) => ({ type: 'shape', shape: { firstByteDelayMs: f.delayMs ?? 0, hangAfterChunks: f.afterChunks ?? 2 } }),
-  'http-500': () => ({ type: 'reply', status: 500, error: ERRORS.runnerTerminated }),
+  'http-500': () => ({ type: 'reply', status: 500, error: ERRORS.runnerStopped }),
+  'http-500-terminated': () => ({ type: 'reply', status: 500, error: ERRORS.runnerTerminated }),
   'http-503': () => ({ type: 'reply', status: 503, error: ERRORS.serverBusy }),
   'connection-reset': () => ({ type: 'reset' }),
+  'reset-mid-stream': (f) => ({ type: 'shape', shape: { firstByteDelayMs: f.delayMs ?? 0, resetAfterChunks: f.afterChunks ?? 1 } }),
   'malformed-json': (f) => ({
     type: 'shape',
     shape: { firstByteDelayMs: f.delayMs ?? 0, malformedAfterChunks: f.afterChunks ?? 1 },
@@ -80,7 +100,9 @@ export class FaultQueue {
 
   inject(fault: Fault): void {
     const times = fault.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`fake-ollama: fault.times must be a positive integer, got ${times}`);
+    if (times !== Number.POSITIVE_INFINITY && (!Number.isInteger(times) || times < 1)) {
+      throw new Error(`fake-ollama: fault.times must be a positive integer or Infinity, got ${times}`);
+    }
     if (!(fault.kind in FAULT_HANDLERS)) throw new Error(`fake-ollama: unknown fault kind ${String(fault.kind)}`);
     this.queue.push({ fault: { ...fault }, remaining: times });
   }

@@ -34,24 +34,44 @@ export function defaultRespond(req: RespondRequest): string {
   return req.format !== undefined && req.format !== null && req.format !== '' ? JSON.stringify({ answer: echo }) : echo;
 }
 
-export interface Generation {
-  /** Streamed content, one entry per NDJSON line. */
-  chunks: string[];
-  /** The whole generated text (chunks joined). */
+/** One streamed line's worth of output. */
+export interface StreamChunk {
+  kind: 'thinking' | 'content';
   text: string;
+  /** Real ms to wait before writing it. */
+  delayMs: number;
+}
+
+export interface Generation {
+  /** Everything streamed before the final line, in order: thinking chunks first, then content. */
+  stream: StreamChunk[];
+  /** The whole generated content (content chunks joined). */
+  text: string;
+  /** The whole thinking trace ('' when none). */
+  thinking: string;
   doneReason: 'stop' | 'length';
   promptEvalCount: number;
+  /** Thinking and content tokens (at least 1: the end-of-sequence token). */
   evalCount: number;
-  /** Real ms to wait before each chunk. */
-  chunkDelaysMs: number[];
 }
 
 export interface GenerateInput {
   answer: string;
+  /** Thinking trace to stream before the answer ('' or undefined: none). */
+  thinking?: string;
   promptTexts: string[];
   options: Record<string, unknown> | undefined;
   tokenDelayMs: number;
   chunkSize: number;
+}
+
+function chunksOf(tokens: string[], kind: StreamChunk['kind'], size: number, tokenDelayMs: number): StreamChunk[] {
+  const out: StreamChunk[] = [];
+  for (let i = 0; i < tokens.length; i += size) {
+    const group = tokens.slice(i, i + size);
+    out.push({ kind, text: group.join(''), delayMs: group.length * tokenDelayMs });
+  }
+  return out;
 }
 
 export function generate(input: GenerateInput): Generation {
@@ -68,30 +88,31 @@ export function generate(input: GenerateInput): Generation {
   }
   if (cut >= 0) text = text.slice(0, cut);
 
+  // num_predict limits every generated token, thinking included (thinking comes first).
+  let thinkingTokens = tokenize(input.thinking ?? '');
   let tokens = tokenize(text);
   const numPredict = input.options?.['num_predict'];
-  if (typeof numPredict === 'number' && numPredict > 0 && tokens.length > Math.trunc(numPredict)) {
-    tokens = tokens.slice(0, Math.trunc(numPredict));
-    doneReason = 'length';
+  if (typeof numPredict === 'number' && numPredict > 0) {
+    const limit = Math.trunc(numPredict);
+    if (thinkingTokens.length + tokens.length > limit) {
+      thinkingTokens = thinkingTokens.slice(0, limit);
+      tokens = tokens.slice(0, Math.max(0, limit - thinkingTokens.length));
+      doneReason = 'length';
+    }
   }
 
   const size = Math.max(1, Math.trunc(input.chunkSize));
-  const chunks: string[] = [];
-  const chunkDelaysMs: number[] = [];
-  for (let i = 0; i < tokens.length; i += size) {
-    const group = tokens.slice(i, i + size);
-    chunks.push(group.join(''));
-    chunkDelaysMs.push(group.length * input.tokenDelayMs);
-  }
+  const thinkingChunks = chunksOf(thinkingTokens, 'thinking', size, input.tokenDelayMs);
+  const contentChunks = chunksOf(tokens, 'content', size, input.tokenDelayMs);
 
   return {
-    chunks,
-    text: chunks.join(''),
+    stream: [...thinkingChunks, ...contentChunks],
+    text: contentChunks.map((c) => c.text).join(''),
+    thinking: thinkingChunks.map((c) => c.text).join(''),
     doneReason,
     promptEvalCount: Math.max(1, countWords(...input.promptTexts)),
     // An empty answer still costs the end-of-sequence token.
-    evalCount: Math.max(1, tokens.length),
-    chunkDelaysMs,
+    evalCount: Math.max(1, thinkingTokens.length + tokens.length),
   };
 }
 

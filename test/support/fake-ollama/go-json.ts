@@ -187,12 +187,32 @@ export function decodeJsonBody(text: string): DecodeResult {
 // ---------------------------------------------------------------------------------------------
 // Type checks of the decoded value against the Go request structs.
 
-export type GoFieldType = 'string' | 'bool' | 'map' | 'messages' | 'ints' | 'duration' | 'any';
+export type GoFieldType =
+  | 'string'
+  | 'bool'
+  /** Go int (a JSON number with a fraction or an exponent is rejected). */
+  | 'int'
+  /** Go float64 */
+  | 'float'
+  | 'map'
+  /** []api.Message (role and content strings) */
+  | 'messages'
+  /** []openai.Message (role a string, content any) */
+  | 'openai-messages'
+  | 'ints'
+  | 'duration'
+  /** api.ThinkValue: true/false or "high" | "medium" | "low" (Ollama 0.12's UnmarshalJSON) */
+  | 'think'
+  | 'any'
+  /** A nested struct (a pointer to one: null is allowed). */
+  | { struct: GoStruct };
 
 /** A Go struct as far as the fake checks it: JSON field name → type. */
 export interface GoStruct {
   /** Go type name, e.g. 'GenerateRequest'. */
   name: string;
+  /** Go package, 'api' by default (error texts name `api.GenerateRequest`). */
+  pkg?: string;
   fields: Record<string, GoFieldType>;
 }
 
@@ -216,6 +236,19 @@ function durationError(v: unknown): string | null {
   return `Unsupported type: '${goType}'`;
 }
 
+/** THINK_LEVELS: the string values api.ThinkValue accepts (Ollama 0.12; later versions add "max"). */
+export const THINK_LEVELS = ['high', 'medium', 'low'] as const;
+
+/** api.ThinkValue.UnmarshalJSON's errors (Ollama 0.12), or null. Returned unwrapped, as Go does for an Unmarshaler. */
+function thinkError(v: unknown): string | null {
+  if (typeof v === 'boolean') return null;
+  if (typeof v === 'string') {
+    if ((THINK_LEVELS as readonly string[]).includes(v)) return null;
+    return `invalid think value: ${JSON.stringify(v)} (must be "high", "medium", "low", true, or false)`;
+  }
+  return 'think must be a boolean or string ("high", "medium", "low")';
+}
+
 /**
  * Check `value` against `struct` the way json.Unmarshal would; returns the first error text or
  * null. Unknown fields are ignored, null is accepted everywhere (Go leaves the zero value).
@@ -223,19 +256,35 @@ function durationError(v: unknown): string | null {
 export function checkGoStruct(value: unknown, struct: GoStruct): string | null {
   if (value === null) return null;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    return `json: cannot unmarshal ${jsonKind(value)} into Go value of type api.${struct.name}`;
+    return `json: cannot unmarshal ${jsonKind(value)} into Go value of type ${struct.pkg ?? 'api'}.${struct.name}`;
   }
-  const obj = value as Record<string, unknown>;
+  return checkFields(value as Record<string, unknown>, struct, struct.name);
+}
+
+function checkFields(obj: Record<string, unknown>, struct: GoStruct, prefix: string): string | null {
   for (const [field, type] of Object.entries(struct.fields)) {
     const v = obj[field];
     if (v === undefined || v === null) continue;
-    const path = `${struct.name}.${field}`;
+    const path = `${prefix}.${field}`;
+    if (typeof type === 'object') {
+      if (typeof v !== 'object' || Array.isArray(v)) return unmarshalField(v, path, `${type.struct.pkg ?? 'api'}.${type.struct.name}`);
+      const err = checkFields(v as Record<string, unknown>, type.struct, path);
+      if (err) return err;
+      continue;
+    }
     switch (type) {
       case 'string':
         if (typeof v !== 'string') return unmarshalField(v, path, 'string');
         break;
       case 'bool':
         if (typeof v !== 'boolean') return unmarshalField(v, path, 'bool');
+        break;
+      case 'int':
+        if (typeof v !== 'number') return unmarshalField(v, path, 'int');
+        if (!Number.isInteger(v)) return `json: cannot unmarshal number ${String(v)} into Go struct field ${path} of type int`;
+        break;
+      case 'float':
+        if (typeof v !== 'number') return unmarshalField(v, path, 'float64');
         break;
       case 'map':
         if (typeof v !== 'object' || Array.isArray(v)) return unmarshalField(v, path, 'map[string]interface {}');
@@ -246,12 +295,15 @@ export function checkGoStruct(value: unknown, struct: GoStruct): string | null {
           if (item !== null && typeof item !== 'number') return unmarshalField(item, path, 'int');
         }
         break;
-      case 'messages': {
-        if (!Array.isArray(v)) return unmarshalField(v, path, '[]api.Message');
+      case 'messages':
+      case 'openai-messages': {
+        const pkg = type === 'messages' ? 'api' : 'openai';
+        if (!Array.isArray(v)) return unmarshalField(v, path, `[]${pkg}.Message`);
+        const keys = type === 'messages' ? (['role', 'content'] as const) : (['role'] as const);
         for (const m of v) {
           if (m === null) continue;
-          if (typeof m !== 'object' || Array.isArray(m)) return unmarshalField(m, path, 'api.Message');
-          for (const key of ['role', 'content'] as const) {
+          if (typeof m !== 'object' || Array.isArray(m)) return unmarshalField(m, path, `${pkg}.Message`);
+          for (const key of keys) {
             const mv = (m as Record<string, unknown>)[key];
             if (mv !== undefined && mv !== null && typeof mv !== 'string') {
               return unmarshalField(mv, `${path}.${key}`, 'string');
@@ -262,6 +314,11 @@ export function checkGoStruct(value: unknown, struct: GoStruct): string | null {
       }
       case 'duration': {
         const err = durationError(v);
+        if (err) return err;
+        break;
+      }
+      case 'think': {
+        const err = thinkError(v);
         if (err) return err;
         break;
       }

@@ -1,27 +1,52 @@
 /**
- * Routing and the endpoint handlers. Status codes and error texts follow Ollama's server/routes.go
- * (see README.md in this folder for where the fake knowingly differs).
+ * Routing and the endpoint handlers. Status codes and error texts follow Ollama's server/routes.go,
+ * and /v1 its OpenAI compatibility layer (openai.ts); see README.md in this folder for where the
+ * fake knowingly differs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { ERRORS, FaultQueue, HEALTHY, type FaultRequestInfo, type ResponseShape } from './faults';
-import { contextTokens, generate, metrics, type Generation } from './generation';
+import { contextTokens, generate, metrics, type Generation, type StreamChunk } from './generation';
 import { checkGoStruct, decodeJsonBody, keepAliveMs, type GoStruct } from './go-json';
-import { hang, NDJSON_TYPE, sendError, sendJson, sendShapedJson, sendText, sleep, truncateJson } from './http-util';
+import {
+  hang,
+  NATIVE_REPLIER,
+  NDJSON_TYPE,
+  sendJson,
+  sendShapedJson,
+  sendText,
+  sleep,
+  SSE_TYPE,
+  truncateJson,
+  type JsonReplier,
+} from './http-util';
 import type { ModelStore } from './models';
+import {
+  CHAT_COMPLETION_REQUEST,
+  fromChatRequest,
+  openAiErrorBody,
+  OPENAI_REPLIER,
+  toChatCompletion,
+  toChunk,
+  toModelList,
+  toUsageChunk,
+  type NativeChatLine,
+} from './openai';
 import { validateOptions } from './options';
-import type { FakeModel, RecordedRequest, RespondRequest } from './types';
+import type { FakeModel, RecordedRequest, RespondAnswer, RespondRequest, ThinkValue } from './types';
 
 export interface ServerState {
   store: ModelStore;
   faults: FaultQueue;
   requests: RecordedRequest[];
-  respond: (req: RespondRequest) => string;
+  respond: (req: RespondRequest) => string | RespondAnswer;
   tokenDelayMs: number;
   chunkSize: number;
   version: string;
   /** Aborted when the server closes. */
   closing: AbortSignal;
+  /** Numbers the /v1 completion ids (chatcmpl-<n>). */
+  nextId: () => number;
 }
 
 interface Ctx {
@@ -33,11 +58,30 @@ interface Ctx {
   /** Aborted when the client goes away or the server closes. */
   signal: AbortSignal;
   shape: ResponseShape;
+  /** How this route's API writes JSON and errors (native, or /v1's OpenAI shapes). */
+  reply: JsonReplier;
 }
 
 type Handler = (ctx: Ctx) => Promise<void> | void;
 
-const GENERATE_REQUEST: GoStruct = {
+/** True when semver `version` is below `target` (numeric major.minor.patch; pre-release tags ignored). */
+export function versionBelow(version: string, target: string): boolean {
+  const parse = (v: string): number[] => {
+    const nums = v.trim().replace(/^v/, '').split(/[-+]/)[0]?.split('.') ?? [];
+    return [0, 1, 2].map((i) => Number.parseInt(nums[i] ?? '0', 10) || 0);
+  };
+  const a = parse(version);
+  const b = parse(target);
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] as number) !== (b[i] as number)) return (a[i] as number) < (b[i] as number);
+  }
+  return false;
+}
+
+/** `format` became json.RawMessage (JSON Schema objects) in Ollama 0.5.0; it was a Go string before. */
+const formatType = (version: string): 'string' | 'any' => (versionBelow(version, '0.5.0') ? 'string' : 'any');
+
+const generateRequest = (version: string): GoStruct => ({
   name: 'GenerateRequest',
   fields: {
     model: 'string',
@@ -48,16 +92,25 @@ const GENERATE_REQUEST: GoStruct = {
     context: 'ints',
     stream: 'bool',
     raw: 'bool',
-    format: 'any',
+    format: formatType(version),
     keep_alive: 'duration',
     options: 'map',
+    think: 'think',
   },
-};
+});
 
-const CHAT_REQUEST: GoStruct = {
+const chatRequest = (version: string): GoStruct => ({
   name: 'ChatRequest',
-  fields: { model: 'string', messages: 'messages', stream: 'bool', format: 'any', keep_alive: 'duration', options: 'map' },
-};
+  fields: {
+    model: 'string',
+    messages: 'messages',
+    stream: 'bool',
+    format: formatType(version),
+    keep_alive: 'duration',
+    options: 'map',
+    think: 'think',
+  },
+});
 
 const SHOW_REQUEST: GoStruct = {
   name: 'ShowRequest',
@@ -84,17 +137,20 @@ const ps: Handler = ({ res, signal, shape, state }) => sendShapedJson(res, signa
 
 const show: Handler = (ctx) => {
   const structError = checkGoStruct(ctx.body, SHOW_REQUEST);
-  if (structError) return sendError(ctx.res, 400, structError);
+  if (structError) return ctx.reply.error(ctx.res, 400, structError);
   const body = asRecord(ctx.body);
   const name = str(body['model']) || str(body['name']);
-  if (name === '') return sendError(ctx.res, 400, 'model is required');
+  if (name === '') return ctx.reply.error(ctx.res, 400, 'model is required');
   const model = ctx.state.store.find(name);
-  if (!model) return sendError(ctx.res, 404, `model '${name}' not found`);
+  if (!model) return ctx.reply.error(ctx.res, 404, ERRORS.modelNotFound(name));
   return sendShapedJson(ctx.res, ctx.signal, ctx.shape, ctx.state.store.show(model));
 };
 
 // ---------------------------------------------------------------------------------------------
-// Inference: /api/generate and /api/chat
+// Inference: /api/generate, /api/chat and /v1/chat/completions
+
+/** How the answer goes out: Ollama's native NDJSON/JSON, or /v1's server-sent events/chat.completion. */
+type Wire = { api: 'ollama' } | { api: 'openai'; id: string; includeUsage: boolean };
 
 interface Inference {
   model: FakeModel;
@@ -103,24 +159,38 @@ interface Inference {
   promptTexts: string[];
   keepAlive: number;
   stream: boolean;
+  wire: Wire;
 }
 
-/** Checks shared by generate and chat after the request-specific ones; null when it answered. */
-function validateInference(ctx: Ctx, body: Record<string, unknown>): { model: FakeModel; options: Record<string, unknown> | undefined } | null {
-  const name = str(body['model']);
+const isThinkValue = (v: unknown): v is ThinkValue => typeof v === 'boolean' || v === 'low' || v === 'medium' || v === 'high';
+
+/**
+ * Checks shared by generate and chat after the request-specific ones, in Ollama's order: model
+ * name, model present, `think` against the model's capabilities, then options. Null when it answered.
+ */
+function validateInference(
+  ctx: Ctx,
+  req: { model: string; options: unknown; think: unknown },
+): { model: FakeModel; options: Record<string, unknown> | undefined } | null {
+  const name = req.model;
   if (name === '') {
-    sendError(ctx.res, 400, 'model is required');
+    ctx.reply.error(ctx.res, 400, 'model is required');
     return null;
   }
   const model = ctx.state.store.find(name);
   if (!model) {
-    sendError(ctx.res, 404, ERRORS.modelNotFound(name));
+    ctx.reply.error(ctx.res, 404, ERRORS.modelNotFound(name));
     return null;
   }
-  const options = body['options'] === undefined || body['options'] === null ? undefined : asRecord(body['options']);
+  // Ollama 0.12.5+: `think` true or a level for a model without the capability is a 400; false is fine.
+  if (req.think !== undefined && req.think !== null && req.think !== false && !(model.capabilities ?? ['completion']).includes('thinking')) {
+    ctx.reply.error(ctx.res, 400, ERRORS.noThinking(name));
+    return null;
+  }
+  const options = req.options === undefined || req.options === null ? undefined : asRecord(req.options);
   const optionError = validateOptions(options);
   if (optionError) {
-    sendError(ctx.res, 400, optionError);
+    ctx.reply.error(ctx.res, 400, optionError);
     return null;
   }
   return { model, options };
@@ -134,8 +204,8 @@ function formatError(format: unknown): string | null {
 }
 
 const generateHandler: Handler = async (ctx) => {
-  const structError = checkGoStruct(ctx.body, GENERATE_REQUEST);
-  if (structError) return sendError(ctx.res, 400, structError);
+  const structError = checkGoStruct(ctx.body, generateRequest(ctx.state.version));
+  if (structError) return ctx.reply.error(ctx.res, 400, structError);
   const body = asRecord(ctx.body);
   const { store } = ctx.state;
 
@@ -148,11 +218,11 @@ const generateHandler: Handler = async (ctx) => {
     return sendJson(ctx.res, 200, { model: name, created_at: nowIso(), response: '', done: true, done_reason: 'unload' });
   }
 
-  const v = validateInference(ctx, body);
+  const v = validateInference(ctx, { model: name, options: body['options'], think: body['think'] });
   if (!v) return;
   const system = str(body['system']);
   if (body['raw'] === true && (str(body['template']) !== '' || system !== '' || Array.isArray(body['context']))) {
-    return sendError(ctx.res, 400, 'raw mode does not support template, system, or context');
+    return ctx.reply.error(ctx.res, 400, 'raw mode does not support template, system, or context');
   }
   const keepAlive = keepAliveMs(body['keep_alive']);
 
@@ -168,12 +238,13 @@ const generateHandler: Handler = async (ctx) => {
     });
   }
   const fmtError = formatError(body['format']);
-  if (fmtError) return sendError(ctx.res, 500, fmtError);
+  if (fmtError) return ctx.reply.error(ctx.res, 500, fmtError);
 
-  const respondReq: RespondRequest = { endpoint: 'generate', model: name, prompt };
+  const respondReq: RespondRequest = { endpoint: 'generate', api: 'ollama', model: name, prompt };
   if (system !== '') respondReq.system = system;
   if (v.options) respondReq.options = v.options;
   if (body['format'] !== undefined && body['format'] !== null) respondReq.format = body['format'];
+  if (isThinkValue(body['think'])) respondReq.think = body['think'];
   await runInference(ctx, {
     model: v.model,
     modelName: name,
@@ -181,12 +252,13 @@ const generateHandler: Handler = async (ctx) => {
     promptTexts: [system, prompt],
     keepAlive,
     stream: body['stream'] !== false,
+    wire: { api: 'ollama' },
   });
 };
 
 const chatHandler: Handler = async (ctx) => {
-  const structError = checkGoStruct(ctx.body, CHAT_REQUEST);
-  if (structError) return sendError(ctx.res, 400, structError);
+  const structError = checkGoStruct(ctx.body, chatRequest(ctx.state.version));
+  if (structError) return ctx.reply.error(ctx.res, 400, structError);
   const body = asRecord(ctx.body);
   const { store } = ctx.state;
   const name = str(body['model']);
@@ -206,7 +278,7 @@ const chatHandler: Handler = async (ctx) => {
     });
   }
 
-  const v = validateInference(ctx, body);
+  const v = validateInference(ctx, { model: name, options: body['options'], think: body['think'] });
   if (!v) return;
   const keepAlive = keepAliveMs(body['keep_alive']);
 
@@ -222,38 +294,116 @@ const chatHandler: Handler = async (ctx) => {
     });
   }
   const fmtError = formatError(body['format']);
-  if (fmtError) return sendError(ctx.res, 500, fmtError);
+  if (fmtError) return ctx.reply.error(ctx.res, 500, fmtError);
 
-  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-  const firstSystem = messages.find((m) => m.role === 'system');
-  const respondReq: RespondRequest = { endpoint: 'chat', model: name, prompt: lastUser?.content ?? '', messages };
-  if (firstSystem) respondReq.system = firstSystem.content;
-  if (v.options) respondReq.options = v.options;
-  if (body['format'] !== undefined && body['format'] !== null) respondReq.format = body['format'];
   await runInference(ctx, {
     model: v.model,
     modelName: name,
-    respondReq,
+    respondReq: chatRespondRequest(name, messages, v.options, body['format'], body['think'], 'ollama'),
     promptTexts: messages.map((m) => m.content),
     keepAlive,
     stream: body['stream'] !== false,
+    wire: { api: 'ollama' },
   });
 };
 
+function chatRespondRequest(
+  name: string,
+  messages: Array<{ role: string; content: string }>,
+  options: Record<string, unknown> | undefined,
+  format: unknown,
+  think: unknown,
+  api: 'ollama' | 'openai',
+): RespondRequest {
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  const firstSystem = messages.find((m) => m.role === 'system');
+  const respondReq: RespondRequest = { endpoint: 'chat', api, model: name, prompt: lastUser?.content ?? '', messages };
+  if (firstSystem) respondReq.system = firstSystem.content;
+  if (options) respondReq.options = options;
+  if (format !== undefined && format !== null) respondReq.format = format;
+  if (isThinkValue(think)) respondReq.think = think;
+  return respondReq;
+}
+
+/** POST /v1/chat/completions: Ollama's ChatMiddleware in front of the chat handler. */
+const openAiChatHandler: Handler = async (ctx) => {
+  const structError = checkGoStruct(ctx.body, CHAT_COMPLETION_REQUEST);
+  if (structError) return ctx.reply.error(ctx.res, 400, structError);
+  const converted = fromChatRequest(asRecord(ctx.body));
+  if (!converted.ok) return ctx.reply.error(ctx.res, 400, converted.error);
+  const r = converted.req;
+  const messages = r.messages.map((m) => ({ role: m.role.toLowerCase(), content: m.content }));
+
+  const v = validateInference(ctx, { model: r.model, options: r.options, think: r.think });
+  if (!v) return;
+  const fmtError = formatError(r.format);
+  if (fmtError) return ctx.reply.error(ctx.res, 500, fmtError);
+
+  await runInference(ctx, {
+    model: v.model,
+    modelName: r.model,
+    respondReq: chatRespondRequest(r.model, messages, v.options, r.format, r.think, 'openai'),
+    promptTexts: messages.map((m) => m.content),
+    keepAlive: keepAliveMs(undefined),
+    stream: r.stream,
+    wire: { api: 'openai', id: `chatcmpl-${ctx.state.nextId()}`, includeUsage: r.includeUsage },
+  });
+};
+
+/** GET /v1/models: /api/tags through Ollama's ListMiddleware. */
+const openAiModels: Handler = (ctx) => {
+  const tagsBody = ctx.state.store.tags() as { models: Array<{ name: string; modified_at: string }> };
+  return sendShapedJson(ctx.res, ctx.signal, ctx.shape, toModelList(tagsBody.models), 0, ctx.reply);
+};
+
+/** `respond`'s answer as { thinking, content }, or the error text when it is neither a string nor such an object. */
+function normalizeAnswer(answer: unknown): { thinking: string; content: string } | string {
+  if (typeof answer === 'string') return { thinking: '', content: answer };
+  const a = asRecord(answer);
+  if (typeof a['content'] !== 'string' || (a['thinking'] !== undefined && typeof a['thinking'] !== 'string')) {
+    return `fake-ollama respond() must return a string or { thinking?: string; content: string }, got ${JSON.stringify(answer)}`;
+  }
+  return { thinking: (a['thinking'] as string | undefined) ?? '', content: a['content'] };
+}
+
+/** What a stream is made of: the JSON texts of its lines/events and how they are framed. */
+interface StreamFormat {
+  contentType: string;
+  chunk(c: StreamChunk): string;
+  /** The JSON texts after the chunks (the final line; /v1: the finish chunk and the usage chunk). */
+  final(): string[];
+  /** An error inside a 200 stream. */
+  error(message: string): string;
+  frame(json: string): string;
+  /** Raw text after the last frame (/v1: `data: [DONE]`). */
+  end: string;
+}
+
 async function runInference(ctx: Ctx, inf: Inference): Promise<void> {
   const { store, tokenDelayMs, chunkSize } = ctx.state;
-  let answer: string;
+  let answer: { thinking: string; content: string };
   try {
-    answer = ctx.state.respond(inf.respondReq);
+    const normalized = normalizeAnswer(ctx.state.respond(inf.respondReq));
+    if (typeof normalized === 'string') return ctx.reply.error(ctx.res, 500, normalized);
+    answer = normalized;
   } catch (e) {
-    return sendError(ctx.res, 500, `fake-ollama respond() threw: ${e instanceof Error ? e.message : String(e)}`);
+    return ctx.reply.error(ctx.res, 500, `fake-ollama respond() threw: ${e instanceof Error ? e.message : String(e)}`);
   }
+  // `think: false` turns thinking off: the model does not think at all.
+  const thinking = inf.respondReq.think === false ? '' : answer.thinking;
 
   const wasLoaded = store.isLoaded(inf.model);
   // Loaded from now on; the keep-alive countdown starts when the request finishes.
   store.touch(inf.model, Math.max(inf.keepAlive, 60_000));
 
-  const gen = generate({ answer, promptTexts: inf.promptTexts, options: inf.respondReq.options, tokenDelayMs, chunkSize });
+  const gen = generate({
+    answer: answer.content,
+    thinking,
+    promptTexts: inf.promptTexts,
+    options: inf.respondReq.options,
+    tokenDelayMs,
+    chunkSize,
+  });
   const m = metrics(gen, {
     tokenDelayMs,
     wasLoaded,
@@ -262,61 +412,115 @@ async function runInference(ctx: Ctx, inf: Inference): Promise<void> {
   });
   const isChat = inf.respondReq.endpoint === 'chat';
   const head = (): { model: string; created_at: string } => ({ model: inf.modelName, created_at: nowIso() });
-  const chunkLine = (content: string): unknown =>
+  const withThinking = (t: string): { thinking?: string } => (t === '' ? {} : { thinking: t });
+  const chunkLine = (c: StreamChunk): Record<string, unknown> => {
+    const content = c.kind === 'content' ? c.text : '';
+    const think = withThinking(c.kind === 'thinking' ? c.text : '');
+    return isChat
+      ? { ...head(), message: { role: 'assistant', content, ...think }, done: false }
+      : { ...head(), response: content, ...think, done: false };
+  };
+  const finalLine = (content: string, thinkingText: string): Record<string, unknown> =>
     isChat
-      ? { ...head(), message: { role: 'assistant', content }, done: false }
-      : { ...head(), response: content, done: false };
-  const finalLine = (content: string): unknown =>
-    isChat
-      ? { ...head(), message: { role: 'assistant', content }, done_reason: gen.doneReason, done: true, ...m }
+      ? {
+          ...head(),
+          message: { role: 'assistant', content, ...withThinking(thinkingText) },
+          done_reason: gen.doneReason,
+          done: true,
+          ...m,
+        }
       : {
           ...head(),
           response: content,
+          ...withThinking(thinkingText),
           done: true,
           done_reason: gen.doneReason,
-          context: contextTokens([...inf.promptTexts, gen.text], m.prompt_eval_count + m.eval_count),
+          context: contextTokens([...inf.promptTexts, gen.thinking, gen.text], m.prompt_eval_count + m.eval_count),
           ...m,
         };
+  const totalDelayMs = gen.stream.reduce((a, c) => a + c.delayMs, 0);
 
   try {
-    if (inf.stream) await writeStream(ctx, gen, chunkLine, () => finalLine(''));
-    else await sendShapedJson(ctx.res, ctx.signal, ctx.shape, finalLine(gen.text), sum(gen.chunkDelaysMs));
+    const wire = inf.wire;
+    if (wire.api === 'ollama') {
+      if (inf.stream) {
+        await writeStream(ctx, gen, {
+          contentType: NDJSON_TYPE,
+          chunk: (c) => JSON.stringify(chunkLine(c)),
+          final: () => [JSON.stringify(finalLine('', ''))],
+          error: (message) => JSON.stringify({ error: message }),
+          frame: (json) => `${json}\n`,
+          end: '',
+        });
+      } else {
+        await sendShapedJson(ctx.res, ctx.signal, ctx.shape, finalLine(gen.text, gen.thinking), totalDelayMs);
+      }
+    } else if (inf.stream) {
+      await writeStream(ctx, gen, {
+        contentType: SSE_TYPE,
+        chunk: (c) => JSON.stringify(toChunk(wire.id, chunkLine(c) as unknown as NativeChatLine)),
+        final: () => {
+          const last = finalLine('', '') as unknown as NativeChatLine;
+          const finish = toChunk(wire.id, last);
+          const out = [JSON.stringify(finish)];
+          if (wire.includeUsage) out.push(JSON.stringify(toUsageChunk(finish, last)));
+          return out;
+        },
+        error: (message) => JSON.stringify(openAiErrorBody(500, message)),
+        frame: (json) => `data: ${json}\n\n`,
+        end: 'data: [DONE]\n\n',
+      });
+    } else {
+      const body = toChatCompletion(wire.id, finalLine(gen.text, gen.thinking) as unknown as NativeChatLine);
+      await sendShapedJson(ctx.res, ctx.signal, ctx.shape, body, totalDelayMs, ctx.reply);
+    }
   } finally {
     store.touch(inf.model, inf.keepAlive);
   }
 }
 
-const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-
-/** NDJSON stream: one line per chunk, then the final line; the status line goes out with the first line. */
-async function writeStream(ctx: Ctx, gen: Generation, chunkLine: (c: string) => unknown, finalLine: () => unknown): Promise<void> {
+/**
+ * A streamed answer: one line/event per chunk, then the final one(s); the status line goes out
+ * with the first line. Injected shapes cut it short (hang, reset, error line) or corrupt a line.
+ */
+async function writeStream(ctx: Ctx, gen: Generation, format: StreamFormat): Promise<void> {
   const { res, signal, shape } = ctx;
-  const writeLine = (text: string): void => {
+  const write = (text: string): void => {
     if (res.destroyed || res.writableEnded) return;
-    if (!res.headersSent) res.writeHead(200, { 'Content-Type': NDJSON_TYPE });
-    res.write(`${text}\n`);
+    if (!res.headersSent) res.writeHead(200, { 'Content-Type': format.contentType });
+    res.write(text);
   };
-  const n = gen.chunks.length;
+  const n = gen.stream.length;
   const at = (k: number | undefined): number | undefined => (k === undefined ? undefined : Math.max(0, Math.min(k, n)));
   const hangAt = at(shape.hangAfterChunks);
+  const resetAt = at(shape.resetAfterChunks);
   const errorAt = at(shape.errorAfterChunks);
   const malformedAt = at(shape.malformedAfterChunks);
 
   if (!(await sleep(shape.firstByteDelayMs, signal))) return void res.destroy();
   for (let i = 0; i <= n; i++) {
     if (i === hangAt) return hang(res, signal);
+    if (i === resetAt) {
+      // Let the status line and the chunks so far reach the client, then drop the connection.
+      if (!res.headersSent) res.writeHead(200, { 'Content-Type': format.contentType }).flushHeaders();
+      for (let k = 0; k < 100 && (res.socket?.writableLength ?? 0) > 0; k++) await sleep(5, signal);
+      await sleep(20, signal);
+      return void res.socket?.destroy();
+    }
     if (i === errorAt) {
-      writeLine(JSON.stringify({ error: shape.errorMessage ?? 'unexpected error' }));
+      write(format.frame(format.error(shape.errorMessage ?? 'unexpected error')));
       res.end();
       return;
     }
     if (i === n) break;
-    if (!(await sleep(gen.chunkDelaysMs[i] ?? 0, signal))) return void res.destroy();
-    const line = JSON.stringify(chunkLine(gen.chunks[i] as string));
-    writeLine(i === malformedAt ? truncateJson(line) : line);
+    const c = gen.stream[i] as StreamChunk;
+    if (!(await sleep(c.delayMs, signal))) return void res.destroy();
+    const json = format.chunk(c);
+    write(format.frame(i === malformedAt ? truncateJson(json) : json));
   }
-  const last = JSON.stringify(finalLine());
-  writeLine(malformedAt === n ? truncateJson(last) : last);
+  const finals = format.final();
+  finals.forEach((json, k) => write(format.frame(k === 0 && malformedAt === n ? truncateJson(json) : json)));
+  write(format.end);
   res.end();
 }
 
@@ -327,6 +531,8 @@ interface Route {
   methods: Partial<Record<string, Handler>>;
   /** Reads a JSON body (POST endpoints). */
   json: boolean;
+  /** Which API's error shapes it answers with (default: Ollama's native {"error": "..."}). */
+  openai?: boolean;
 }
 
 const ROUTES: Record<string, Route> = {
@@ -337,6 +543,8 @@ const ROUTES: Record<string, Route> = {
   '/api/show': { methods: { POST: show }, json: true },
   '/api/generate': { methods: { POST: generateHandler }, json: true },
   '/api/chat': { methods: { POST: chatHandler }, json: true },
+  '/v1/models': { methods: { GET: openAiModels }, json: false, openai: true },
+  '/v1/chat/completions': { methods: { POST: openAiChatHandler }, json: true, openai: true },
 };
 
 /** Real Ollama endpoints this fake does not implement: answered 501 so a test notices at once. */
@@ -348,6 +556,8 @@ const UNIMPLEMENTED: Record<string, string> = {
   '/api/delete': 'DELETE',
   '/api/embed': 'POST',
   '/api/embeddings': 'POST',
+  '/v1/completions': 'POST',
+  '/v1/embeddings': 'POST',
 };
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -359,8 +569,23 @@ async function readBody(req: IncomingMessage): Promise<string> {
 function faultInfo(path: string, body: unknown): FaultRequestInfo {
   const b = asRecord(body);
   const texts = [str(b['prompt']), str(b['system'])];
-  if (Array.isArray(b['messages'])) for (const m of b['messages']) texts.push(str(asRecord(m)['content']));
+  if (Array.isArray(b['messages'])) {
+    for (const m of b['messages']) {
+      const content = asRecord(m)['content'];
+      // /v1 content may be a list of parts; their text counts.
+      if (Array.isArray(content)) for (const part of content) texts.push(str(asRecord(part)['text']));
+      else texts.push(str(content));
+    }
+  }
   return { path, model: str(b['model']) || str(b['name']), texts: texts.filter((t) => t !== '') };
+}
+
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }
 
 export async function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -379,21 +604,26 @@ export async function handleRequest(state: ServerState, req: IncomingMessage, re
 
   try {
     const rawBody = await readBody(req);
-    const record: RecordedRequest = { method, path, body: undefined, rawBody, at };
+    const record: RecordedRequest = { method, path, body: undefined, rawBody, at, headers: headersOf(req) };
     state.requests.push(record);
 
     const route = ROUTES[path];
     if (!route) {
-      if (UNIMPLEMENTED[path] === method) return sendError(res, 501, `fake-ollama does not implement ${method} ${path}`);
+      if (UNIMPLEMENTED[path] === method) {
+        const replier = path.startsWith('/v1/') ? OPENAI_REPLIER : NATIVE_REPLIER;
+        return replier.error(res, 501, `fake-ollama does not implement ${method} ${path}`);
+      }
       return sendText(res, 404, '404 page not found', 'text/plain');
     }
     const handler = route.methods[method];
     if (!handler) return sendText(res, 405, '405 method not allowed', 'text/plain');
+    const reply = route.openai ? OPENAI_REPLIER : NATIVE_REPLIER;
 
     let body: unknown;
     if (route.json) {
       const decoded = decodeJsonBody(rawBody);
-      if (!decoded.ok) return sendError(res, 400, decoded.error);
+      // /v1 binds the body with gin's ShouldBindJSON, which answers an empty body with io.EOF's text.
+      if (!decoded.ok) return reply.error(res, 400, route.openai && rawBody.trim() === '' ? 'EOF' : decoded.error);
       body = decoded.value;
       record.body = body;
     } else if (rawBody.trim() !== '') {
@@ -407,13 +637,14 @@ export async function handleRequest(state: ServerState, req: IncomingMessage, re
       record.fault = taken.kind;
       const effect = taken.effect;
       if (effect.type === 'reset') return void req.socket.destroy();
-      if (effect.type === 'reply') return sendError(res, effect.status, effect.error);
+      if (effect.type === 'reply') return reply.error(res, effect.status, effect.error);
       shape = effect.shape;
     }
 
-    await handler({ state, req, res, path, body, signal: abort.signal, shape });
+    await handler({ state, req, res, path, body, signal: abort.signal, shape, reply });
   } catch (e) {
-    if (!res.headersSent && !res.destroyed) sendError(res, 500, `fake-ollama internal error: ${e instanceof Error ? e.message : String(e)}`);
+    const reply = ROUTES[path]?.openai ? OPENAI_REPLIER : NATIVE_REPLIER;
+    if (!res.headersSent && !res.destroyed) reply.error(res, 500, `fake-ollama internal error: ${e instanceof Error ? e.message : String(e)}`);
     else res.destroy();
   }
 }

@@ -10,6 +10,10 @@ import type { ResponseShape } from './faults';
 export const JSON_TYPE = 'application/json; charset=utf-8';
 /** streamResponse's content type. */
 export const NDJSON_TYPE = 'application/x-ndjson';
+/** What Ollama's /v1 writers set for JSON bodies (json.Encoder, so the body ends with a newline). */
+export const OPENAI_JSON_TYPE = 'application/json';
+/** Ollama's /v1 streams: server-sent events. */
+export const SSE_TYPE = 'text/event-stream';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return;
@@ -21,6 +25,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendError(res: ServerResponse, status: number, error: string): void {
   sendJson(res, status, { error });
 }
+
+/** How an API writes JSON bodies and errors: Ollama's native API (gin) or its OpenAI-compatible /v1. */
+export interface JsonReplier {
+  json(res: ServerResponse, status: number, body: unknown): void;
+  error(res: ServerResponse, status: number, message: string): void;
+}
+
+/** gin's c.JSON and {"error": "..."} bodies. */
+export const NATIVE_REPLIER: JsonReplier = { json: sendJson, error: sendError };
 
 export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
   if (res.headersSent || res.destroyed) return;
@@ -59,8 +72,9 @@ export function truncateJson(text: string): string {
 }
 
 /**
- * A single JSON reply under an injected shape: delayed, hanging before any byte, replaced by a 500
- * error (a non-streamed request sees a mid-generation error that way in Ollama), or truncated.
+ * A single JSON reply under an injected shape: delayed, hanging or reset before any byte, replaced
+ * by a 500 error (a non-streamed request sees a mid-generation error that way in Ollama), or
+ * truncated.
  */
 export async function sendShapedJson(
   res: ServerResponse,
@@ -68,11 +82,13 @@ export async function sendShapedJson(
   shape: ResponseShape,
   body: unknown,
   extraDelayMs = 0,
+  replier: JsonReplier = NATIVE_REPLIER,
 ): Promise<void> {
   if (!(await sleep(shape.firstByteDelayMs, signal))) return void res.destroy();
   if (shape.hangAfterChunks !== undefined) return hang(res, signal);
   if (!(await sleep(extraDelayMs, signal))) return void res.destroy();
-  if (shape.errorAfterChunks !== undefined) return sendError(res, 500, shape.errorMessage ?? 'unexpected error');
+  if (shape.resetAfterChunks !== undefined) return void res.socket?.destroy();
+  if (shape.errorAfterChunks !== undefined) return replier.error(res, 500, shape.errorMessage ?? 'unexpected error');
   if (shape.malformedAfterChunks !== undefined) return sendText(res, 200, truncateJson(JSON.stringify(body)), JSON_TYPE);
-  sendJson(res, 200, body);
+  replier.json(res, 200, body);
 }

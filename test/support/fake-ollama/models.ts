@@ -30,6 +30,16 @@ export const DEFAULT_MODELS: readonly FakeModel[] = [
     sizeBytes: 4_372_824_384,
     contextLength: 32_768,
   },
+  {
+    // A thinking model: `think` is accepted, respond()'s thinking is streamed.
+    name: 'qwen3:4b',
+    family: 'qwen3',
+    parameterSize: '4.0B',
+    quantization: 'Q4_K_M',
+    sizeBytes: 2_620_788_260,
+    contextLength: 40_960,
+    capabilities: ['completion', 'thinking'],
+  },
 ];
 
 /** Ollama's name matching: case-insensitive, default registry/namespace dropped, tag defaults to latest. */

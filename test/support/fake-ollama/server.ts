@@ -27,7 +27,9 @@ export type {
   FaultKind,
   FaultMatch,
   RecordedRequest,
+  RespondAnswer,
   RespondRequest,
+  ThinkValue,
 } from './types';
 export { DEFAULT_MODELS } from './models';
 export { ERRORS } from './faults';
@@ -36,6 +38,7 @@ export { KNOWN_OPTIONS } from './options';
 export async function startFakeOllama(config: FakeOllamaConfig = {}): Promise<FakeOllama> {
   const closing = new AbortController();
   setMaxListeners(0, closing.signal); // one listener per in-flight request
+  let completionIds = 0;
   const state: ServerState = {
     store: new ModelStore(config.models ?? DEFAULT_MODELS),
     faults: new FaultQueue(),
@@ -45,6 +48,7 @@ export async function startFakeOllama(config: FakeOllamaConfig = {}): Promise<Fa
     chunkSize: Math.max(1, Math.trunc(config.chunkSize ?? 1)),
     version: config.version ?? '0.12.0',
     closing: closing.signal,
+    nextId: () => ++completionIds,
   };
 
   const server = http.createServer((req, res) => {
