@@ -279,13 +279,23 @@ export class LlmClient {
             const sent: ProviderRequest = { ...rest, ...resolved };
             const deadline = new Deadline(this.deadline);
             const attemptStarted = performance.now();
+            let answered = false;
             try {
-              const result = await pooled.provider.generate(sent, { signal: deadline.signal, onChunk: () => deadline.touch() });
+              const result = await pooled.provider.generate(sent, {
+                signal: deadline.signal,
+                onChunk: () => {
+                  answered = true;
+                  deadline.touch();
+                },
+              });
               pooled.breaker.recordSuccess();
               modelBreaker.recordSuccess();
               return result;
             } catch (error) {
-              const classified = classifyError(error, pooled.provider.host, deadline.signal);
+              let classified = classifyError(error, pooled.provider.host, deadline.signal);
+              // A connection dropped before any answer (a pooled socket of a host that went
+              // away, a proxy) says nothing about the model: it is the host's fault.
+              if (classified.kind === 'reset' && !answered) classified = new LlmError('connection', classified.host, `${classified.message} before any answer`);
               lastReal = classified;
               const scope = classified.breakerScope;
               if (scope === 'host') {

@@ -2,13 +2,17 @@
  * Everything a run report shows, aggregated in DuckDB (GROUP BY, quantiles, histogram bins in
  * SQL), so the page stays small however many items the run has: the run row, quality measures
  * with confidence intervals per generator, latency quartiles and histograms over non-cached
- * work, tokens/s per model, errors and cache hits, the single vs multi-model comparison, a
- * bounded per-question table, and for retrieval runs the mean of every stored measure.
+ * work, tokens/s per model, errors (by kind, items not attempted apart) and cache hits, the
+ * single vs multi-model comparison, a bounded per-question table (each generated query with
+ * its validity and repairs), and for retrieval runs the mean of every stored measure. The
+ * per-generator counts (items, errors, answer format) come from the run summary
+ * (summarizeBenchRun), so the report and `benchlab run` agree.
  */
 import type { Store } from '../store/store';
 import type { RunInfo as StoredRunInfo } from '../runs/run-items';
 import { InputError } from '../input-error';
-import { summarizeBenchRun, type BenchSummary } from '../runs/bench-summary';
+import { summarizeBenchRun, type BenchSummary, type GeneratorSummary } from '../runs/bench-summary';
+import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
 import { tInterval, type Interval } from './confidence-interval';
 import { sqlHistogram, type HistogramBin } from './histogram';
 
@@ -19,7 +23,7 @@ export const MAX_QUERIES_PER_ITEM = 10;
 export const MAX_QUERY_CHARS = 300;
 /** The question × generator heat map is drawn up to this many questions. */
 export const MAX_HEATMAP_QUESTIONS = 60;
-/** Distinct error messages listed. */
+/** Distinct error messages listed, for errors and for items not attempted each. */
 export const MAX_ERROR_MESSAGES = 15;
 /** Bins of a histogram over a 0..1 measure (width 0.1). */
 export const UNIT_HISTOGRAM_BINS = 10;
@@ -66,9 +70,14 @@ export interface TokenRate extends Interval {
 export interface ErrorCounts {
   generator: string;
   items: number;
+  /** Items attempted that ended with no usable query (status `error`). */
   errors: number;
+  /** The errors by kind, kinds with none left out; items not attempted are not among them. */
+  errorsByKind: Partial<Record<ItemErrorKind, number>>;
+  /** Items never attempted because the model's circuit stayed open (not model errors). */
+  notAttempted: number;
   cacheHits: number;
-  /** Cache hits without an error. */
+  /** Cache hits with a usable answer (status `ok`). */
   cachedOk: number;
   /** Items with LLM calls (cache hits only make sense for those). */
   llmItems: number;
@@ -78,9 +87,28 @@ export interface ErrorCounts {
 }
 
 export interface ErrorMessage {
+  /** `error` (attempted, nothing usable) or `not-attempted`. */
+  status: string;
   generator: string;
+  /** The error kind (timeout, parse, circuit, ...), null when none was stored. */
+  kind: string | null;
   message: string;
   count: number;
+}
+
+/** One query a generator produced, as the per-question table shows it. */
+export interface ItemQuery {
+  /** The query as run: the repaired text when repairs changed it, else as the model wrote it. */
+  query: string;
+  /** What the model wrote, when repairs changed it; null otherwise. */
+  original: string | null;
+  /** The repairs applied, in order (empty when none). */
+  repairs: string[];
+  /** Whether the query parses; null for items stored before queries were checked one by one. */
+  valid: boolean | null;
+  /** When invalid: the parser's 0-based position in `query` and its message. */
+  position: number | null;
+  message: string | null;
 }
 
 export interface ItemRow {
@@ -88,9 +116,14 @@ export interface ItemRow {
   question: string | null;
   generator: string;
   repeat: number;
-  queries: string[];
+  queries: ItemQuery[];
   /** Queries beyond MAX_QUERIES_PER_ITEM that are not listed. */
   moreQueries: number;
+  /** `ok`, `error` or `not-attempted`; null for rows stored without one. */
+  status: string | null;
+  errorKind: string | null;
+  /** How the LLM answer was read (`strict`, `variant:<name>`, `fenced`, `lines`, `none`); null for baselines and fused items. */
+  answerRead: string | null;
   error: string | null;
   ndcg10: number | null;
   docsFound: number | null;
@@ -234,42 +267,67 @@ async function tokenRates(store: Store, runId: string): Promise<TokenRate[]> {
   });
 }
 
-async function errorCounts(store: Store, runId: string): Promise<ErrorCounts[]> {
+/** The errors of a generator by kind: the summary's, less the items not attempted (stored under `circuit`). */
+function attemptedErrorKinds(g: GeneratorSummary): Partial<Record<ItemErrorKind, number>> {
+  const kinds: Partial<Record<ItemErrorKind, number>> = {};
+  for (const kind of ITEM_ERROR_KINDS) {
+    const n = (g.errorsByKind[kind] ?? 0) - (kind === 'circuit' ? g.notAttempted : 0);
+    if (n > 0) kinds[kind] = n;
+  }
+  return kinds;
+}
+
+/**
+ * Per generator: items, errors by kind, items not attempted and cache hits from the run summary;
+ * cache hits with a usable answer, LLM calls, failed calls and retries from the items' calls.
+ */
+async function errorCounts(store: Store, runId: string, summary: BenchSummary): Promise<ErrorCounts[]> {
   const rows = await store.all(
     `WITH calls AS (
        SELECT item_key, count(*) AS calls, count(*) FILTER (WHERE status <> 'ok') AS failed, sum(attempts - 1) AS retries
        FROM llm_calls WHERE run_id = $run GROUP BY item_key
      )
-     SELECT i.generator, count(*) AS items, count(i.error) AS errors, count(*) FILTER (WHERE i.cache_hit) AS cache_hits,
-       count(*) FILTER (WHERE i.cache_hit AND i.error IS NULL) AS cached_ok,
+     SELECT i.generator, count(*) FILTER (WHERE i.cache_hit AND i.status = 'ok') AS cached_ok,
        count(i.cache_hit) AS llm_items, coalesce(sum(c.calls), 0) AS calls, coalesce(sum(c.failed), 0) AS failed,
        coalesce(sum(c.retries), 0) AS retries
      FROM run_items i LEFT JOIN calls c USING (item_key)
-     WHERE i.run_id = $run GROUP BY i.generator ORDER BY i.generator`,
+     WHERE i.run_id = $run GROUP BY i.generator`,
+    { run: runId },
+  );
+  const byGenerator = new Map(rows.map((r) => [String(r['generator']), r]));
+  return summary.generators.map((g) => {
+    const r = byGenerator.get(g.generator) ?? {};
+    return {
+      generator: g.generator, items: g.items, errors: g.errors, errorsByKind: attemptedErrorKinds(g), notAttempted: g.notAttempted,
+      cacheHits: g.cacheHits, cachedOk: count(r['cached_ok']), llmItems: count(r['llm_items']),
+      calls: count(r['calls']), failedCalls: count(r['failed']), retries: count(r['retries']),
+    };
+  });
+}
+
+/** The most frequent messages of items that failed, and apart from them of items not attempted. */
+async function errorMessages(store: Store, runId: string): Promise<ErrorMessage[]> {
+  const rows = await store.all(
+    `SELECT status, generator, error_kind, error, count(*) AS n FROM run_items
+     WHERE run_id = $run AND status IN ('error', 'not-attempted') AND error IS NOT NULL
+     GROUP BY ALL
+     QUALIFY row_number() OVER (PARTITION BY status ORDER BY count(*) DESC, generator, error) <= ${MAX_ERROR_MESSAGES}
+     ORDER BY status, n DESC, generator, error`,
     { run: runId },
   );
   return rows.map((r) => ({
-    generator: String(r['generator']), items: count(r['items']), errors: count(r['errors']), cacheHits: count(r['cache_hits']), cachedOk: count(r['cached_ok']),
-    llmItems: count(r['llm_items']), calls: count(r['calls']), failedCalls: count(r['failed']), retries: count(r['retries']),
+    status: String(r['status']), generator: String(r['generator']), kind: (r['error_kind'] as string | null) ?? null,
+    message: String(r['error']), count: count(r['n']),
   }));
 }
 
-async function errorMessages(store: Store, runId: string): Promise<ErrorMessage[]> {
-  const rows = await store.all(
-    `SELECT generator, error, count(*) AS n FROM run_items WHERE run_id = $run AND error IS NOT NULL
-     GROUP BY ALL ORDER BY n DESC, generator, error LIMIT ${MAX_ERROR_MESSAGES}`,
-    { run: runId },
-  );
-  return rows.map((r) => ({ generator: String(r['generator']), message: String(r['error']), count: count(r['n']) }));
-}
-
-function parseQueries(value: unknown): string[] {
-  if (typeof value !== 'string') return [];
+function parseJsonArray(value: unknown): unknown[] | null {
+  if (typeof value !== 'string') return null;
   try {
     const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed.map((q) => (typeof q === 'string' ? q : JSON.stringify(q))) : [];
+    return Array.isArray(parsed) ? parsed : null;
   } catch {
-    return [value];
+    return null;
   }
 }
 
@@ -277,12 +335,50 @@ function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+
+/**
+ * An item's queries: every query the generator produced, with its validity and repairs, from
+ * query_checks; for items stored without checks, the queries that were run (validity unknown).
+ */
+function itemQueries(checksJson: unknown, queriesJson: unknown): ItemQuery[] {
+  const checks = parseJsonArray(checksJson);
+  if (checks) {
+    return checks.map((raw): ItemQuery => {
+      const c = (raw !== null && typeof raw === 'object' ? raw : { query: raw }) as Record<string, unknown>;
+      const query = text(c['query'] ?? c['original'] ?? '');
+      const original = typeof c['original'] === 'string' && c['original'] !== query ? c['original'] : null;
+      return {
+        query,
+        original,
+        repairs: Array.isArray(c['repairs']) ? c['repairs'].map(text) : [],
+        valid: typeof c['valid'] === 'boolean' ? c['valid'] : null,
+        position: typeof c['position'] === 'number' ? c['position'] : null,
+        message: typeof c['message'] === 'string' ? c['message'] : null,
+      };
+    });
+  }
+  const queries = parseJsonArray(queriesJson) ?? (typeof queriesJson === 'string' ? [queriesJson] : []);
+  return queries.map((q) => ({ query: text(q), original: null, repairs: [], valid: null, position: null, message: null }));
+}
+
+/** The query shortened for the table, its original too; the error position is kept as stored. */
+function shortenQuery(q: ItemQuery): ItemQuery {
+  return {
+    ...q,
+    query: truncate(q.query, MAX_QUERY_CHARS),
+    original: q.original === null ? null : truncate(q.original, MAX_QUERY_CHARS),
+    message: q.message === null ? null : truncate(q.message, MAX_QUERY_CHARS),
+  };
+}
+
 async function itemRows(store: Store, run: RunInfo): Promise<ItemRow[]> {
   const rows = await store.all(
     `WITH items AS (
        SELECT * FROM run_items WHERE run_id = $run ORDER BY query_id, repeat_index, generator LIMIT ${MAX_ITEM_ROWS}
      )
-     SELECT i.query_id, q.text AS question, i.generator, i.repeat_index, i.generated_queries, i.error, i.docs_found, m.value AS ndcg10
+     SELECT i.query_id, q.text AS question, i.generator, i.repeat_index, i.generated_queries, i.query_checks, i.status, i.error_kind,
+       i.answer_read, i.error, i.docs_found, m.value AS ndcg10
      FROM items i
      LEFT JOIN (SELECT query_id, any_value(text) AS text FROM queries WHERE dataset = $dataset GROUP BY query_id) q USING (query_id)
      LEFT JOIN item_metrics m ON m.run_id = $run AND m.item_key = i.item_key AND m.measure = '${NDCG10}'
@@ -290,14 +386,17 @@ async function itemRows(store: Store, run: RunInfo): Promise<ItemRow[]> {
     { run: run.runId, dataset: run.dataset ?? '' },
   );
   return rows.map((r) => {
-    const queries = parseQueries(r['generated_queries']);
+    const queries = itemQueries(r['query_checks'], r['generated_queries']);
     return {
       queryId: String(r['query_id']),
       question: (r['question'] as string | null) ?? null,
       generator: String(r['generator']),
       repeat: count(r['repeat_index']),
-      queries: queries.slice(0, MAX_QUERIES_PER_ITEM).map((q) => truncate(q, MAX_QUERY_CHARS)),
+      queries: queries.slice(0, MAX_QUERIES_PER_ITEM).map(shortenQuery),
       moreQueries: Math.max(0, queries.length - MAX_QUERIES_PER_ITEM),
+      status: (r['status'] as string | null) ?? null,
+      errorKind: (r['error_kind'] as string | null) ?? null,
+      answerRead: (r['answer_read'] as string | null) ?? null,
       error: (r['error'] as string | null) ?? null,
       ndcg10: num(r['ndcg10']),
       docsFound: num(r['docs_found']),
@@ -332,11 +431,12 @@ async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportDat
     { run: run.runId },
   );
   const questionCount = count(counts?.['questions']);
+  const summary = await summarizeBenchRun(store, run.runId, cutoff);
   return {
     kind: 'bench',
     run,
     recallCutoff: cutoff,
-    summary: await summarizeBenchRun(store, run.runId, cutoff),
+    summary,
     quality: await qualityIntervals(store, run.runId, [NDCG10, `recall_${cutoff}`, MAP]),
     latency: await latencyBoxes(store, run.runId),
     callLatency: await sqlHistogram(store, {
@@ -346,7 +446,7 @@ async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportDat
       params: { run: run.runId },
     }),
     tokenRates: await tokenRates(store, run.runId),
-    errors: await errorCounts(store, run.runId),
+    errors: await errorCounts(store, run.runId, summary),
     errorMessages: await errorMessages(store, run.runId),
     items: await itemRows(store, run),
     itemCount: count(counts?.['items']),

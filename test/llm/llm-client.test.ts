@@ -159,3 +159,147 @@ describe('LlmClient against an Ollama-compatible server', () => {
     expect(call.error?.kind).toBe('connection');
   });
 });
+
+/**
+ * One test per fault of the real server, each reproducing Ollama's own behaviour (texts and
+ * status codes as in its server/routes.go, llm/server.go and server/sched.go; see
+ * test/support/fake-ollama/README.md), and the breaker each one counts against.
+ */
+describe('faults of a real Ollama server, each classified and counted against the right breaker', () => {
+  const once = { retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 } };
+
+  it('HTTP 500 "model runner has unexpectedly stopped" is a server error of that model', async () => {
+    const llm = client(once);
+    fake.inject({ kind: 'http-500', match: { path: '/api/generate' } });
+    const call = await llm.generate({ model: 'llama3.2:3b', prompt: 'crash' });
+    expect(call.error?.kind).toBe('server');
+    expect(call.error?.message).toMatch(/model runner has unexpectedly stopped/);
+    expect(call.error?.breakerScope).toBe('model');
+  });
+
+  it('HTTP 503 "server busy, please try again.  maximum pending requests exceeded" counts against the host', async () => {
+    const llm = client(once);
+    fake.inject({ kind: 'http-503', match: { path: '/api/generate' } });
+    const call = await llm.generate({ model: 'llama3.2:3b', prompt: 'busy' });
+    expect(call.error?.message).toContain('server busy, please try again.  maximum pending requests exceeded');
+    expect(call.error?.breakerScope).toBe('host');
+  });
+
+  it("404 \"model 'x' not found\" from generate is not retried", async () => {
+    const llm = client();
+    fake.inject({ kind: 'unknown-model', match: { path: '/api/generate' } });
+    const call = await llm.generate({ model: 'llama3.2:3b', prompt: 'gone' });
+    expect(call.error?.kind).toBe('model-not-found');
+    expect(call.error?.message).toBe("model 'llama3.2:3b' not found");
+    expect(call.attempts).toBe(1);
+  });
+
+  it('an {"error": ...} record inside a 200 stream is a stream error of that model', async () => {
+    const llm = client(once);
+    fake.inject({ kind: 'error-in-stream', match: { path: '/api/generate' } });
+    const call = await llm.generate({ model: 'llama3.2:3b', prompt: 'eof' });
+    expect(call.error?.kind).toBe('stream-error');
+    expect(call.error?.message).toMatch(/unexpected EOF/);
+    expect(call.error?.breakerScope).toBe('model');
+  });
+
+  it('a connection reset after the first chunk is a reset of that model, retried', async () => {
+    fake.inject({ kind: 'reset-mid-stream', afterChunks: 1, match: { path: '/api/generate' } });
+    const retried = await client().generate({ model: 'llama3.2:3b', prompt: 'reset once' });
+    expect(retried.error).toBeUndefined();
+    expect(retried.attempts).toBe(2);
+    fake.inject({ kind: 'reset-mid-stream', afterChunks: 1, match: { path: '/api/generate' } });
+    const failed = await client(once).generate({ model: 'llama3.2:3b', prompt: 'reset' });
+    expect(failed.error?.kind).toBe('reset');
+    expect(failed.error?.breakerScope).toBe('model');
+  });
+
+  it('headers and one chunk, then a stall, is cut by the idle deadline', async () => {
+    fake.inject({ kind: 'hang-mid-stream', afterChunks: 1, match: { path: '/api/generate' } });
+    const started = Date.now();
+    const call = await client({ ...once, deadline: { totalMs: 10_000, idleMs: 200, firstTokenMs: 5_000 } }).generate({ model: 'llama3.2:3b', prompt: 'stall' });
+    expect(call.error?.kind).toBe('timeout');
+    expect(call.error?.message).toMatch(/no data for 200 ms mid-answer/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('no first chunk in time (a model load that never ends) is cut by the first-token deadline', async () => {
+    fake.inject({ kind: 'slow-first-token', delayMs: 3_000, match: { path: '/api/generate' } });
+    const call = await client({ ...once, deadline: { totalMs: 10_000, idleMs: 5_000, firstTokenMs: 200 } }).generate({ model: 'llama3.2:3b', prompt: 'load' });
+    expect(call.error?.kind).toBe('timeout');
+    expect(call.error?.message).toMatch(/no first token within 200 ms/);
+  });
+
+  it('a refused connection opens the host circuit, not a model one', async () => {
+    const gone = await startFakeOllama();
+    const llm = new LlmClient({ hosts: [{ url: gone.url, provider: 'ollama', concurrency: 1 }], retry: FAST_RETRY, breaker: { failureThreshold: 2, cooldownMs: 60_000 } });
+    await llm.validateModel('llama3.2:3b'); // the model list is cached while the host was up
+    await gone.close();
+    const call = await llm.generate({ model: 'llama3.2:3b', prompt: 'x' });
+    expect(call.error?.kind).toBe('connection');
+    expect(call.error?.breakerScope).toBe('host');
+    expect(llm.breakerStates()[gone.url]).toBe('open');
+    expect(llm.breakerStates()[`llama3.2:3b@${gone.url}`]).toBe('closed');
+  });
+});
+
+describe('answer formats and thinking', () => {
+  const schema = { name: 'boolean_queries', schema: { type: 'object', properties: { queries: { type: 'array', items: { type: 'string' } } }, required: ['queries'] } };
+
+  it('sends the JSON Schema as Ollama\'s format and records it', async () => {
+    const call = await client().generate({ model: 'llama3.2:3b', prompt: 'schema please', format: schema });
+    expect(call.formatUsed).toBe('schema');
+    const sent = fake.requests.filter((r) => r.path === '/api/generate').at(-1)?.body as { format?: unknown };
+    expect(sent.format).toEqual(schema.schema);
+  });
+
+  it('falls back to "json" on a server older than 0.5.0 (which rejects a schema object with 400)', async () => {
+    const old = await startFakeOllama({ version: '0.4.7', respond: () => '{"queries": ["a"]}' });
+    try {
+      const llm = new LlmClient({ hosts: [{ url: old.url, provider: 'ollama', concurrency: 1 }], retry: FAST_RETRY, deadline: SHORT_DEADLINE });
+      const call = await llm.generate({ model: 'llama3.2:3b', prompt: 'old server', format: schema });
+      expect(call.error).toBeUndefined();
+      expect(call.formatUsed).toBe('json');
+      expect((old.requests.filter((r) => r.path === '/api/generate').at(-1)?.body as { format?: unknown }).format).toBe('json');
+      expect(old.requests.filter((r) => r.path === '/api/version')).toHaveLength(1);
+      await llm.generate({ model: 'llama3.2:3b', prompt: 'second call', format: schema });
+      expect(old.requests.filter((r) => r.path === '/api/version')).toHaveLength(1); // asked once per host
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('keeps a thinking model\'s thinking apart from its answer, with the time it took', async () => {
+    const thinker = await startFakeOllama({ respond: () => ({ thinking: 'Let me think: {"queries": ["decoy"]} is too narrow.', content: '{"queries": ["real"]}' }) });
+    try {
+      const llm = new LlmClient({ hosts: [{ url: thinker.url, provider: 'ollama', concurrency: 1 }], retry: FAST_RETRY, deadline: SHORT_DEADLINE });
+      const call = await llm.generate({ model: 'qwen3:4b', prompt: 'think', think: true });
+      expect(call.error).toBeUndefined();
+      expect(call.text).toBe('{"queries": ["real"]}');
+      expect(call.thinking).toContain('decoy');
+      expect(call.thinkingMs).not.toBeNull();
+      expect((thinker.requests.at(-1)?.body as { think?: unknown }).think).toBe(true);
+      const off = await llm.generate({ model: 'qwen3:4b', prompt: 'no thinking', think: false });
+      expect(off.thinking).toBe('');
+      // Ollama: 400 "\"llama3.2:3b\" does not support thinking" — the request's fault, not retried.
+      const unsupported = await llm.generate({ model: 'llama3.2:3b', prompt: 'think', think: 'high' });
+      expect(unsupported.error?.kind).toBe('bad-request');
+      expect(unsupported.error?.message).toMatch(/does not support thinking/);
+      expect(unsupported.attempts).toBe(1);
+    } finally {
+      await thinker.close();
+    }
+  });
+
+  it('moves <think> blocks a model writes into its content out of the answer', async () => {
+    const inline = await startFakeOllama({ respond: () => '<think>maybe {"queries": ["decoy"]}</think>\n{"queries": ["real"]}' });
+    try {
+      const llm = new LlmClient({ hosts: [{ url: inline.url, provider: 'ollama', concurrency: 1 }], retry: FAST_RETRY, deadline: SHORT_DEADLINE });
+      const call = await llm.generate({ model: 'llama3.2:3b', prompt: 'inline' });
+      expect(call.text).toBe('{"queries": ["real"]}');
+      expect(call.thinking).toBe('maybe {"queries": ["decoy"]}');
+    } finally {
+      await inline.close();
+    }
+  });
+});
