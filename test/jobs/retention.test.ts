@@ -168,7 +168,7 @@ describe('retention job', () => {
     const old = new Date(Date.now() - 40 * MS_PER_DAY);
     const fresh = new Date(Date.now() - 5 * MS_PER_DAY);
     await withStore({ dbPath: db }, async (store) => {
-      await store.append('llm_cache', [old, fresh].map((at, i) => [`key-${i}`, 'ollama', 'm', 'p', '{}', 'r', null, at]));
+      await store.append('llm_cache', [old, fresh].map((at, i) => [`key-${i}`, 'ollama', 'm', 'p', '{}', 'r', null, at, null]));
       await store.append('gpu_alerts', [old, fresh].map((at) => [at, 'host-1', 'GPU-a', 'temperature', 'hot', 90, 85, null]));
       await store.append('job_runs', [
         ['j-done', 'bench', null, old, old, 'succeeded', null, 1, 1],

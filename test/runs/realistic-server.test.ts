@@ -109,7 +109,7 @@ function report(label: string, result: BenchResult, ms: number): void {
   const rows = result.summary.generators.map((g) =>
     [g.generator.padEnd(18), `usable ${((g.usableRate ?? 0) * 100).toFixed(1)}%`, `strict ${g.strictRate === null ? '-' : `${(g.strictRate * 100).toFixed(1)}%`}`,
       `syntax ${g.syntaxValidRate === null ? '-' : `${(g.syntaxValidRate * 100).toFixed(1)}%`}`, `errors ${JSON.stringify(Object.fromEntries(Object.entries(g.errorsByKind).filter(([, n]) => n > 0)))}`,
-      `not attempted ${g.notAttempted}`].join('  '),
+      `not attempted ${g.notAttempted}`, `read ${JSON.stringify(g.answerReads)}`].join('  '),
   );
   // Printed on purpose: the README's and the note's figures come from this output.
   console.log(`[realistic-server] ${label}: ${(ms / 1000).toFixed(2)} s\n  ${rows.join('\n  ')}`);
@@ -154,7 +154,8 @@ describe('a MED run against an Ollama-like server, fault models first' + SKIP_SH
       expect(g.notAttempted).toBeGreaterThan(20);
     }
 
-    // The run ends within idle deadline x breaker threshold (the one hanging model) of the clean run.
+    // The run ends within idle deadline x breaker threshold (the one hanging model) of the clean
+    // run; 1.5 s of the bound is room for the timing noise of a shared 2-core machine.
     const bound = clean.ms + IDLE_S * 1000 * THRESHOLD + 1_500;
     console.log(`[realistic-server] time: fault run ${(faulty.ms / 1000).toFixed(2)} s, clean ${(clean.ms / 1000).toFixed(2)} s, bound ${(bound / 1000).toFixed(2)} s`);
     expect(faulty.ms).toBeLessThan(bound);
@@ -198,7 +199,9 @@ describe('a MED run against an Ollama-like server, fault models first' + SKIP_SH
     const faulty = await timedRun(writeSuite('faults-first-v1', [...Object.keys(FAULT_MODELS), ...GOOD], llm()), 'faulty-v1.duckdb');
     report('/v1, fault models first', faulty.result, faulty.ms);
     expectGoodModels(faulty.result);
-    expect(faulty.ms).toBeLessThan(clean.ms + IDLE_S * 1000 * THRESHOLD + 1_500);
+    const bound = clean.ms + IDLE_S * 1000 * THRESHOLD + 1_500;
+    console.log(`[realistic-server] /v1 time: fault run ${(faulty.ms / 1000).toFixed(2)} s, clean ${(clean.ms / 1000).toFixed(2)} s, bound ${(bound / 1000).toFixed(2)} s`);
+    expect(faulty.ms).toBeLessThan(bound);
     const completions = fake.requests.slice(before).filter((r) => r.path === '/v1/chat/completions');
     expect(completions.length).toBeGreaterThanOrEqual(90);
     for (const r of completions) {
