@@ -1,14 +1,18 @@
 /**
  * A suite's expectations checked against a run's summary: each failure is one sentence naming
  * the generator, the measured value and the limit. A non-empty list makes `benchlab run` exit
- * with the expectation-failed code, so CI can gate on it.
+ * with the expectation-failed code, so CI can gate on it. `require_models` turns a skipped model
+ * (host down, model not pulled) into a failure, so a nightly run that asked no LLM cannot pass.
  */
 import type { Suite } from '../suites/suite';
 import type { BenchSummary } from './bench-summary';
 
-export function checkExpectations(suite: Suite, summary: BenchSummary): string[] {
+export function checkExpectations(suite: Suite, summary: BenchSummary, skipped: readonly { model: string; reason: string }[] = []): string[] {
   const failures: string[] = [];
   const e = suite.expectations;
+  if (e.require_models) {
+    for (const s of skipped) failures.push(`llm:${s.model}: the suite requires it, but it was skipped: ${s.reason}`);
+  }
   for (const g of summary.generators) {
     const appliesNdcg = e.min_ndcg10_generators === undefined || e.min_ndcg10_generators.includes(g.generator);
     if (e.min_ndcg10 !== undefined && appliesNdcg && (g.ndcg10 ?? 0) < e.min_ndcg10) {

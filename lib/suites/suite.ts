@@ -24,6 +24,8 @@ const expectationsSchema = z
     min_ndcg10_generators: z.array(z.string()).optional(),
     max_p95_latency_ms: z.number().positive().optional(),
     max_error_rate: z.number().min(0).max(1).optional(),
+    /** Fail the run (exit 5) when a named LLM model was skipped: host down or model missing. */
+    require_models: z.boolean().optional(),
   })
   .strict();
 

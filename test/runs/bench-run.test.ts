@@ -168,6 +168,20 @@ describe('benchlab run (the npm run bench path) against an Ollama-compatible ser
     expect(result.stdout).toMatch(/EXPECTATION FAILED: baseline:question-or: nDCG@10 0\.\d{4} is below the minimum 0\.99/);
   });
 
+  it('exits 5 with require_models when a named model was skipped (host down or model missing), and 0 without it', async () => {
+    const body = (extra: string) =>
+      `name: gate\ndataset: sample\nimport: {format: beir, paths: [data/sample]}\ngenerators:\n  - type: question-or\n  - type: llm\n    model: llama3.2:3b\n  - type: llm\n    model: not-pulled:1b\ngpu_sampling: false\n${extra}`;
+    const gated = suiteFile('gate.yaml', body('expectations: {require_models: true}\n'));
+    const missing = await runCli(['run', '--suite', gated], { OLLAMA_HOST: fake.url, BENCHLAB_DB: db() });
+    expect(missing.code).toBe(5);
+    expect(missing.stdout).toMatch(/EXPECTATION FAILED: llm:not-pulled:1b: the suite requires it, but it was skipped: model 'not-pulled:1b' is not available/);
+    const down = await runCli(['run', '--suite', gated], { OLLAMA_HOST: await closedPortUrl(), BENCHLAB_DB: db() });
+    expect(down.code).toBe(5);
+    expect(down.stdout).toMatch(/EXPECTATION FAILED: llm:llama3\.2:3b: the suite requires it, but it was skipped: no LLM host reachable/);
+    const ungated = await runCli(['run', '--suite', suiteFile('ungated.yaml', body(''))], { OLLAMA_HOST: await closedPortUrl(), BENCHLAB_DB: db() });
+    expect(ungated.code).toBe(0);
+  });
+
   it('rejects an invalid suite with the file and the field path', async () => {
     const file = suiteFile('bad.yaml', `name: bad\ndataset: sample\ngenerators:\n  - type: llm\n    modle: x\nrepeats: 0\n`);
     const result = await runCli(['run', '--suite', file], { OLLAMA_HOST: fake.url, BENCHLAB_DB: db() });
