@@ -37,6 +37,7 @@ export interface KeywordExtraction {
   /** Keywords with a stem that does not occur in the document (see hallucination.ts). */
   hallucinated: string[];
   /** Wall time of this extraction, including a cache lookup or the LLM call. */
+  /** Time the extraction took, model load left out. */
   processingMs: number;
   /** Why the extraction failed (an LLM error, a malformed answer); undefined when it worked. */
   error: string | undefined;

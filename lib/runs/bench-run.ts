@@ -115,6 +115,8 @@ interface PendingItem {
   checks: QueryCheck[];
   answerRead: AnswerReading | null;
   latencyMs: number;
+  /** Model load over the item's calls; for a multi-model item, over its models' items. */
+  loadMs: number | null;
   calls: LlmCall[];
   status: ItemStatus;
   error: string | undefined;
@@ -163,6 +165,7 @@ interface StoredSingle {
   queries: string[];
   checks: QueryCheck[];
   latencyMs: number;
+  loadMs: number | null;
   errorKind: ItemErrorKind | undefined;
 }
 
@@ -183,8 +186,8 @@ async function prepare(store: Store, suite: Suite, suiteFile: string, options: B
     runId = options.resumeRunId;
     const run = await store.one<{ status: string; suite: string | null }>(`SELECT status, suite FROM runs WHERE run_id = $id AND kind = 'bench'`, { id: runId });
     if (!run) throw new InputError(`no benchmark run '${runId}' to resume`);
-    const items = await store.all<{ item_key: string; generated_queries: string | null; query_checks: string | null; latency_ms: number | null; status: string | null; error_kind: string | null }>(
-      `SELECT item_key, generated_queries, query_checks, latency_ms, status, error_kind FROM run_items WHERE run_id = $id`,
+    const items = await store.all<{ item_key: string; generated_queries: string | null; query_checks: string | null; latency_ms: number | null; load_ms: number | null; status: string | null; error_kind: string | null }>(
+      `SELECT item_key, generated_queries, query_checks, latency_ms, load_ms, status, error_kind FROM run_items WHERE run_id = $id`,
       { id: runId },
     );
     for (const item of items) {
@@ -198,6 +201,7 @@ async function prepare(store: Store, suite: Suite, suiteFile: string, options: B
         queries: item.generated_queries ? (JSON.parse(item.generated_queries) as string[]) : [],
         checks: item.query_checks ? (JSON.parse(item.query_checks) as QueryCheck[]) : [],
         latencyMs: item.latency_ms ?? 0,
+        loadMs: item.load_ms,
         errorKind: (item.error_kind as ItemErrorKind | null) ?? undefined,
       });
     }
@@ -260,7 +264,7 @@ async function flush(store: Store, suite: Suite, ctx: RunContext, pending: Pendi
           p.checks.length, e?.docsFound ?? 0, p.latencyMs, sumOrNull(calls.map((c) => c.timings.promptTokens)), sumOrNull(calls.map((c) => c.timings.evalTokens)),
           calls.length > 0 ? cacheHit : null, p.error ?? null, now,
           // migration 5
-          p.status, p.errorKind ?? null, p.answerRead, JSON.stringify(p.checks),
+          p.status, p.errorKind ?? null, p.answerRead, JSON.stringify(p.checks), p.loadMs,
         ];
       }),
     );
@@ -277,6 +281,15 @@ async function flush(store: Store, suite: Suite, ctx: RunContext, pending: Pendi
     ctx.done.add(p.key);
     ctx.redo.delete(p.key);
   }
+}
+
+const NS_PER_MS = 1e6;
+
+/** Model load time the server reported over the calls that reached it (cache hits load nothing). */
+function loadMs(calls: LlmCall[]): number | null {
+  const fresh = calls.filter((c) => !c.cacheHit);
+  const total = sumOrNull(fresh.map((c) => c.timings.loadNs));
+  return total === null ? null : total / NS_PER_MS;
 }
 
 function sumOrNull(values: (number | null)[]): number | null {
@@ -399,7 +412,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       const item: PendingItem = {
         key, generator: generator.id, model: generator.model, questionId: question.id, repeat,
         queries: generated.queries, checks: generated.checks, answerRead: generated.answerRead, latencyMs: generated.latencyMs,
-        calls: generated.calls, status: generated.error ? 'error' : 'ok', error: generated.error, errorKind: generated.errorKind,
+        loadMs: loadMs(generated.calls), calls: generated.calls, status: generated.error ? 'error' : 'ok', error: generated.error, errorKind: generated.errorKind,
       };
       await record(item, `${generator.id} ${question.id}`);
       collect(generator, repeat, question.id, item);
@@ -413,7 +426,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       await record(
         {
           key: itemKey(repeat, generator.id, question.id), generator: generator.id, model: generator.model, questionId: question.id, repeat,
-          queries: [], checks: [], answerRead: null, latencyMs: 0, calls: [], status: 'not-attempted', error: `not attempted: ${reason}`, errorKind: 'circuit',
+          queries: [], checks: [], answerRead: null, latencyMs: 0, loadMs: null, calls: [], status: 'not-attempted', error: `not attempted: ${reason}`, errorKind: 'circuit',
         },
         `${generator.id} ${question.id}`,
       );
@@ -482,6 +495,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
             queries, checks: singles.flatMap((i) => i.checks), answerRead: null,
             // Serial on a local host: the multi-model time is the sum of the models' times.
             latencyMs: singles.reduce((sum, i) => sum + i.latencyMs, 0),
+            loadMs: sumOrNull(singles.map((i) => i.loadMs)),
             calls: [], status: queries.length > 0 ? 'ok' : 'error',
             error: queries.length > 0 ? undefined : 'no model produced a valid query', errorKind,
           },

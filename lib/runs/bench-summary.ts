@@ -2,11 +2,18 @@
  * The summary of a benchmark run, computed in SQL from the stored items (so a resumed run is
  * summarized whole): per generator the mean quality measures, how well the model kept to the
  * answer format (strict compliance, usable answers, syntax-valid queries, how answers were
- * read), documents found, latency percentiles over non-cached calls, tokens, errors by kind,
+ * read), documents found, latency percentiles over non-cached calls (model load left out: a
+ * cold start is reported apart, as its count and load time), tokens, errors by kind,
  * items not attempted and cache hits; and the single-model versus multi-model comparison.
  */
 import type { Store } from '../store/store';
 import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
+
+/**
+ * A call that waited at least this long for its model to load was a cold start. Ollama reports
+ * `load_duration` on every call; a model already in memory loads in milliseconds.
+ */
+export const COLD_START_MS = 100;
 
 /** The generator id of the items that fuse every LLM model's queries for a question. */
 export const MULTI_MODEL_GENERATOR = 'multi-model';
@@ -27,10 +34,14 @@ export interface GeneratorSummary {
   /** How the answers were read: `strict`, `variant:<name>`, `fenced`, `lines`, `none` -> items. */
   answerReads: Record<string, number>;
   docsFound: number | null;
-  /** Mean latency per item over all items, cached ones included (the multi-model comparison's time). */
+  /** Mean latency per item over all items, cached ones included, model load left out (the multi-model comparison's time). */
   meanLatencyMs: number | null;
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
+  /** Items whose calls waited for a model load of at least COLD_START_MS. */
+  coldStarts: number;
+  /** Their load time in all, ms. */
+  coldLoadMs: number;
   evalTokens: number;
   /** Items attempted that ended with no usable query. */
   errors: number;
@@ -79,9 +90,11 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
        count(*) FILTER (WHERE i.status = 'ok') / count(*) AS usable_rate,
        count(*) FILTER (WHERE i.status = 'not-attempted') AS not_attempted,
        avg(i.docs_found) AS docs_found,
-       avg(i.latency_ms) AS mean_latency,
-       quantile_cont(i.latency_ms, 0.5) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p50,
-       quantile_cont(i.latency_ms, 0.95) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p95,
+       avg(greatest(i.latency_ms - coalesce(i.load_ms, 0), 0)) AS mean_latency,
+       quantile_cont(greatest(i.latency_ms - coalesce(i.load_ms, 0), 0), 0.5) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p50,
+       quantile_cont(greatest(i.latency_ms - coalesce(i.load_ms, 0), 0), 0.95) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p95,
+       count(*) FILTER (WHERE i.load_ms >= $cold AND i.generator <> $multi) AS cold_starts,
+       coalesce(sum(i.load_ms) FILTER (WHERE i.load_ms >= $cold AND i.generator <> $multi), 0) AS cold_load_ms,
        coalesce(sum(i.eval_tokens), 0) AS eval_tokens,
        count(*) FILTER (WHERE i.status = 'error') AS errors,
        count(*) FILTER (WHERE i.cache_hit) AS cache_hits
@@ -89,7 +102,7 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
      WHERE i.run_id = $run
      GROUP BY i.generator
      ORDER BY i.generator`,
-    { run: runId, recall: `recall_${recallCutoff}` },
+    { run: runId, recall: `recall_${recallCutoff}`, cold: COLD_START_MS, multi: MULTI_MODEL_GENERATOR },
   );
   const kindRows = await store.all<{ generator: string; kind: string; n: number }>(
     `SELECT generator, coalesce(error_kind, 'other') AS kind, count(*)::INTEGER AS n FROM run_items
@@ -125,6 +138,8 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
       meanLatencyMs: num(r['mean_latency']),
       latencyP50Ms: num(r['p50']),
       latencyP95Ms: num(r['p95']),
+      coldStarts: Number(r['cold_starts']),
+      coldLoadMs: Number(r['cold_load_ms']),
       evalTokens: Number(r['eval_tokens']),
       errors,
       errorRate: items > 0 ? errors / items : 0,

@@ -36,11 +36,11 @@ function printSummary(result: BenchResult): void {
   const ms = (v: number | null) => (v === null ? '-' : v.toFixed(0));
   process.stdout.write(
     renderTable(
-      ['generator', 'items', 'nDCG@10', `recall@${s.recallCutoff}`, 'MAP', 'strict', 'usable', 'syntax ok', 'docs found', 'p50 ms', 'p95 ms', 'tokens', 'errors', 'not attempted', 'cache hits'],
+      ['generator', 'items', 'nDCG@10', `recall@${s.recallCutoff}`, 'MAP', 'strict', 'usable', 'syntax ok', 'docs found', 'p50 ms', 'p95 ms', 'cold starts', 'tokens', 'errors', 'not attempted', 'cache hits'],
       s.generators.map((g) => [
         g.generator, g.items, formatNumber(g.ndcg10), formatNumber(g.recall), formatNumber(g.map),
         pct(g.strictRate), pct(g.usableRate), pct(g.syntaxValidRate), formatNumber(g.docsFound, 1),
-        ms(g.latencyP50Ms), ms(g.latencyP95Ms), g.evalTokens, g.errors === 0 ? 0 : `${g.errors} (${errorKinds({ ...g.errorsByKind, circuit: g.errorsByKind.circuit - g.notAttempted })})`, g.notAttempted, g.cacheHits,
+        ms(g.latencyP50Ms), ms(g.latencyP95Ms), g.coldStarts === 0 ? 0 : `${g.coldStarts} (${(g.coldLoadMs / 1000).toFixed(1)} s load)`, g.evalTokens, g.errors === 0 ? 0 : `${g.errors} (${errorKinds({ ...g.errorsByKind, circuit: g.errorsByKind.circuit - g.notAttempted })})`, g.notAttempted, g.cacheHits,
       ]),
     ) + '\n',
   );
@@ -71,6 +71,7 @@ function printSummary(result: BenchResult): void {
     );
   }
   for (const skipped of result.skippedModels) process.stdout.write(`skipped ${skipped.model}: ${skipped.reason}\n`);
+  process.stdout.write('latency: per item without model load (cold starts apart), cache hits left out\n');
   process.stdout.write(`run ${result.runId}: ${result.status}\n`);
   for (const failure of result.expectationFailures) process.stdout.write(`EXPECTATION FAILED: ${failure}\n`);
 }

@@ -14,12 +14,14 @@
  * - run_items.answer_read: how the answer was read (`strict`, `variant:<name>`, `fenced`,
  *   `lines`, `none`); `query_checks`: per generated query, its validity (position, message) and
  *   the repairs applied.
+ * - run_items.load_ms: the model load time Ollama reported (`load_duration`) over the item's
+ *   calls, so latency figures can leave cold starts out and report them apart.
  */
 import type { Migration } from './migration';
 
 export const llmAnswers: Migration = {
   version: 5,
-  description: 'LLM answers: format used, thinking, error kinds, item status, answer reading, query checks',
+  description: 'LLM answers: format used, thinking, error kinds, item status, answer reading, query checks, load time',
   statements: [
     `ALTER TABLE llm_calls ADD COLUMN format_used VARCHAR`,
     `ALTER TABLE llm_calls ADD COLUMN error_kind VARCHAR`,
@@ -31,6 +33,7 @@ export const llmAnswers: Migration = {
     `ALTER TABLE run_items ADD COLUMN error_kind VARCHAR`,
     `ALTER TABLE run_items ADD COLUMN answer_read VARCHAR`,
     `ALTER TABLE run_items ADD COLUMN query_checks JSON`,
+    `ALTER TABLE run_items ADD COLUMN load_ms DOUBLE`,
     // Items stored before this migration: an error string meant the item failed.
     `UPDATE run_items SET status = CASE WHEN error IS NULL THEN 'ok' ELSE 'error' END`,
   ],
