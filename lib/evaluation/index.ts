@@ -18,6 +18,7 @@ export { compareStrcmp, compareTrecEval, sortTrecEval } from './trec-order';
 export {
   CUTOFF_MEASURE_KINDS,
   MEASURE_REGISTRY,
+  PARAMETER_MEASURE_KINDS,
   PLAIN_MEASURE_KINDS,
   TREC_EVAL_DEFAULT_CUTOFFS,
   VALID_MEASURE_FORMS,
@@ -27,6 +28,7 @@ export {
   summaryRule,
   type CutoffMeasureKind,
   type MeasureKind,
+  type ParameterMeasureKind,
   type ParsedMeasure,
   type PlainMeasureKind,
   type SummaryRule,
@@ -38,5 +40,8 @@ export { precisionAt } from './measures/precision-at';
 export { recallAt } from './measures/recall-at';
 export { reciprocalRank } from './measures/reciprocal-rank';
 export { numRelevant, numRelevantRetrieved, numRetrieved } from './measures/counts';
+export { setPrecision } from './measures/set-precision';
+export { setRecall } from './measures/set-recall';
+export { SET_F_DEFAULT_WEIGHT, setF } from './measures/set-f';
 export { formatRunFile, parseRunFile, readRunFile, writeRunFile } from './run-file';
 export { formatQrelsFile, parseQrelsFile, readQrelsFile, writeQrelsFile } from './qrels-file';

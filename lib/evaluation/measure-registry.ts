@@ -1,9 +1,27 @@
 /**
  * Owns the measure names: parses trec_eval-style names ('map', 'ndcg_cut_10', 'P_10',
- * 'recall_1000', 'recip_rank', 'num_ret', ...) into a measure kind plus cutoff, and maps every
- * kind to its pure implementation and to how trec_eval summarises it over queries.
+ * 'recall_1000', 'recip_rank', 'num_ret', 'set_P', 'set_F_9', ...) into a measure kind plus
+ * cutoff or parameter, and maps every kind to its pure implementation and to how trec_eval
+ * summarises it over queries.
  *
- * Names follow trec_eval's printed names (meas_init.c append_long: "<measure>_<cutoff>").
+ * Names follow trec_eval's printed names:
+ *  - cutoff measures: meas_init.c append_long, "<measure>_<cutoff>" (`-m P.10` prints P_10);
+ *  - set_P, set_recall: plain names (m_set_P.c, m_set_recall.c, te_init_meas_s_double);
+ *  - set_F: one float parameter x (m_set_F.c, te_init_meas_s_double_p_double). trec_eval.c
+ *    mark_measure splits `-m set_F.<string>` at the FIRST '.', so `set_F.3.0` has parameter
+ *    string "3.0"; get_double_params keeps that string verbatim as printable_params and reads
+ *    the value with atof; the result line is named append_string(name, printable_params) =
+ *    "set_F_<string>". Without a parameter printable_params is NULL and the line is the plain
+ *    `set_F` with the default x = 1.0. So `-m set_F` prints `set_F`, `-m set_F.3` prints
+ *    `set_F_3`, `-m set_F.3.0` prints `set_F_3.0` (same value), `-m set_F.9` prints `set_F_9`.
+ *    Benchlab accepts exactly these printed names: `set_F` (x = 1) and `set_F_<x>` with x a
+ *    plain decimal (digits, optional '.digits', no sign, exponent or leading zero); the name is
+ *    kept verbatim, as trec_eval prints it.
+ *    x is trec_eval's weight of recall, (x+1)PR/(xP+R), i.e. beta SQUARED: the
+ *    systematic-review F3 (beta = 3) is `set_F_9`, while `set_F_3` is trec_eval's `-m set_F.3`
+ *    (beta = sqrt 3). Both are computed as trec_eval does; see measures/set-f.ts.
+ *    trec_eval itself computes only one set_F parameter per invocation (one TREC_MEAS per
+ *    measure; the first `-m set_F.<x>` given wins); Benchlab has no such limit.
  * The registry is a mapped type over the kind union, so adding a kind without a handler (or with
  * a handler of the wrong arity) is a compile error.
  */
@@ -15,15 +33,32 @@ import { ndcgCut } from './measures/ndcg-cut';
 import { precisionAt } from './measures/precision-at';
 import { recallAt } from './measures/recall-at';
 import { reciprocalRank } from './measures/reciprocal-rank';
+import { SET_F_DEFAULT_WEIGHT, setF } from './measures/set-f';
+import { setPrecision } from './measures/set-precision';
+import { setRecall } from './measures/set-recall';
 
 /** Kinds whose name carries a rank cutoff: `<kind>_<k>`. */
 export const CUTOFF_MEASURE_KINDS = ['ndcg_cut', 'P', 'recall'] as const;
 /** Kinds whose name is used as is. */
-export const PLAIN_MEASURE_KINDS = ['map', 'recip_rank', 'num_ret', 'num_rel', 'num_rel_ret'] as const;
+export const PLAIN_MEASURE_KINDS = [
+  'map',
+  'recip_rank',
+  'num_ret',
+  'num_rel',
+  'num_rel_ret',
+  'set_P',
+  'set_recall',
+] as const;
+/**
+ * Kinds with one float parameter: `<kind>` (trec_eval's default parameter) or
+ * `<kind>_<x>` (trec_eval's `-m <kind>.<x>`, printed `<kind>_<x>`).
+ */
+export const PARAMETER_MEASURE_KINDS = ['set_F'] as const;
 
 export type CutoffMeasureKind = (typeof CUTOFF_MEASURE_KINDS)[number];
 export type PlainMeasureKind = (typeof PLAIN_MEASURE_KINDS)[number];
-export type MeasureKind = CutoffMeasureKind | PlainMeasureKind;
+export type ParameterMeasureKind = (typeof PARAMETER_MEASURE_KINDS)[number];
+export type MeasureKind = CutoffMeasureKind | PlainMeasureKind | ParameterMeasureKind;
 
 /** Cutoffs trec_eval reports by default for ndcg_cut, P and recall (m_ndcg_cut.c, m_P.c, m_recall.c). */
 export const TREC_EVAL_DEFAULT_CUTOFFS: readonly number[] = [5, 10, 15, 20, 30, 100, 200, 500, 1000];
@@ -45,9 +80,18 @@ interface CutoffMeasureDefinition {
   readonly compute: (query: JudgedRanking, cutoff: number) => number;
 }
 
+interface ParameterMeasureDefinition {
+  readonly summary: SummaryRule;
+  /** The parameter trec_eval uses when the name carries none. */
+  readonly defaultParameter: number;
+  readonly compute: (query: JudgedRanking, parameter: number) => number;
+}
+
 type MeasureDefinition<K extends MeasureKind> = K extends CutoffMeasureKind
   ? CutoffMeasureDefinition
-  : PlainMeasureDefinition;
+  : K extends ParameterMeasureKind
+    ? ParameterMeasureDefinition
+    : PlainMeasureDefinition;
 
 /** Every measure kind with its implementation. Missing kinds fail to compile. */
 export const MEASURE_REGISTRY: { readonly [K in MeasureKind]: MeasureDefinition<K> } = {
@@ -59,20 +103,27 @@ export const MEASURE_REGISTRY: { readonly [K in MeasureKind]: MeasureDefinition<
   ndcg_cut: { summary: 'mean', compute: ndcgCut },
   P: { summary: 'mean', compute: precisionAt },
   recall: { summary: 'mean', compute: recallAt },
+  set_P: { summary: 'mean', compute: setPrecision },
+  set_recall: { summary: 'mean', compute: setRecall },
+  set_F: { summary: 'mean', defaultParameter: SET_F_DEFAULT_WEIGHT, compute: setF },
 };
 
 /** A parsed measure name. `name` is the canonical name used as the result key. */
 export type ParsedMeasure =
   | { readonly name: string; readonly kind: PlainMeasureKind }
-  | { readonly name: string; readonly kind: CutoffMeasureKind; readonly cutoff: number };
+  | { readonly name: string; readonly kind: CutoffMeasureKind; readonly cutoff: number }
+  | { readonly name: string; readonly kind: ParameterMeasureKind; readonly parameter: number };
 
 /** Human-readable list of accepted names, used in error messages. */
 export const VALID_MEASURE_FORMS: string = [
   ...PLAIN_MEASURE_KINDS,
+  ...PARAMETER_MEASURE_KINDS.flatMap((kind) => [kind, `${kind}_<x>`]),
   ...CUTOFF_MEASURE_KINDS.map((kind) => `${kind}_<k>`),
 ].join(', ');
 
 const CUTOFF_NAME = /^(.+)_([1-9][0-9]*)$/;
+/** `<kind>_<x>`, x a plain decimal as trec_eval's `-m <kind>.<x>` would print it. */
+const PARAMETER_NAME = /^(.+?)_((?:0|[1-9][0-9]*)(?:\.[0-9]+)?)$/;
 
 function isPlainKind(name: string): name is PlainMeasureKind {
   return (PLAIN_MEASURE_KINDS as readonly string[]).includes(name);
@@ -82,9 +133,20 @@ function isCutoffKind(name: string): name is CutoffMeasureKind {
   return (CUTOFF_MEASURE_KINDS as readonly string[]).includes(name);
 }
 
+function isParameterKind(name: string): name is ParameterMeasureKind {
+  return (PARAMETER_MEASURE_KINDS as readonly string[]).includes(name);
+}
+
 /** Parses a measure name; throws listing the valid forms when the name is not one of them. */
 export function parseMeasure(name: string): ParsedMeasure {
   if (isPlainKind(name)) return { name, kind: name };
+  if (isParameterKind(name)) return { name, kind: name, parameter: MEASURE_REGISTRY[name].defaultParameter };
+  const parameterMatch = PARAMETER_NAME.exec(name);
+  const parameterKind = parameterMatch?.[1];
+  const parameter = Number(parameterMatch?.[2]);
+  if (parameterKind !== undefined && isParameterKind(parameterKind) && Number.isFinite(parameter)) {
+    return { name, kind: parameterKind, parameter };
+  }
   const match = CUTOFF_NAME.exec(name);
   const kind = match?.[1];
   const cutoff = Number(match?.[2]);
@@ -92,13 +154,14 @@ export function parseMeasure(name: string): ParsedMeasure {
     return { name, kind, cutoff };
   }
   throw new Error(
-    `unknown measure '${name}'; valid forms: ${VALID_MEASURE_FORMS} (k a positive integer without leading zeros, e.g. ndcg_cut_10, P_10, recall_1000)`,
+    `unknown measure '${name}'; valid forms: ${VALID_MEASURE_FORMS} (k a positive integer without leading zeros, e.g. ndcg_cut_10, P_10, recall_1000; x a decimal >= 0 as trec_eval prints it, e.g. set_F_9)`,
   );
 }
 
 /** Computes one parsed measure for one query. */
 export function computeMeasure(measure: ParsedMeasure, query: JudgedRanking): number {
   if ('cutoff' in measure) return MEASURE_REGISTRY[measure.kind].compute(query, measure.cutoff);
+  if ('parameter' in measure) return MEASURE_REGISTRY[measure.kind].compute(query, measure.parameter);
   return MEASURE_REGISTRY[measure.kind].compute(query);
 }
 
