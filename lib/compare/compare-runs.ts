@@ -6,9 +6,14 @@
  * averaged first, so a question is one observation. p-values are Holm-adjusted across all the
  * metrics compared, and each metric says how many items would be needed to detect the observed
  * difference with 80% power. Differences are B minus A.
+ *
+ * Next to the tests, each side's answer format is described (not tested): the share of answers
+ * read strictly by the declared schema, of items with a usable query, and of generated queries
+ * that parse, as the run summary (summarizeBenchRun) computes them.
  */
 import type { Store } from '../store/store';
 import { getRun, loadRunItems, type RunItem, type RunInfo } from '../runs/run-items';
+import { summarizeBenchRun } from '../runs/bench-summary';
 import {
   cohensD, cohensDz, holmAdjust, mannWhitneyU, pairedTTest, relativeLift, tTestSampleSize, welchTTest, wilcoxonSignedRank,
   DEFAULT_ALPHA, DEFAULT_POWER, type EstimateOutcome, type StatsResult,
@@ -56,6 +61,22 @@ export interface MetricComparison {
   perItem: { questionId: string; a: number; b: number; difference: number }[];
 }
 
+/** How one side's generator kept to the answer format, from its run's summary. Descriptive: no test is run on it. */
+export interface AnswerFormatSide {
+  generator: string;
+  items: number;
+  /** Share of the answers received read strictly by the declared schema; null for baselines and fused items. */
+  strictRate: number | null;
+  /** Share of all items with at least one usable (valid) query. */
+  usableRate: number | null;
+  /** Share of the generated queries that parse. */
+  syntaxValidRate: number | null;
+  /** Items attempted that gave no usable query. */
+  errors: number;
+  /** Items never attempted (the model's circuit stayed open). */
+  notAttempted: number;
+}
+
 export interface RunComparison {
   runA: RunInfo;
   runB: RunInfo;
@@ -65,6 +86,26 @@ export interface RunComparison {
   alpha: number;
   adjustment: 'holm';
   comparisons: MetricComparison[];
+  /** Each side's answer format (strict %, usable %, syntax-valid %), next to the metric comparisons. */
+  answerFormat: { a: AnswerFormatSide; b: AnswerFormatSide };
+}
+
+/** The summary's recall cutoff; the answer-format figures read from it do not depend on it. */
+const SUMMARY_RECALL_CUTOFF = 100;
+
+/** One run's generator as its run summary describes the answer format (nulls when the run has no such items, e.g. a retrieval run). */
+export async function answerFormatOf(store: Store, runId: string, generator: string): Promise<AnswerFormatSide> {
+  const summary = await summarizeBenchRun(store, runId, SUMMARY_RECALL_CUTOFF);
+  const g = summary.generators.find((s) => s.generator === generator);
+  return {
+    generator,
+    items: g?.items ?? 0,
+    strictRate: g?.strictRate ?? null,
+    usableRate: g?.usableRate ?? null,
+    syntaxValidRate: g?.syntaxValidRate ?? null,
+    errors: g?.errors ?? 0,
+    notAttempted: g?.notAttempted ?? 0,
+  };
 }
 
 const mean = (v: readonly number[]): number | null => (v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length);
@@ -185,5 +226,6 @@ export async function compareRuns(store: Store, runIdA: string, runIdB: string, 
     }
     return { ...r, adjustedPValue, verdict };
   });
-  return { runA, runB, generatorA, generatorB, paired: comparisons.some((c) => c.paired), alpha, adjustment: 'holm', comparisons };
+  const answerFormat = { a: await answerFormatOf(store, runIdA, generatorA), b: await answerFormatOf(store, runIdB, generatorB) };
+  return { runA, runB, generatorA, generatorB, paired: comparisons.some((c) => c.paired), alpha, adjustment: 'holm', comparisons, answerFormat };
 }

@@ -11,6 +11,8 @@ import type { Analyzer } from '../retrieval/analyzer';
 import { answerFormat, renderPrompt, type LoadedPromptTemplate } from '../querygen/prompt-template';
 import { extractStringList, type AnswerReading } from '../llm/answer-extraction';
 import { splitRequestFields } from '../llm/llm-settings';
+import { COLD_START_MS } from '../llm/types';
+import type { LlmCall } from '../llm/llm-client';
 import { hallucinatedKeywords } from './hallucination';
 import { documentHash, type KeywordCache } from './keyword-cache';
 import type { KeywordDocument, KeywordExtraction, KeywordExtractor, KeywordTarget } from './keyword-extraction';
@@ -41,6 +43,12 @@ export function parseKeywordsAnswer(text: string, template: LoadedPromptTemplate
     keywords.push(keyword);
   }
   return { keywords, readAs: read.readAs, error: keywords.length === 0 ? `no keywords in the answer: ${read.problem ?? 'nothing readable'}` : undefined };
+}
+
+/** The model load of a call that was a cold start, else 0. */
+function coldLoadMs(call: LlmCall): number {
+  const ms = call.cacheHit ? 0 : (call.timings.loadNs ?? 0) / 1e6;
+  return ms >= COLD_START_MS ? ms : 0;
 }
 
 export interface LlmExtractorSettings {
@@ -78,9 +86,9 @@ export class LlmKeywordExtractor implements KeywordExtractor {
       keywords,
       count: keywords.length,
       hallucinated: hallucinatedKeywords(keywords, document.text, this.analyzer),
-      // Model load (Ollama's load_duration) is left out: a cold start is not the method's cost
-      // per document, and would sway the stage gates on processing time.
-      processingMs: Math.max(0, performance.now() - started - calls.reduce((sum, c) => sum + (c.cacheHit ? 0 : c.timings.loadNs ?? 0), 0) / 1e6),
+      // A cold start's model load (Ollama's load_duration) is left out: it is not the method's
+      // cost per document, and would sway the stage gates on processing time.
+      processingMs: Math.max(0, performance.now() - started - calls.reduce((sum, c) => sum + coldLoadMs(c), 0)),
       error,
       cacheHit,
       calls,

@@ -120,3 +120,10 @@ export const NO_TIMINGS: ServerTimings = {
   evalTokens: null,
   tokensPerSecond: null,
 };
+
+/**
+ * A call that waited at least this long for its model to load was a cold start. Ollama reports
+ * `load_duration` on every call; a model already in memory loads in milliseconds. Latency
+ * figures leave a cold start's load out and report it apart.
+ */
+export const COLD_START_MS = 100;

@@ -2,12 +2,18 @@
  * Runs generated queries against a dataset and scores them. All queries of a batch of items go
  * to the engine in one boolean-search call, ID-only (doc ids and scores, no text); each item's
  * rankings are de-duplicated and fused with reciprocal rank fusion, and the fused ranking is
- * scored with the trec_eval-exact measures against the item's question.
+ * scored with the trec_eval-exact ranked measures against the item's question. The set-based
+ * measures (set_P, set_recall, set_F, set_F_9, num_ret) are scored on the union of every
+ * document the item's queries match, as a reviewer would screen them, with no rank cut; the
+ * union is held as dense doc numbers, and only the judged documents are looked up by id.
  */
 import type { Store } from '../store/store';
 import type { Qrels, ScoredDocument } from '../evaluation/types';
 import { evaluateRun } from '../evaluation/evaluate';
 import { searchBoolean } from '../retrieval/boolean-search';
+import { computeMeasure, parseMeasure } from '../evaluation/measure-registry';
+import type { JudgedRanking, RankedDocument } from '../evaluation/judged-ranking';
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion';
 
 export interface QueryBatchItem {
@@ -28,8 +34,46 @@ export interface ExecutedItem {
   metrics: Record<string, number>;
 }
 
+/** Ranked measures, on the fused ranking (cut at the suite's top_k). */
 export function itemMeasures(top: number): string[] {
   return ['ndcg_cut_10', `recall_${top}`, 'map', 'P_10'];
+}
+
+/**
+ * Set measures, on the union of the documents the item's queries match. `set_F_9` is the
+ * systematic-review F3 (trec_eval's parameter is beta squared); `num_ret` is the set's size.
+ */
+export const ITEM_SET_MEASURES = ['set_P', 'set_recall', 'set_F', 'set_F_9', 'num_ret'] as const;
+const PARSED_SET_MEASURES = ITEM_SET_MEASURES.map(parseMeasure);
+
+/** doc_no of every judged document of the given questions. */
+async function judgedDocNos(store: Store, dataset: string, qrels: Qrels, questionIds: string[]): Promise<Map<string, number>> {
+  const ids = [...new Set(questionIds.flatMap((q) => [...(qrels.get(q)?.keys() ?? [])]))];
+  if (ids.length === 0) return new Map();
+  const rows = await store.all<{ doc_id: string; doc_no: number }>(
+    // A hash join, not list_contains: judged lists of large collections run to many thousands.
+    `SELECT d.doc_id, d.doc_no FROM documents d JOIN (SELECT unnest($ids) AS doc_id) j USING (doc_id) WHERE d.dataset = $dataset`,
+    { dataset, ids: listValue(ids) },
+    { ids: LIST(VARCHAR) },
+  );
+  return new Map(rows.map((r) => [r.doc_id, r.doc_no]));
+}
+
+/** The set measures of one item: its union of matches against the question's judgments. */
+function setMeasures(union: ReadonlySet<number>, judged: ReadonlyMap<string, number>, docNos: ReadonlyMap<string, number>): Record<string, number> {
+  const gradeByNo = new Map<number, { docId: string; grade: number }>();
+  for (const [docId, grade] of judged) {
+    const no = docNos.get(docId);
+    if (no !== undefined) gradeByNo.set(no, { docId, grade });
+  }
+  // Only counts matter to set measures; unjudged documents keep a placeholder id.
+  const ranked: RankedDocument[] = [];
+  for (const no of union) {
+    const hit = gradeByNo.get(no);
+    ranked.push(hit ? { docId: hit.docId, grade: hit.grade } : { docId: `#${no}`, grade: null });
+  }
+  const query: JudgedRanking = { ranked, judgments: judged };
+  return Object.fromEntries(PARSED_SET_MEASURES.map((m) => [m.name, computeMeasure(m, query)]));
 }
 
 export async function executeQueries(
@@ -40,13 +84,15 @@ export async function executeQueries(
   top: number,
 ): Promise<ExecutedItem[]> {
   const flat = items.flatMap((item) => item.queries.map((text, i) => ({ key: `${item.key}#${i}`, text })));
-  const results = await searchBoolean(store, dataset, flat, { top });
+  const results = await searchBoolean(store, dataset, flat, { top, withMatches: true });
   const byKey = new Map(results.map((r) => [r.key, r]));
   const measures = itemMeasures(top);
+  const docNos = await judgedDocNos(store, dataset, qrels, items.map((i) => i.questionId));
   return items.map((item) => {
     const rankings: ScoredDocument[][] = [];
     const parseErrors: string[] = [];
     const found = new Set<string>();
+    const union = new Set<number>();
     item.queries.forEach((text, i) => {
       const result = byKey.get(`${item.key}#${i}`);
       if (!result) return;
@@ -56,11 +102,15 @@ export async function executeQueries(
       }
       rankings.push(result.results);
       for (const doc of result.results) found.add(doc.docId);
+      for (const no of result.matchedDocNos ?? []) union.add(no);
     });
     const fused = reciprocalRankFusion(rankings).slice(0, top);
     const judged = qrels.get(item.questionId);
     const metrics = judged
-      ? evaluateRun(new Map([[item.questionId, fused]]), new Map([[item.questionId, judged]]), measures, { depth: top }).perQuery.get(item.questionId) ?? {}
+      ? {
+          ...(evaluateRun(new Map([[item.questionId, fused]]), new Map([[item.questionId, judged]]), measures, { depth: top }).perQuery.get(item.questionId) ?? {}),
+          ...setMeasures(union, judged, docNos),
+        }
       : {};
     return { key: item.key, queryCount: item.queries.length, parsedCount: rankings.length, parseErrors, docsFound: found.size, fused, metrics };
   });

@@ -3,7 +3,8 @@
  * generators, paired or not, alpha, Holm adjustment), the verdict sentences, a forest plot of
  * each metric's difference B − A and of its relative lift with their intervals, the table of
  * n, means, difference, lift, test, p, adjusted p, effect size, verdict and the items needed
- * for 80% power, and, for paired comparisons, every question's difference per metric. It is
+ * for 80% power, each side's answer format (strict %, usable %, syntax-valid %, descriptive),
+ * and, for paired comparisons, every question's difference per metric. It is
  * written as reports/ab-<runA>-vs-<runB>.html with the report building blocks (page shell,
  * static SVG charts made interactive by assets/, escaped tables); the index page lists it the
  * next time it is rendered (`refreshIndexPage`).
@@ -11,13 +12,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseCompareMetric } from '../compare/compare-metrics';
-import type { MetricComparison, RunComparison, Verdict } from '../compare/compare-runs';
+import type { AnswerFormatSide, MetricComparison, RunComparison, Verdict } from '../compare/compare-runs';
 import type { RunInfo } from '../runs/run-items';
 import { formatNumber } from '../stats/format-sentence';
 import { differenceForestSpec, itemDifferenceSpec, liftForestSpec, sortedItemDifferences, VERDICT_COLORS, type ItemDifference } from './ab-charts';
 import { copyAssets } from './assets';
 import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
-import { formatCount, formatTime } from './format';
+import { formatCount, formatRate, formatTime } from './format';
 import { html, renderPage, type SafeHtml } from './html-page';
 import { defaultOutDir, reportContext, runReportFileName, standardNav, writePage, type ReportContext } from './report-files';
 import { safeFilePart } from './safe-file-name';
@@ -206,6 +207,42 @@ function effectsTable(comparison: RunComparison): SafeHtml {
   });
 }
 
+interface FormatFigure {
+  label: string;
+  title: string;
+  value: (s: AnswerFormatSide) => number | null;
+}
+
+const FORMAT_FIGURES: FormatFigure[] = [
+  { label: 'strict format', title: 'share of the answers received that followed the declared JSON schema exactly (none for baselines and multi-model)', value: (s) => s.strictRate },
+  { label: 'usable answers', title: 'share of all items with at least one valid query', value: (s) => s.usableRate },
+  { label: 'syntax valid', title: 'share of the generated queries that parse', value: (s) => s.syntaxValidRate },
+];
+
+/** B − A of two rates in percentage points, e.g. "+12.5 pts". */
+function pointsDifference(a: number | null, b: number | null): string {
+  if (a === null || b === null) return MISSING;
+  const points = (b - a) * PERCENT;
+  return `${points > 0 ? '+' : ''}${points.toFixed(LIFT_DECIMALS)} pts`;
+}
+
+/** Each side's answer format, side by side: descriptive figures from the run summaries. */
+function answerFormatTable(comparison: RunComparison): SafeHtml {
+  const { a, b } = comparison.answerFormat;
+  const table = renderTable({
+    caption: `Answer format: A = ${a.generator} (${formatCount(a.items)} items), B = ${b.generator} (${formatCount(b.items)} items)`,
+    rows: FORMAT_FIGURES,
+    columns: [
+      { header: 'figure', cell: (f: FormatFigure) => html`<span title="${f.title}">${f.label}</span>`, className: () => 'nowrap' },
+      { header: 'A', numeric: true, cell: (f) => formatRate(f.value(a)) },
+      { header: 'B', numeric: true, cell: (f) => formatRate(f.value(b)) },
+      { header: 'B − A', numeric: true, title: 'difference in percentage points (descriptive, not tested)', cell: (f) => pointsDifference(f.value(a), f.value(b)) },
+    ],
+  });
+  const counts = `Items attempted that gave no usable query: A ${formatCount(a.errors)}, B ${formatCount(b.errors)}; items not attempted (circuit open, not model errors): A ${formatCount(a.notAttempted)}, B ${formatCount(b.notAttempted)}.`;
+  return html`${table}<p class="note">${counts} These figures describe each run; no test is run on them.</p>`;
+}
+
 function itemTable(c: MetricComparison, items: readonly ItemDifference[]): SafeHtml {
   const shown = items.slice(0, MAX_ITEM_ROWS);
   const table = renderTable({
@@ -271,6 +308,9 @@ ${forest}
 ${lift}
 ${effectsTable(comparison)}
 <p class="note">The interval of B − A is the t-interval of the mean difference (paired or Welch), also for the metrics tested with a rank test; the rank test's p is what decides their verdict. Cohen's dz is the mean difference over the standard deviation of the differences (paired); Cohen's d uses the pooled standard deviation (unpaired). "n for 80% power" is how many ${comparison.paired ? 'pairs' : 'questions per side'} a t-test needs to detect the observed standardized effect with 80% power at α = ${comparison.alpha}: far more than the current n means a non-significant result says little.</p>
+</section>
+<section id="answer-format"><h2>Answer format</h2>
+${answerFormatTable(comparison)}
 </section>
 <section id="per-question"><h2>Per question</h2>
 ${perItem}

@@ -114,6 +114,14 @@ table.data tr.group-start td { border-top: 2px solid var(--rule); }
 table.data td.question { max-width: 320px; }
 table.data ul.queries { margin: 0; padding-left: 16px; }
 table.data ul.queries li { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; word-break: break-word; }
+table.data ul.queries li small { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--muted); }
+table.data ul.queries li.query-invalid { color: var(--bad); }
+table.data ul.queries li.query-invalid small.parse-error { color: var(--bad); }
+table.data ul.queries mark.at { background: #f6d3d3; color: inherit; outline: 1px solid var(--bad); }
+.tag { display: inline-block; font: 600 10.5px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; padding: 0 5px; border-radius: 3px; border: 1px solid currentColor; }
+.tag.invalid { color: var(--bad); }
+.tag.repaired { color: #8a5a00; }
+table.data td.note { color: var(--muted); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 18px; font-size: 14px; margin: 12px 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }

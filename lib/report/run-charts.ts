@@ -1,7 +1,8 @@
 /**
  * The Vega-Lite specs of a run report, built from data that DuckDB has already aggregated:
  * quality with confidence intervals, quality against latency, latency quartiles, the LLM call
- * time histogram, tokens/s, item outcomes (errors, cache hits), and the per-question heat map.
+ * time histogram, tokens/s, item outcomes (error, not attempted, cached, fresh), and the
+ * per-question heat map.
  * Every generator keeps one colour across the report's charts.
  */
 import type { ChartSpec } from './chart';
@@ -23,7 +24,9 @@ const LOG_SCALE_SPAN = 100;
 const LATENCY_TICKS = 6;
 const COLOR_SCHEME = 'tableau10';
 const MUTED = '#7a8699';
-const OUTCOME_COLORS = { error: '#c0392b', 'cache hit': '#a9b4c2', 'fresh call': '#2e6fb0' } as const;
+const OUTCOME_COLORS = { error: '#c0392b', 'not attempted': '#e3a33b', cached: '#a9b4c2', fresh: '#2e6fb0' } as const;
+/** Stacking order of the outcomes, left to right. */
+const OUTCOME_ORDER: Record<keyof typeof OUTCOME_COLORS, number> = { error: 0, 'not attempted': 1, cached: 2, fresh: 3 };
 const METRIC_FORMAT = '.3f';
 const MS_FORMAT = ',.1f';
 
@@ -180,15 +183,22 @@ export function tokenRateSpec(rates: TokenRate[]): ChartSpec {
   } as ChartSpec;
 }
 
-/** Share of items that failed, came from the response cache, or needed a fresh call. */
+/**
+ * Share of items per generator that failed (attempted, nothing usable), were never attempted
+ * (the model's circuit stayed open), came usable from the response cache, or were computed fresh.
+ */
 export function outcomeSpec(errors: ErrorCounts[], generators: string[]): ChartSpec {
-  const values = errors.flatMap((e) => [
-    { generator: e.generator, outcome: 'error', items: e.errors, total: e.items },
-    { generator: e.generator, outcome: 'cache hit', items: e.cachedOk, total: e.items },
-    { generator: e.generator, outcome: 'fresh call', items: e.items - e.errors - e.cachedOk, total: e.items },
-  ]);
+  const values = errors.flatMap((e) => {
+    const outcomes: [keyof typeof OUTCOME_COLORS, number][] = [
+      ['error', e.errors],
+      ['not attempted', e.notAttempted],
+      ['cached', e.cachedOk],
+      ['fresh', Math.max(0, e.items - e.errors - e.notAttempted - e.cachedOk)],
+    ];
+    return outcomes.map(([outcome, items]) => ({ generator: e.generator, outcome, rank: OUTCOME_ORDER[outcome], items, total: e.items }));
+  });
   return {
-    title: { text: 'Item outcomes', subtitle: 'share of items per generator: error (generation or query syntax), answered from the cache, or computed fresh' },
+    title: { text: 'Item outcomes', subtitle: 'share of items per generator: error (nothing usable came back), not attempted (circuit open), answered from the cache, or computed fresh' },
     width: CHART_WIDTH,
     height: { step: ROW_STEP },
     data: { values },
@@ -200,7 +210,7 @@ export function outcomeSpec(errors: ErrorCounts[], generators: string[]): ChartS
         field: 'outcome', type: 'nominal', title: 'outcome',
         scale: { domain: Object.keys(OUTCOME_COLORS), range: Object.values(OUTCOME_COLORS) },
       },
-      order: { field: 'outcome', sort: 'descending' },
+      order: { field: 'rank', type: 'quantitative', sort: 'ascending' },
       tooltip: [{ field: 'generator' }, { field: 'outcome' }, { field: 'items', type: 'quantitative' }, { field: 'total', type: 'quantitative', title: 'all items' }],
     },
   } as ChartSpec;

@@ -230,12 +230,13 @@ async function qualityIntervals(store: Store, runId: string, measures: string[])
   }));
 }
 
+/** Latency quartiles per generator over items that did work: cache hits and items never attempted (stored at 0 ms) left out. */
 async function latencyBoxes(store: Store, runId: string): Promise<LatencyBox[]> {
   const rows = await store.all(
     `SELECT generator, count(*) AS n, min(latency_ms) AS lo, max(latency_ms) AS hi, avg(latency_ms) AS mean,
        quantile_cont(latency_ms, [0.05, 0.25, 0.5, 0.75, 0.95]) AS q
      FROM run_items
-     WHERE run_id = $run AND latency_ms IS NOT NULL AND NOT coalesce(cache_hit, false)
+     WHERE run_id = $run AND latency_ms IS NOT NULL AND NOT coalesce(cache_hit, false) AND status IS DISTINCT FROM 'not-attempted'
      GROUP BY generator ORDER BY generator`,
     { run: runId },
   );
@@ -310,7 +311,7 @@ async function errorMessages(store: Store, runId: string): Promise<ErrorMessage[
   const rows = await store.all(
     `SELECT status, generator, error_kind, error, count(*) AS n FROM run_items
      WHERE run_id = $run AND status IN ('error', 'not-attempted') AND error IS NOT NULL
-     GROUP BY ALL
+     GROUP BY status, generator, error_kind, error
      QUALIFY row_number() OVER (PARTITION BY status ORDER BY count(*) DESC, generator, error) <= ${MAX_ERROR_MESSAGES}
      ORDER BY status, n DESC, generator, error`,
     { run: runId },

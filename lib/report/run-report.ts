@@ -1,7 +1,10 @@
 /**
  * The report of one run as an HTML page. A benchmark run shows quality per generator with
- * confidence intervals, quality against latency, the single vs multi-model comparison,
- * latency, tokens/s, errors and cache hits, and the questions with their generated queries.
+ * confidence intervals, quality against latency, how well each model kept to the answer format
+ * (strict compliance, usable answers, syntax-valid queries, how answers were read), the single
+ * vs multi-model comparison, latency, tokens/s, errors by kind, items not attempted and cache
+ * hits, and the questions with their generated queries (invalid and repaired ones marked).
+ * Model output is only ever interpolated through `html`, which escapes it as text.
  * A retrieval run shows the mean of each stored measure with its interval.
  */
 import { chartFigure, chartScripts, renderChart, type Chart } from './chart';
@@ -17,10 +20,12 @@ import {
 } from './run-charts';
 import {
   isUnitMeasure, MAP, MAX_HEATMAP_QUESTIONS, MAX_QUERY_CHARS, MAX_QUERIES_PER_ITEM, measureLabel, NDCG10,
-  type BenchReportData, type ItemRow, type MeasureInterval, type RetrieveReportData, type RunInfo, type RunReportData,
+  type BenchReportData, type ErrorCounts, type ErrorMessage, type ItemQuery, type ItemRow, type MeasureInterval, type RetrieveReportData,
+  type RunInfo, type RunReportData,
 } from './run-data';
 import { renderTable } from './table';
-import { MULTI_MODEL_GENERATOR } from '../runs/bench-summary';
+import { MULTI_MODEL_GENERATOR, type GeneratorSummary } from '../runs/bench-summary';
+import { ANSWER_READINGS } from '../llm/answer-extraction';
 
 
 function statusBadge(status: string): SafeHtml {
@@ -85,6 +90,9 @@ function findings(data: BenchReportData): SafeHtml {
   if (speed) lines.push(`Fastest generation: ${speed.model} at a median ${formatMetric(speed.median, 1)} tokens/s.`);
   const worst = [...data.errors].sort((a, b) => b.errors / b.items - a.errors / a.items)[0];
   if (worst && worst.errors > 0) lines.push(`Most errors: ${worst.generator}, ${formatCount(worst.errors)} of ${formatCount(worst.items)} items (${formatRate(worst.errors / worst.items)}).`);
+  for (const e of data.errors.filter((e) => e.notAttempted > 0)) {
+    lines.push(`${e.generator}: ${formatCount(e.notAttempted)} of ${formatCount(e.items)} items not attempted (the model's circuit stayed open); they are not counted as errors and have no score.`);
+  }
   for (const m of data.summary.multiModel) {
     lines.push(`Multi-model vs ${m.single}: nDCG@10 ${formatMetric(m.multiNdcg10)} vs ${formatMetric(m.singleNdcg10)}, time ${formatSignedPercent(m.overheadPercent)}.`);
   }
@@ -105,13 +113,53 @@ function overviewTable(data: BenchReportData): SafeHtml {
       { header: 'nDCG@10', numeric: true, cell: (g) => ci(g.generator, NDCG10) },
       { header: `recall@${data.recallCutoff}`, numeric: true, cell: (g) => ci(g.generator, recall) },
       { header: 'MAP', numeric: true, cell: (g) => ci(g.generator, MAP) },
-      { header: 'syntax valid', numeric: true, title: 'share of generated queries that parsed', cell: (g) => formatRate(g.syntaxValidRate) },
       { header: 'docs found', numeric: true, title: 'mean distinct documents retrieved per item', cell: (g) => formatMetric(g.docsFound, 1) },
       { header: 'p50 ms', numeric: true, title: 'median latency per item, cache hits excluded', cell: (g) => formatMs(g.latencyP50Ms) },
       { header: 'p95 ms', numeric: true, title: '95th percentile latency per item, cache hits excluded', cell: (g) => formatMs(g.latencyP95Ms) },
       { header: 'eval tokens', numeric: true, cell: (g) => formatCount(g.evalTokens) },
       { header: 'errors', numeric: true, cell: (g) => formatCount(g.errors) },
       { header: 'cache hits', numeric: true, cell: (g) => formatCount(g.cacheHits) },
+    ],
+  });
+}
+
+/** Known readings in the reader's order (strict first), anything else after them by name. */
+function readingOrder(reading: string): number {
+  const index = (ANSWER_READINGS as readonly string[]).indexOf(reading);
+  return index >= 0 ? index : ANSWER_READINGS.length;
+}
+
+/** "strict 3 · variant:key-case 1 · lines 1", or null when no answer was read (baselines, fused items). */
+export function formatAnswerReads(reads: Record<string, number>): string | null {
+  const entries = Object.entries(reads)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => readingOrder(a) - readingOrder(b) || a.localeCompare(b));
+  return entries.length === 0 ? null : entries.map(([reading, n]) => `${reading} ${formatCount(n)}`).join(' · ');
+}
+
+/** "parse 2 · timeout 1", or null when there are none. */
+export function formatErrorKinds(kinds: Partial<Record<string, number>>): string | null {
+  const entries = Object.entries(kinds).filter((e): e is [string, number] => (e[1] ?? 0) > 0);
+  return entries.length === 0 ? null : entries.map(([kind, n]) => `${kind} ${formatCount(n)}`).join(' · ');
+}
+
+function answerFormatTable(data: BenchReportData): SafeHtml {
+  return renderTable({
+    caption: 'Answer format per generator',
+    rows: data.summary.generators,
+    columns: [
+      { header: 'generator', cell: (g: GeneratorSummary) => g.generator, className: () => 'nowrap' },
+      { header: 'items', numeric: true, cell: (g) => formatCount(g.items) },
+      {
+        header: 'strict format', numeric: true,
+        title: 'share of the answers received that followed the declared JSON schema exactly (none for baselines and multi-model)',
+        cell: (g) => formatRate(g.strictRate),
+      },
+      { header: 'usable answers', numeric: true, title: 'share of all items with at least one valid query (items not attempted included)', cell: (g) => formatRate(g.usableRate) },
+      { header: 'syntax valid', numeric: true, title: 'share of the generated queries that parse (after repairs, where on)', cell: (g) => formatRate(g.syntaxValidRate) },
+      { header: 'answers read as', title: 'how many answers were read each way: strict, variant:<name> (a known deviation from the schema), fenced, lines, none', cell: (g) => formatAnswerReads(g.answerReads) },
+      { header: 'errors', numeric: true, title: 'items attempted that gave no usable query', cell: (g) => formatCount(g.errors) },
+      { header: 'not attempted', numeric: true, title: 'items never sent because the model\'s circuit stayed open', cell: (g) => formatCount(g.notAttempted) },
     ],
   });
 }
@@ -172,13 +220,15 @@ function tokenTable(data: BenchReportData): SafeHtml {
 
 function errorTables(data: BenchReportData): SafeHtml {
   const counts = renderTable({
-    caption: 'Errors and cache hits per generator',
+    caption: 'Errors, items not attempted and cache hits per generator',
     rows: data.errors,
     columns: [
-      { header: 'generator', cell: (e) => e.generator },
+      { header: 'generator', cell: (e: ErrorCounts) => e.generator },
       { header: 'items', numeric: true, cell: (e) => formatCount(e.items) },
-      { header: 'item errors', numeric: true, cell: (e) => formatCount(e.errors) },
+      { header: 'item errors', numeric: true, title: 'items attempted that gave no usable query', cell: (e) => formatCount(e.errors) },
       { header: 'error rate', numeric: true, cell: (e) => formatRate(e.items > 0 ? e.errors / e.items : null) },
+      { header: 'errors by kind', title: 'timeout, server, stream, reset, connection, parse (no valid query), circuit, request, other', cell: (e) => formatErrorKinds(e.errorsByKind) },
+      { header: 'not attempted', numeric: true, title: 'items never sent because the model\'s circuit stayed open; not model errors, not scored', cell: (e) => formatCount(e.notAttempted) },
       { header: 'cache hits', numeric: true, title: 'items whose every LLM call came from the response cache', cell: (e) => (e.llmItems > 0 ? formatCount(e.cacheHits) : null) },
       { header: 'cache-hit rate', numeric: true, cell: (e) => (e.llmItems > 0 ? formatRate(e.cacheHits / e.llmItems) : null) },
       { header: 'LLM calls', numeric: true, cell: (e) => formatCount(e.calls) },
@@ -186,28 +236,63 @@ function errorTables(data: BenchReportData): SafeHtml {
       { header: 'retries', numeric: true, title: 'extra attempts after transient failures', cell: (e) => formatCount(e.retries) },
     ],
   });
-  const messages = renderTable({
-    caption: 'Most frequent item errors',
-    rows: data.errorMessages,
-    empty: 'No item errors.',
+  const messageTable = (rows: ErrorMessage[], caption: string, empty: string, className: string): SafeHtml => renderTable({
+    caption,
+    rows,
+    empty,
     columns: [
-      { header: 'generator', cell: (e) => e.generator },
+      { header: 'generator', cell: (e: ErrorMessage) => e.generator },
+      { header: 'kind', cell: (e) => e.kind },
       { header: 'items', numeric: true, cell: (e) => formatCount(e.count) },
-      { header: 'error', cell: (e) => e.message, className: () => 'error' },
+      { header: 'message', cell: (e) => e.message, className: () => className },
     ],
   });
-  return html`${counts}${messages}`;
+  const errors = messageTable(data.errorMessages.filter((m) => m.status === 'error'), 'Most frequent item errors', 'No item errors.', 'error');
+  const skipped = data.errorMessages.filter((m) => m.status === 'not-attempted');
+  const notAttempted = skipped.length > 0 ? messageTable(skipped, 'Items not attempted (not model errors)', '', 'note') : html``;
+  return html`${counts}${errors}${notAttempted}`;
+}
+
+/** The query text with the character at the parser's error position marked. */
+function markedQuery(q: ItemQuery): SafeHtml {
+  const at = q.position;
+  // Past the shown text (a query cut at MAX_QUERY_CHARS, or the end of input): nothing to mark.
+  if (at === null || at < 0 || at >= Math.min(q.query.length, MAX_QUERY_CHARS)) return html`${q.query}`;
+  return html`${q.query.slice(0, at)}<mark class="at">${q.query.slice(at, at + 1)}</mark>${q.query.slice(at + 1)}`;
+}
+
+function queryItem(q: ItemQuery): SafeHtml {
+  const repaired = q.repairs.length > 0
+    ? html`<span class="tag repaired" title="repairs applied before parsing">repaired: ${q.repairs.join(', ')}</span> `
+    : '';
+  const original = q.original !== null ? html`<br><small class="original">model wrote: ${q.original}</small>` : '';
+  if (q.valid === false) {
+    const where = q.position !== null ? `at ${q.position}: ` : '';
+    return html`<li class="query-invalid"><span class="tag invalid" title="this query did not parse and was not run">invalid</span> ${repaired}${markedQuery(q)}<br><small class="parse-error">${where}${q.message ?? 'does not parse'}</small>${original}</li>`;
+  }
+  if (q.repairs.length > 0) return html`<li class="query-repaired">${repaired}${q.query}${original}</li>`;
+  return html`<li>${q.query}</li>`;
 }
 
 function queriesCell(item: ItemRow): SafeHtml {
   if (item.queries.length === 0) return html`<span class="note">(no queries)</span>`;
-  return html`<ul class="queries">${item.queries.map((q) => html`<li>${q}</li>`)}${item.moreQueries > 0 ? html`<li>… ${item.moreQueries} more</li>` : ''}</ul>`;
+  return html`<ul class="queries">${item.queries.map(queryItem)}${item.moreQueries > 0 ? html`<li>… ${item.moreQueries} more</li>` : ''}</ul>`;
+}
+
+/** The item's outcome when it has no usable query: its error (with kind), or why it was not attempted. */
+function outcomeCell(item: ItemRow): string {
+  if (item.status === 'not-attempted') return item.error ?? 'not attempted';
+  if (item.status === 'error' || (item.status === null && item.error !== null)) {
+    return `${item.errorKind ? `${item.errorKind} error: ` : ''}${item.error ?? 'no usable query'}`;
+  }
+  return '';
 }
 
 function itemTable(data: BenchReportData): SafeHtml {
   const firstOfQuestion = (index: number) => index === 0 || data.items[index - 1]?.queryId !== data.items[index]?.queryId;
   const firstRows = new Set(data.items.filter((_item, index) => firstOfQuestion(index)));
   const repeated = data.items.some((i) => i.repeat > 0);
+  const read = data.items.some((i) => i.answerRead !== null);
   const table = renderTable({
     caption: 'Generated queries per question',
     rows: data.items,
@@ -218,16 +303,17 @@ function itemTable(data: BenchReportData): SafeHtml {
       { header: 'text', cell: (i) => (firstRows.has(i) ? i.question : ''), className: () => 'question' },
       { header: 'generator', cell: (i) => i.generator },
       ...(repeated ? [{ header: 'repeat', numeric: true, cell: (i: ItemRow) => i.repeat + 1 }] : []),
+      ...(read ? [{ header: 'answer read as', cell: (i: ItemRow) => i.answerRead ?? '', className: () => 'nowrap' }] : []),
       { header: 'generated queries', cell: queriesCell },
       { header: 'nDCG@10', numeric: true, cell: (i) => formatMetric(i.ndcg10) },
       { header: 'docs found', numeric: true, cell: (i) => formatCount(i.docsFound) },
-      { header: 'error', cell: (i) => i.error ?? '', className: (i) => (i.error ? 'error' : undefined) },
+      { header: 'error', cell: outcomeCell, className: (i) => (i.status === 'not-attempted' ? 'note' : outcomeCell(i) ? 'error' : undefined) },
     ],
   });
   const shown = data.items.length < data.itemCount
     ? html`<p class="note">Showing the first ${formatCount(data.items.length)} of ${formatCount(data.itemCount)} items (by question, repeat and generator). Every item is in the database: <code>SELECT * FROM run_items WHERE run_id = '${data.run.runId}'</code>.</p>`
     : '';
-  return html`${shown}<p class="note">Up to ${MAX_QUERIES_PER_ITEM} queries per item and ${MAX_QUERY_CHARS} characters per query are shown. Queries are model output, shown as text.</p>${table}`;
+  return html`${shown}<p class="note">Up to ${MAX_QUERIES_PER_ITEM} queries per item and ${MAX_QUERY_CHARS} characters per query are shown. Queries are model output, shown as text. <em>invalid</em>: the query did not parse and was not run (the parser's position is marked, its message below); <em>repaired</em>: the repairs named were applied before parsing, and what the model wrote is shown below. An item with one valid query is usable, whatever its other queries.</p>${table}`;
 }
 
 function tradeoffPoints(data: BenchReportData): TradeoffPoint[] {
@@ -256,7 +342,7 @@ async function benchBody(data: BenchReportData): Promise<{ body: SafeHtml; chart
   const latency = data.latency.length > 0 ? await figure('latency', latencyBoxSpec(data.latency, generators), 'Per-item time to generate the queries (LLM calls, retries included; baselines compute locally). Quantiles are computed in DuckDB.') : html``;
   const callHistogram = data.callLatency.length > 0 ? await figure('call-latency', callLatencySpec(data.callLatency), 'Counts per bin computed in DuckDB over every non-cached LLM call of the run.') : html``;
   const tokens = data.tokenRates.length > 0 ? await figure('tokens', tokenRateSpec(data.tokenRates), 'From llm_calls.tokens_per_second: the server\'s eval token count divided by its eval duration.') : html``;
-  const outcomes = data.errors.length > 0 ? await figure('outcomes', outcomeSpec(data.errors, generators), 'An item is an error when generation failed or a generated query did not parse; a cache hit when every LLM call of the item came from the response cache.') : html``;
+  const outcomes = data.errors.length > 0 ? await figure('outcomes', outcomeSpec(data.errors, generators), 'An item is an error when it was attempted and no usable query came back (a query that does not parse is recorded, not an error, when another one does); not attempted when the model\'s circuit stayed open, so it was never sent (not a model error, not scored); cached when every LLM call of the item came from the response cache.') : html``;
   const heat = data.heatmap.length > 0
     ? await figure('per-question', heatmapSpec(data.heatmap, generators), 'Which questions each generator handles well; empty cells have no score.')
     : data.questionCount > MAX_HEATMAP_QUESTIONS ? html`<p class="note">The per-question heat map is drawn for up to ${MAX_HEATMAP_QUESTIONS} questions; this run has ${formatCount(data.questionCount)}.</p>` : html``;
@@ -273,6 +359,10 @@ ${overviewTable(data)}
 <p class="note">${CONFIDENCE_METHOD} Items are question × repeat pairs; nDCG@10 and MAP follow trec_eval semantics over the fused ranking of an item's queries.</p>
 ${tradeoff}
 </section>
+<section id="answer-format"><h2>Answer format</h2>
+${answerFormatTable(data)}
+<p class="note">Strict format: share of the answers received that followed the declared JSON schema exactly (baselines and multi-model read no answer). Usable answers: share of all items with at least one valid query. Syntax valid: share of all generated queries that parse. Answers the reader had to take another way are counted by how it read them; <em>none</em> means nothing usable was found in the answer.</p>
+</section>
 <section id="multi-model"><h2>Single vs multi-model</h2>
 ${multiModelTable(data)}
 </section>
@@ -285,7 +375,7 @@ ${callHistogram}
 ${tokens}
 ${tokenTable(data)}
 </section>
-<section id="errors"><h2>Errors and cache hits</h2>
+<section id="errors"><h2>Errors, items not attempted and cache hits</h2>
 ${outcomes}
 ${errorTables(data)}
 </section>

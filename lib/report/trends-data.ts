@@ -1,7 +1,9 @@
 /**
  * The data of the trends report: for every benchmark run (newest MAX_TREND_RUNS) and generator,
- * the mean quality measures, median non-cached latency and error rate, aggregated in DuckDB
- * with one row per run and generator, ordered by the run's start time.
+ * the mean quality measures, the median latency (cache hits and items not attempted left out)
+ * and the error rate (items attempted that gave no usable query, status `error`, as in the run
+ * summary; items not attempted are not errors), aggregated in DuckDB with one row per run and
+ * generator, ordered by the run's start time.
  */
 import type { Store } from '../store/store';
 import { DEFAULT_RECALL_CUTOFF } from './run-data';
@@ -21,6 +23,7 @@ export interface TrendPoint {
   recall: number | null;
   map: number | null;
   latencyP50Ms: number | null;
+  /** Share of the items with status `error`. */
   errorRate: number;
 }
 
@@ -43,8 +46,8 @@ export async function loadTrendPoints(store: Store): Promise<TrendPoint[]> {
      )
      SELECT r.dataset, r.run_id, r.started_at, r.status, r.top_k, i.generator, count(*) AS items,
        avg(x.ndcg10) AS ndcg10, avg(x.recall) AS recall, avg(x.map) AS map,
-       quantile_cont(i.latency_ms, 0.5) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p50,
-       count(i.error) / count(*) AS error_rate
+       quantile_cont(i.latency_ms, 0.5) FILTER (WHERE NOT coalesce(i.cache_hit, false) AND i.status IS DISTINCT FROM 'not-attempted') AS p50,
+       count(*) FILTER (WHERE i.status = 'error') / count(*) AS error_rate
      FROM run_items i JOIN r USING (run_id) LEFT JOIN metrics x USING (run_id, item_key)
      GROUP BY ALL
      ORDER BY r.dataset, r.started_at, i.generator`,

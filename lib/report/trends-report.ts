@@ -117,7 +117,7 @@ function latestTable(points: TrendPoint[], reportFiles: ReadonlySet<string>): Sa
       { header: 'MAP', numeric: true, cell: (r) => formatMetric(r.latest.map) },
       { header: 'Δ MAP', numeric: true, cell: (r) => change(r.latest.map, r.previous?.map) },
       { header: 'median ms', numeric: true, cell: (r) => formatMs(r.latest.latencyP50Ms) },
-      { header: 'error rate', numeric: true, cell: (r) => formatRate(r.latest.errorRate) },
+      { header: 'error rate', numeric: true, title: 'share of items attempted that gave no usable query; items not attempted (circuit open) are not errors', cell: (r) => formatRate(r.latest.errorRate) },
       { header: 'previous run', cell: (r) => (r.previous ? runLink(r.previous) : null), className: () => 'nowrap' },
     ],
   });

@@ -26,12 +26,14 @@ export interface BooleanQuery {
 }
 
 export type BooleanResult =
-  | { key: string; ok: true; matched: number; results: ScoredDocument[] }
+  | { key: string; ok: true; matched: number; results: ScoredDocument[]; matchedDocNos?: ReadonlySet<number> }
   | { key: string; ok: false; error: QueryParseError };
 
 export interface BooleanSearchOptions {
   params?: Bm25Params;
   top?: number;
+  /** Also return every matching document (as dense doc numbers): the set a reviewer screens. */
+  withMatches?: boolean;
 }
 
 /** A leaf after analysis: a sequence of index terms (one for a plain term) or a prefix. */
@@ -213,10 +215,12 @@ export async function searchBoolean(
   const candidates: Candidate[] = [];
   const terms: QueryTerm[] = [];
   const matchedCounts = new Map<string, number>();
+  const matchedSets = new Map<string, Set<number>>();
   for (const { query, result } of parsed) {
     if (!result.ok) continue;
     const matched = evaluator.matches(result.ast);
     matchedCounts.set(query.key, matched.size);
+    if (options.withMatches) matchedSets.set(query.key, matched);
     for (const docNo of matched) candidates.push({ queryKey: query.key, docNo });
     terms.push(...rankingTerms(query.key, result.ast, analyzer, postings));
   }
@@ -227,7 +231,10 @@ export async function searchBoolean(
   });
   return parsed.map(({ query, result }): BooleanResult =>
     result.ok
-      ? { key: query.key, ok: true, matched: matchedCounts.get(query.key) ?? 0, results: run.get(query.key) ?? [] }
+      ? {
+          key: query.key, ok: true, matched: matchedCounts.get(query.key) ?? 0, results: run.get(query.key) ?? [],
+          ...(options.withMatches ? { matchedDocNos: matchedSets.get(query.key) ?? new Set<number>() } : {}),
+        }
       : { key: query.key, ok: false, error: result.error },
   );
 }

@@ -2,18 +2,17 @@
  * The summary of a benchmark run, computed in SQL from the stored items (so a resumed run is
  * summarized whole): per generator the mean quality measures, how well the model kept to the
  * answer format (strict compliance, usable answers, syntax-valid queries, how answers were
- * read), documents found, latency percentiles over non-cached calls (model load left out: a
- * cold start is reported apart, as its count and load time), tokens, errors by kind,
+ * read), documents found, latency percentiles over non-cached calls (a cold start's model load
+ * left out and reported apart, as a count and load time), tokens, errors by kind,
  * items not attempted and cache hits; and the single-model versus multi-model comparison.
  */
 import type { Store } from '../store/store';
+import { COLD_START_MS } from '../llm/types';
+import { ITEM_SET_MEASURES } from '../querygen/execute-queries';
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
 
-/**
- * A call that waited at least this long for its model to load was a cold start. Ollama reports
- * `load_duration` on every call; a model already in memory loads in milliseconds.
- */
-export const COLD_START_MS = 100;
+export { COLD_START_MS };
 
 /** The generator id of the items that fuse every LLM model's queries for a question. */
 export const MULTI_MODEL_GENERATOR = 'multi-model';
@@ -29,11 +28,16 @@ export interface GeneratorSummary {
   syntaxValidRate: number | null;
   /** Share of the answers received that followed the declared schema exactly; null for baselines. */
   strictRate: number | null;
-  /** Share of all items with at least one usable (valid) query. */
+  /** Share of all items with status `ok`: at least one valid query came back. */
   usableRate: number | null;
   /** How the answers were read: `strict`, `variant:<name>`, `fenced`, `lines`, `none` -> items. */
   answerReads: Record<string, number>;
   docsFound: number | null;
+  /**
+   * Means of the set measures (set_P, set_recall, set_F, set_F_9, num_ret) over the items, each
+   * scored on the union of the documents its queries match; null where no item was scored.
+   */
+  setMeasures: Record<string, number | null>;
   /** Mean latency per item over all items, cached ones included, model load left out (the multi-model comparison's time). */
   meanLatencyMs: number | null;
   latencyP50Ms: number | null;
@@ -90,9 +94,9 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
        count(*) FILTER (WHERE i.status = 'ok') / count(*) AS usable_rate,
        count(*) FILTER (WHERE i.status = 'not-attempted') AS not_attempted,
        avg(i.docs_found) AS docs_found,
-       avg(greatest(i.latency_ms - coalesce(i.load_ms, 0), 0)) AS mean_latency,
-       quantile_cont(greatest(i.latency_ms - coalesce(i.load_ms, 0), 0), 0.5) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p50,
-       quantile_cont(greatest(i.latency_ms - coalesce(i.load_ms, 0), 0), 0.95) FILTER (WHERE NOT coalesce(i.cache_hit, false)) AS p95,
+       avg(greatest(i.latency_ms - CASE WHEN i.load_ms >= $cold THEN i.load_ms ELSE 0 END, 0)) FILTER (WHERE i.status <> 'not-attempted') AS mean_latency,
+       quantile_cont(greatest(i.latency_ms - CASE WHEN i.load_ms >= $cold THEN i.load_ms ELSE 0 END, 0), 0.5) FILTER (WHERE NOT coalesce(i.cache_hit, false) AND i.status <> 'not-attempted') AS p50,
+       quantile_cont(greatest(i.latency_ms - CASE WHEN i.load_ms >= $cold THEN i.load_ms ELSE 0 END, 0), 0.95) FILTER (WHERE NOT coalesce(i.cache_hit, false) AND i.status <> 'not-attempted') AS p95,
        count(*) FILTER (WHERE i.load_ms >= $cold AND i.generator <> $multi) AS cold_starts,
        coalesce(sum(i.load_ms) FILTER (WHERE i.load_ms >= $cold AND i.generator <> $multi), 0) AS cold_load_ms,
        coalesce(sum(i.eval_tokens), 0) AS eval_tokens,
@@ -109,6 +113,12 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
      WHERE run_id = $run AND status <> 'ok' GROUP BY ALL`,
     { run: runId },
   );
+  const setRows = await store.all<{ generator: string; measure: string; mean: number }>(
+    `SELECT i.generator, m.measure, avg(m.value) AS mean FROM item_metrics m JOIN run_items i USING (run_id, item_key)
+     WHERE m.run_id = $run AND list_contains($names, m.measure) GROUP BY ALL`,
+    { run: runId, names: listValue([...ITEM_SET_MEASURES]) },
+    { names: LIST(VARCHAR) },
+  );
   const readRows = await store.all<{ generator: string; answer_read: string; n: number }>(
     `SELECT generator, answer_read, count(*)::INTEGER AS n FROM run_items WHERE run_id = $run AND answer_read IS NOT NULL GROUP BY ALL ORDER BY ALL`,
     { run: runId },
@@ -122,6 +132,9 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
       const kind = (ITEM_ERROR_KINDS as readonly string[]).includes(k.kind) ? (k.kind as ItemErrorKind) : 'other';
       errorsByKind[kind] += Number(k.n);
     }
+    const setMeasures = Object.fromEntries(
+      ITEM_SET_MEASURES.map((name) => [name, setRows.find((row) => row.generator === generator && row.measure === name)?.mean ?? null]),
+    );
     const answerReads = Object.fromEntries(readRows.filter((k) => k.generator === generator).map((k) => [k.answer_read, Number(k.n)]));
     return {
       generator,
@@ -135,6 +148,7 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
       usableRate: num(r['usable_rate']),
       answerReads,
       docsFound: num(r['docs_found']),
+      setMeasures,
       meanLatencyMs: num(r['mean_latency']),
       latencyP50Ms: num(r['p50']),
       latencyP95Ms: num(r['p95']),

@@ -4,6 +4,7 @@ import { withStore, type Store } from '../../lib/store/store';
 import { compareRuns } from '../../lib/compare/compare-runs';
 import { pairedTTest, welchTTest, holmAdjust } from '../../lib/stats/index';
 import { runCli } from '../support/run-cli';
+import { appendRows } from '../scoring/helpers';
 import { removeDir, tempDir } from '../support/temp-store';
 
 let dir: string;
@@ -22,9 +23,14 @@ async function addRun(store: Store, runId: string, dataset: string, generator: s
     { id: runId, dataset },
   );
   const now = new Date();
-  await store.append(
+  await appendRows(
+    store,
     'run_items',
-    QUESTIONS.map((q, i) => [runId, `r0|${generator}|${q}`, generator, null, q, 0, '[]', 1, 1, 10, latency[i] ?? 0, null, null, false, null, now]),
+    QUESTIONS.map((q, i) => ({
+      run_id: runId, item_key: `r0|${generator}|${q}`, generator, query_id: q, repeat_index: 0, generated_queries: '["x"]', parsed_count: 1, query_count: 1,
+      docs_found: 10, latency_ms: latency[i] ?? 0, cache_hit: false, created_at: now, status: 'ok', answer_read: 'strict',
+      query_checks: JSON.stringify([{ original: 'x', query: 'x', repairs: [], valid: true }]),
+    })),
   );
   await store.append(
     'item_metrics',

@@ -19,6 +19,7 @@ import { renderReports } from '../../lib/report/render-reports';
 import { INDEX_FILE } from '../../lib/report/report-files';
 import { withStore, type AppendValue, type Store } from '../../lib/store/store';
 import { removeDir, tempDir } from '../support/temp-store';
+import { appendRows } from '../scoring/helpers';
 
 const HOSTILE_GPU = '<script>alert("gpu")</script>';
 const HOSTILE_MODEL = '</script><img src=x onerror=alert(1)>:7b';
@@ -77,9 +78,10 @@ beforeAll(async () => {
       [RUN_1.id, HOST, 'generate', HOSTILE_MODEL, at(RUN_1.from)],
       [RUN_1.id, HOST, 'fuse', null, at(250)],
     ]);
-    await store.append('llm_calls', [
-      ['c1', RUN_1.id, 'item', 'ollama', 'http://lab-1:11434', HOSTILE_MODEL, 'key', false, '{}', at(70), 150_000, 10, null, null, null, null, 10, 4_000, null, 1, 'ok', null],
-    ]);
+    await appendRows(store, 'llm_calls', [{
+      call_id: 'c1', run_id: RUN_1.id, item_key: 'item', provider: 'ollama', host: 'http://lab-1:11434', model: HOSTILE_MODEL, cache_key: 'key', cache_hit: false,
+      options: '{}', started_at: at(70), wall_ms: 150_000, ttft_ms: 10, prompt_tokens: 10, eval_tokens: 4_000, attempts: 1, status: 'ok', format_used: 'schema',
+    }]);
     await store.append('gpu_alerts', [
       [at(120), HOST, GPU_A, 'temperature-high', 'GPU 0 temperature 87 °C is over 85 °C', 87, 85, RUN_1.id],
       [at(130), HOST, GPU_A, 'memory-oom-risk', 'GPU 0 memory 79000 of 81559 MiB (96.9%) is above 95%: out-of-memory risk', 0.969, 0.95, RUN_1.id],

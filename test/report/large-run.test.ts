@@ -5,6 +5,7 @@ import { renderReports } from '../../lib/report/render-reports';
 import { MAX_ITEM_ROWS } from '../../lib/report/run-data';
 import { withStore, type AppendValue } from '../../lib/store/store';
 import { removeDir, tempDir } from '../support/temp-store';
+import { appendRows } from '../scoring/helpers';
 
 const ITEMS = 100_000;
 const CALLS = 100_000;
@@ -40,7 +41,7 @@ beforeAll(async () => {
       { id: RUN_ID, config: JSON.stringify({ suite: { top_k: 100 } }), started: started.toISOString(), ended: new Date(started.getTime() + 3_600_000).toISOString() },
     );
     await store.append('queries', Array.from({ length: QUESTIONS }, (_, q) => ['synthetic', `q${q}`, `synthetic question ${q} about <b>topic</b> ${q % 17}`]));
-    const items: AppendValue[][] = [];
+    const items: Record<string, AppendValue>[] = [];
     const metrics: AppendValue[][] = [];
     for (let i = 0; i < ITEMS; i++) {
       const generator = GENERATORS[i % GENERATORS.length] ?? 'x';
@@ -48,24 +49,34 @@ beforeAll(async () => {
       const repeat = Math.floor(i / (GENERATORS.length * QUESTIONS));
       const key = `r${repeat}|${generator}|q${question}`;
       const llm = generator.startsWith('llm:');
-      const error = next() < 0.03 ? `query 1 at ${Math.floor(next() * 20)}: unexpected token` : null;
-      items.push([
-        RUN_ID, key, generator, llm ? generator.slice(4) : null, `q${question}`, repeat, JSON.stringify([`term${question} AND other${i % 7}`, `(a OR b) AND c${i}`]),
-        2, 2, Math.floor(next() * 200), llm ? 500 + next() * 4000 : next() * 2, llm ? 300 : null, llm ? 40 : null, llm ? next() < 0.2 : null, error, started,
-      ]);
+      const failed = next() < 0.03;
+      const error = failed ? 'no valid query in the answer' : null;
+      const queries = [`term${question} AND other${i % 7}`, `(a OR b) AND c${i}`];
+      const position = Math.floor(next() * 20);
+      const checks = queries.map((q) => (failed ? { original: q, query: q, repairs: [], valid: false, position, message: 'unexpected token' } : { original: q, query: q, repairs: [], valid: true }));
+      items.push({
+        run_id: RUN_ID, item_key: key, generator, model: llm ? generator.slice(4) : null, query_id: `q${question}`, repeat_index: repeat,
+        generated_queries: JSON.stringify(failed ? [] : queries), parsed_count: failed ? 0 : 2, query_count: 2, docs_found: Math.floor(next() * 200),
+        latency_ms: llm ? 500 + next() * 4000 : next() * 2, prompt_tokens: llm ? 300 : null, eval_tokens: llm ? 40 : null,
+        cache_hit: llm ? next() < 0.2 : null, error, created_at: started,
+        status: failed ? 'error' : 'ok', error_kind: failed ? 'parse' : null, answer_read: llm ? (failed ? 'none' : 'strict') : null, query_checks: JSON.stringify(checks),
+      });
       for (const measure of MEASURES) metrics.push([RUN_ID, key, measure, next()]);
     }
-    await store.append('run_items', items);
+    await appendRows(store, 'run_items', items);
     await store.append('item_metrics', metrics);
-    await store.append(
+    await appendRows(
+      store,
       'llm_calls',
       Array.from({ length: CALLS }, (_, c) => {
         const model = LLM_MODELS[c % LLM_MODELS.length] ?? 'x';
         const cached = next() < 0.2;
-        return [
-          `call-${c}`, RUN_ID, `r0|llm:${model}|q${c % QUESTIONS}`, 'ollama', 'http://127.0.0.1:11434', model, `key-${c}`, cached, '{}', started,
-          cached ? 1 : 400 + next() * 5000, 100, 1e9, 1e7, 1e8, 8e8, 300, 40, 20 + next() * 60, 1, 'ok', null,
-        ];
+        return {
+          call_id: `call-${c}`, run_id: RUN_ID, item_key: `r0|llm:${model}|q${c % QUESTIONS}`, provider: 'ollama', host: 'http://127.0.0.1:11434', model,
+          cache_key: `key-${c}`, cache_hit: cached, options: '{}', started_at: started, wall_ms: cached ? 1 : 400 + next() * 5000, ttft_ms: 100,
+          total_ns: 1e9, load_ns: 1e7, prompt_eval_ns: 1e8, eval_ns: 8e8, prompt_tokens: 300, eval_tokens: 40, tokens_per_second: 20 + next() * 60,
+          attempts: 1, status: 'ok', error: null, format_used: 'schema',
+        };
       }),
     );
   });

@@ -65,8 +65,10 @@ describe('the run report of a small benchmark (baselines, two fake-Ollama models
   it('shows tokens/s, latency, errors and cache hits, and the multi-model comparison', () => {
     // The fake server reports 20 ms per generated token: 50 tokens/s for every call.
     expect(page).toMatch(/<td>llama3\.2:3b<\/td><td class="num">12<\/td><td class="num">50\.0 ± 0\.0<\/td>/);
-    // Every llama answer holds the hostile query, which does not parse: 12 of 12 items fail.
-    expect(page).toContain('<td>llm:llama3.2:3b</td><td class="num">12</td><td class="num">12</td><td class="num">100.0%</td>');
+    // Every llama answer holds the hostile query, which does not parse, and a valid one: the
+    // invalid query is recorded, the item is usable, and no item fails.
+    expect(page).toContain('<td>llm:llama3.2:3b</td><td class="num">12</td><td class="num">0</td><td class="num">0.0%</td>');
+    expect(page).toContain('<td class="nowrap">llm:llama3.2:3b</td><td class="num">12</td><td class="num">100.0%</td><td class="num">100.0%</td><td class="num">50.0%</td><td>strict 12</td>');
     expect(page).toContain('unexpected character &#39;&lt;&#39;');
     expect(page).toContain('Single model vs multi-model fusion');
     for (const m of fixture.bench.summary.multiModel) expect(page).toContain(`<td>${m.single}</td>`);
@@ -86,7 +88,8 @@ describe('the run report of a small benchmark (baselines, two fake-Ollama models
   it('lists each question with its generated queries, item errors and nDCG@10, model output as text', () => {
     expect(page).toContain('Generated queries per question');
     expect(page).toContain('Does metformin reduce the risk of gestational diabetes');
-    expect(page).toContain(`<li>${ESCAPED_HOSTILE}</li>`);
+    // The hostile query is listed as invalid, escaped, with the parser's position marked.
+    expect(page).toMatch(new RegExp(`<li class="query-invalid"><span class="tag invalid"[^>]*>invalid</span> <mark class="at">&lt;</mark>${ESCAPED_HOSTILE.slice('&lt;'.length).replace(/[()]/g, '\\$&')}<br><small class="parse-error">at 0: unexpected character &#39;&lt;&#39;`));
     expect(page).toContain('<li>heart AND attack</li>');
     expect(page).not.toContain(HOSTILE_QUERY);
     expect(page).not.toContain('<script>alert');

@@ -46,9 +46,11 @@ describe('benchlab run (the npm run bench path) against an Ollama-compatible ser
   const db = () => path.join(dir, 'bench.duckdb');
 
   it('runs the default suite: baselines, every available model, multi-model fusion, stored and summarized', async () => {
+    // Loaded already: the fake reports a cold load's load_duration without spending it, and
+    // latency figures leave the reported load out.
     fake.setModels([
-      { name: 'llama3.2:3b', family: 'llama', parameterSize: '3.2B', quantization: 'Q4_K_M', sizeBytes: 2_019_393_189, contextLength: 131072 },
-      { name: 'qwen2.5:7b', family: 'qwen2', parameterSize: '7.6B', quantization: 'Q4_K_M', sizeBytes: 4_683_087_332, contextLength: 32768 },
+      { name: 'llama3.2:3b', family: 'llama', parameterSize: '3.2B', quantization: 'Q4_K_M', sizeBytes: 2_019_393_189, contextLength: 131072, loaded: true },
+      { name: 'qwen2.5:7b', family: 'qwen2', parameterSize: '7.6B', quantization: 'Q4_K_M', sizeBytes: 4_683_087_332, contextLength: 32768, loaded: true },
     ]);
     const result = await runCli(['run', '--json'], { OLLAMA_HOST: fake.url, BENCHLAB_DB: db() });
     expect(result.stderr).toContain("importing dataset 'sample'");
@@ -180,6 +182,29 @@ describe('benchlab run (the npm run bench path) against an Ollama-compatible ser
     expect(down.stdout).toMatch(/EXPECTATION FAILED: llm:llama3\.2:3b: the suite requires it, but it was skipped: no LLM host reachable/);
     const ungated = await runCli(['run', '--suite', suiteFile('ungated.yaml', body(''))], { OLLAMA_HOST: await closedPortUrl(), BENCHLAB_DB: db() });
     expect(ungated.code).toBe(0);
+  });
+
+  it('leaves a cold start out of the latency figures and reports it apart', async () => {
+    // Ollama spends a cold model load inside the first call and reports it as load_duration.
+    const cold = await startFakeOllama({
+      respond: queryResponder, spendLoadTime: true,
+      models: [{ name: 'llama3.2:3b', family: 'llama', parameterSize: '3.2B', quantization: 'Q4_K_M', sizeBytes: 400_000_000, contextLength: 8192 }],
+    });
+    try {
+      const file = suiteFile('cold.yaml', `name: cold\ndataset: sample\nimport: {format: beir, paths: [data/sample]}\ngenerators:\n  - type: llm\n    model: llama3.2:3b\ngpu_sampling: false\n`);
+      const result = await runBench({ suite: file, dbPath: db(), useCache: false, hosts: [{ url: cold.url, provider: 'ollama', concurrency: 1 }], llm: FAST_LLM });
+      const llama = result.summary.generators.find((g) => g.generator === 'llm:llama3.2:3b');
+      expect(llama?.coldStarts).toBe(1);
+      expect(llama?.coldLoadMs).toBeCloseTo(350, 0);
+      // 350 ms of load in one item of 12 would be the p95 if it were counted.
+      expect(llama?.latencyP95Ms).toBeLessThan(200);
+      const wall = await withStore({ dbPath: db() }, (s) =>
+        s.one<{ max: number }>(`SELECT max(latency_ms) AS max FROM run_items WHERE run_id = $id`, { id: result.runId }),
+      );
+      expect(wall?.max).toBeGreaterThan(350);
+    } finally {
+      await cold.close();
+    }
   });
 
   it('rejects an invalid suite with the file and the field path', async () => {

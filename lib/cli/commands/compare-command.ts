@@ -1,13 +1,14 @@
 /**
  * `benchlab compare RUN_A RUN_B`: per metric n, means, difference with CI, relative lift, the
  * test (paired when the items are), p and Holm-adjusted p, effect size, verdict and the items
- * needed for 80% power; `--json` for scripts; `--report [DIR]` also writes the HTML A/B report
+ * needed for 80% power; then each side's answer format (strict %, usable %, syntax-valid %,
+ * descriptive, not tested); `--json` for scripts (the figures under `answerFormat.a`/`.b`); `--report [DIR]` also writes the HTML A/B report
  * (forest plots, per-question differences, verdict) into DIR (default reports/), refreshes that
  * folder's index page, and prints the report's path.
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import { compareRuns, type RunComparison } from '../../compare/compare-runs';
+import { compareRuns, type AnswerFormatSide, type RunComparison } from '../../compare/compare-runs';
 import { DEFAULT_COMPARE_METRICS } from '../../compare/compare-metrics';
 import { withStore } from '../../store/store';
 import { renderAbReport } from '../../report/ab-report';
@@ -40,6 +41,25 @@ function formatInterval(value: number | null, interval: [number, number] | null,
   return interval ? `${v} [${formatNumber(interval[0] * scale)}, ${formatNumber(interval[1] * scale)}]` : v;
 }
 
+const RATE_DECIMALS = 1;
+
+function formatRate(rate: number | null): string {
+  return rate === null ? '-' : `${(rate * PERCENT).toFixed(RATE_DECIMALS)}%`;
+}
+
+/** Rows of the answer-format table: one per figure, A and B side by side. */
+export function answerFormatRows(a: AnswerFormatSide, b: AnswerFormatSide): string[][] {
+  const row = (label: string, value: (s: AnswerFormatSide) => string): string[] => [label, value(a), value(b)];
+  return [
+    row('strict format', (s) => formatRate(s.strictRate)),
+    row('usable answers', (s) => formatRate(s.usableRate)),
+    row('syntax valid', (s) => formatRate(s.syntaxValidRate)),
+    row('items', (s) => String(s.items)),
+    row('errors', (s) => String(s.errors)),
+    row('not attempted', (s) => String(s.notAttempted)),
+  ];
+}
+
 function printComparison(c: RunComparison): void {
   const pairedNote = c.paired
     ? `paired on the questions both sides scored (dataset ${c.runA.dataset})`
@@ -60,6 +80,11 @@ function printComparison(c: RunComparison): void {
     ) + '\n',
   );
   for (const m of c.comparisons) process.stdout.write(`${m.label}: ${m.sentence}\n`);
+  process.stdout.write(
+    '\nAnswer format (descriptive, not tested): strict = answers read by the declared schema; usable = items with a valid query; ' +
+      'syntax valid = generated queries that parse\n',
+  );
+  process.stdout.write(renderTable(['', `A ${c.generatorA}`, `B ${c.generatorB}`], answerFormatRows(c.answerFormat.a, c.answerFormat.b)) + '\n');
 }
 
 export function compareCommand(globals: () => GlobalOptions): Command {

@@ -44,6 +44,14 @@ function printSummary(result: BenchResult): void {
       ]),
     ) + '\n',
   );
+  process.stdout.write('set measures (the union of each item\'s query results, as a reviewer screens them; set_F_9 is F3):\n');
+  const names = Object.keys(s.generators[0]?.setMeasures ?? {});
+  process.stdout.write(
+    renderTable(
+      ['generator', ...names],
+      s.generators.map((g) => [g.generator, ...names.map((n) => formatNumber(g.setMeasures[n] ?? null, n === 'num_ret' ? 1 : 4))]),
+    ) + '\n',
+  );
   if (s.multiModel.length > 0) {
     process.stdout.write('single vs multi-model (per question, means):\n');
     process.stdout.write(
@@ -71,7 +79,7 @@ function printSummary(result: BenchResult): void {
     );
   }
   for (const skipped of result.skippedModels) process.stdout.write(`skipped ${skipped.model}: ${skipped.reason}\n`);
-  process.stdout.write('latency: per item without model load (cold starts apart), cache hits left out\n');
+  process.stdout.write('latency: per item, a cold start's model load left out (counted under cold starts), cache hits left out\n');
   process.stdout.write(`run ${result.runId}: ${result.status}\n`);
   for (const failure of result.expectationFailures) process.stdout.write(`EXPECTATION FAILED: ${failure}\n`);
 }

@@ -41,6 +41,8 @@ export interface ServerState {
   requests: RecordedRequest[];
   respond: (req: RespondRequest) => string | RespondAnswer;
   tokenDelayMs: number;
+  /** Wait out a cold model's reported load_duration before the first byte. */
+  spendLoadTime: boolean;
   chunkSize: number;
   version: string;
   /** Aborted when the server closes. */
@@ -410,6 +412,8 @@ async function runInference(ctx: Ctx, inf: Inference): Promise<void> {
     sizeBytes: inf.model.sizeBytes,
     firstTokenDelayMs: ctx.shape.firstByteDelayMs,
   });
+  // Real Ollama spends a cold load before the first byte; the fake does when asked to.
+  if (ctx.state.spendLoadTime && !wasLoaded) ctx.shape = { ...ctx.shape, firstByteDelayMs: ctx.shape.firstByteDelayMs + m.load_duration / 1e6 };
   const isChat = inf.respondReq.endpoint === 'chat';
   const head = (): { model: string; created_at: string } => ({ model: inf.modelName, created_at: nowIso() });
   const withThinking = (t: string): { thinking?: string } => (t === '' ? {} : { thinking: t });

@@ -45,6 +45,7 @@ export async function startFakeOllama(config: FakeOllamaConfig = {}): Promise<Fa
     requests: [],
     respond: config.respond ?? defaultRespond,
     tokenDelayMs: Math.max(0, config.tokenDelayMs ?? 0),
+    spendLoadTime: config.spendLoadTime ?? false,
     chunkSize: Math.max(1, Math.trunc(config.chunkSize ?? 1)),
     version: config.version ?? '0.12.0',
     closing: closing.signal,

@@ -77,6 +77,11 @@ export interface FakeOllamaConfig {
    * 20 ms/token when it is 0, so the timings stay deterministic and never zero.
    */
   tokenDelayMs?: number;
+  /**
+   * Spend a cold model's load_duration (250 ms + size / 4 GB/s) before the first byte, as real
+   * Ollama does (default false: the load is reported, not spent, so tests stay fast).
+   */
+  spendLoadTime?: boolean;
   /** Words per streamed chunk (default 1: one "token" per NDJSON line, like Ollama). */
   chunkSize?: number;
   /**
