@@ -79,7 +79,7 @@ function printSummary(result: BenchResult): void {
     );
   }
   for (const skipped of result.skippedModels) process.stdout.write(`skipped ${skipped.model}: ${skipped.reason}\n`);
-  process.stdout.write('latency: per item, a cold start's model load left out (counted under cold starts), cache hits left out\n');
+  process.stdout.write("latency: per item, a cold start's model load left out (counted under cold starts), cache hits left out\n");
   process.stdout.write(`run ${result.runId}: ${result.status}\n`);
   for (const failure of result.expectationFailures) process.stdout.write(`EXPECTATION FAILED: ${failure}\n`);
 }
