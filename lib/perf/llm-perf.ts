@@ -20,7 +20,7 @@ import { runBench } from '../runs/bench-run';
 export const OVERHEAD_CALLS = 300;
 export const VALIDATIONS = 100_000;
 export const CACHE_HITS = 10_000;
-export const CACHED_RUN_REPEATS = 84; // 84 repeats x 12 questions = 1,008 items
+export const CACHED_RUN_REPEATS = 32; // 32 repeats x 32 questions of the sample = 1,024 items
 
 export interface LlmPerf {
   directMedianMs: number;

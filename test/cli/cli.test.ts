@@ -21,8 +21,8 @@ describe('benchlab CLI', () => {
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     const summary = JSON.parse(imported.stdout) as { documents: number; queries: number; judgedQueries: number };
-    expect(summary.queries).toBe(12);
-    expect(summary.judgedQueries).toBe(12);
+    expect(summary.queries).toBe(32);
+    expect(summary.judgedQueries).toBe(32);
     const listed = await runCli(['datasets', '--json'], { BENCHLAB_DB: db });
     expect(listed.code).toBe(0);
     expect((JSON.parse(listed.stdout) as { name: string; docCount: number }[]).map((d) => [d.name, d.docCount])).toEqual([
@@ -35,19 +35,19 @@ describe('benchlab CLI', () => {
     const result = await runCli(['--db', db, 'retrieve', '--dataset', 'sample', '--top', '50', '--run-out', runFile, '--json']);
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout) as { runId: string; queries: number; metrics: Record<string, number> };
-    expect(out.queries).toBe(12);
+    expect(out.queries).toBe(32);
     expect(out.metrics['ndcg_cut_10']).toBeGreaterThan(0.3);
     expect(out.runId).toMatch(/^r\d{8}-\d{6}-[0-9a-f]{6}$/);
     const lines = fs.readFileSync(runFile, 'utf8').trim().split('\n');
     expect(lines[0]).toMatch(/^q01 Q0 d\d{3} 1 [\d.]+ bm25$/);
-    expect((await readRunFile(runFile)).size).toBe(12);
+    expect((await readRunFile(runFile)).size).toBe(32);
   });
 
   it('prints a readable table by default', async () => {
     const result = await runCli(['--db', db, 'retrieve', '--dataset', 'sample', '--no-record']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/ndcg_cut_10/);
-    expect(result.stdout).toMatch(/12 \(12\)/);
+    expect(result.stdout).toMatch(/32 \(32\)/);
     expect(result.stdout).toMatch(/queries\/s/);
   });
 
@@ -68,7 +68,7 @@ describe('benchlab CLI', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/corpus\.jsonl:2:/);
     const listed = JSON.parse((await runCli(['--db', db, 'datasets', '--json'])).stdout) as { name: string; queryCount: number }[];
-    expect(listed).toMatchObject([{ name: 'sample', queryCount: 12 }]);
+    expect(listed).toMatchObject([{ name: 'sample', queryCount: 32 }]);
   });
 
   it('exits 2 for usage errors and 3 for bad option values', async () => {

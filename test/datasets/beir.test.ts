@@ -114,12 +114,12 @@ describe('parseBeir', () => {
 });
 
 describe('built-in sample collection (data/sample)', () => {
-  it('parses: 12 questions, all judged, grades in {0,1,2}, 3-8 relevant documents each', async () => {
+  it('parses: 32 questions, all judged, grades in {0,1,2}, 3-8 relevant documents each', async () => {
     const c = await parseBeir(SAMPLE);
     expect(c.warnings).toEqual([]);
-    expect(c.documents.length).toBeGreaterThanOrEqual(55);
-    expect(c.queries).toHaveLength(12);
-    expect(c.queries.map((q) => q.id)).toEqual(Array.from({ length: 12 }, (_, i) => `q${String(i + 1).padStart(2, '0')}`));
+    expect(c.documents.length).toBeGreaterThanOrEqual(300);
+    expect(c.queries).toHaveLength(32);
+    expect(c.queries.map((q) => q.id)).toEqual(Array.from({ length: 32 }, (_, i) => `q${String(i + 1).padStart(2, '0')}`));
     for (const d of c.documents) {
       expect(d.id).toMatch(/^d\d{3}$/);
       expect(d.fields.title).not.toBe('');

@@ -64,11 +64,11 @@ describe('the run report of a small benchmark (baselines, two fake-Ollama models
 
   it('shows tokens/s, latency, errors and cache hits, and the multi-model comparison', () => {
     // The fake server reports 20 ms per generated token: 50 tokens/s for every call.
-    expect(page).toMatch(/<td>llama3\.2:3b<\/td><td class="num">12<\/td><td class="num">50\.0 ± 0\.0<\/td>/);
+    expect(page).toMatch(/<td>llama3\.2:3b<\/td><td class="num">32<\/td><td class="num">50\.0 ± 0\.0<\/td>/);
     // Every llama answer holds the hostile query, which does not parse, and a valid one: the
     // invalid query is recorded, the item is usable, and no item fails.
-    expect(page).toContain('<td>llm:llama3.2:3b</td><td class="num">12</td><td class="num">0</td><td class="num">0.0%</td>');
-    expect(page).toContain('<td class="nowrap">llm:llama3.2:3b</td><td class="num">12</td><td class="num">100.0%</td><td class="num">100.0%</td><td class="num">50.0%</td><td>strict 12</td>');
+    expect(page).toContain('<td>llm:llama3.2:3b</td><td class="num">32</td><td class="num">0</td><td class="num">0.0%</td>');
+    expect(page).toContain('<td class="nowrap">llm:llama3.2:3b</td><td class="num">32</td><td class="num">100.0%</td><td class="num">100.0%</td><td class="num">50.0%</td><td>strict 32</td>');
     expect(page).toContain('unexpected character &#39;&lt;&#39;');
     expect(page).toContain('Single model vs multi-model fusion');
     for (const m of fixture.bench.summary.multiModel) expect(page).toContain(`<td>${m.single}</td>`);

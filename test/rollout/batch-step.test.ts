@@ -26,7 +26,7 @@ function keywordAnswer(prompt: string): string {
 
 let fake: FakeOllama;
 let ws: Awaited<ReturnType<typeof rolloutWorkspace>>;
-const SAMPLE_DOCS = 69;
+const SAMPLE_DOCS = 327;
 
 beforeAll(async () => {
   fake = await startFakeOllama({ respond: (r) => (r.prompt.includes('FAIL-ME') ? 'I am sorry, but I cannot extract keywords from this document.' : keywordAnswer(r.prompt)) });
@@ -46,12 +46,12 @@ const step = (options: Parameters<typeof runRolloutStep>[1] = {}) =>
 
 describe('benchlab rollout step', () => {
   it('enriches the next batch, never the same document twice in a stage, and runs the internal stage through the treatment', async () => {
-    const first = await step();
-    expect(first).toMatchObject({ stageIndex: 0, percentage: 0, internal: true, processed: 30, byArm: { control: 0, treatment: 30 }, errors: 0, cacheHits: 0, remaining: SAMPLE_DOCS - 30 });
+    const first = await step({ batchSize: 150 });
+    expect(first).toMatchObject({ stageIndex: 0, percentage: 0, internal: true, processed: 150, byArm: { control: 0, treatment: 150 }, errors: 0, cacheHits: 0, remaining: SAMPLE_DOCS - 150 });
     expect(first.look?.decision).toBe('continue');
-    expect((await step()).processed).toBe(30);
-    expect((await step()).processed).toBe(SAMPLE_DOCS - 60);
-    expect((await step()).processed).toBe(0);
+    expect((await step({ batchSize: 150 })).processed).toBe(150);
+    expect((await step({ batchSize: 150 })).processed).toBe(SAMPLE_DOCS - 300);
+    expect((await step({ batchSize: 150 })).processed).toBe(0);
 
     const rows = await withStore({ dbPath: ws.dbPath }, async (store) => ({
       events: await store.all<{ unit_id: string; arm: string; metrics: string }>(`SELECT unit_id, arm, metrics FROM experiment_events ORDER BY unit_id`),
@@ -84,7 +84,7 @@ describe('benchlab rollout step', () => {
     expect(canary.cacheHits).toBe(canary.byArm.treatment);
 
     const quality = canary.quality!;
-    expect(quality.queries.length).toBe(12);
+    expect(quality.queries.length).toBe(32);
     expect(quality.controlDocs + quality.treatmentDocs).toBe(SAMPLE_DOCS);
     expect(quality.means.plain).toBeGreaterThan(0);
 
@@ -133,7 +133,7 @@ describe('the A/B stage of a batch rollout', () => {
     }));
     const result = await step({ quality: true });
     const quality = result.look?.assessment.ab?.quality;
-    expect(quality).toMatchObject({ source: 'retrieval', design: 'paired', n: { control: 12, treatment: 12 } });
+    expect(quality).toMatchObject({ source: 'retrieval', design: 'paired', n: { control: 32, treatment: 32 } });
     expect(quality?.sequential?.test).toBe('Asymptotic confidence sequence');
     const gate = result.look?.assessment.readiness.gates.find((g) => g.gate === 'quality_lift');
     expect(['pass', 'fail', 'pending']).toContain(gate?.outcome);

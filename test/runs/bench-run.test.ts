@@ -60,7 +60,7 @@ describe('benchlab run (the npm run bench path) against an Ollama-compatible ser
     expect(out.llmReachable).toBe(true);
     const byName = Object.fromEntries(out.summary.generators.map((g) => [g.generator, g]));
     expect(Object.keys(byName).sort()).toEqual(['baseline:question-or', 'baseline:tfidf-keywords', 'llm:llama3.2:3b', 'llm:qwen2.5:7b', 'multi-model']);
-    for (const g of out.summary.generators) expect(g.items).toBe(12);
+    for (const g of out.summary.generators) expect(g.items).toBe(32);
     expect(byName['llm:llama3.2:3b']?.syntaxValidRate).toBe(1);
     expect(byName['llm:llama3.2:3b']?.evalTokens).toBeGreaterThan(0);
     expect(byName['baseline:question-or']?.ndcg10).toBeGreaterThan(0.3);
@@ -71,7 +71,7 @@ describe('benchlab run (the npm run bench path) against an Ollama-compatible ser
         `SELECT count(*) AS n, count(eval_ns) AS timed FROM llm_calls WHERE run_id = $id`,
         { id: out.runId },
       );
-      expect(calls[0]).toEqual({ n: 24n, timed: 24n });
+      expect(calls[0]).toEqual({ n: 64n, timed: 64n });
       const run = await store.one<{ status: string }>(`SELECT status FROM runs WHERE run_id = $id`, { id: out.runId });
       expect(run?.status).toBe('completed');
     });
@@ -83,7 +83,7 @@ describe('benchlab run (the npm run bench path) against an Ollama-compatible ser
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout) as JsonResult;
     const llama = out.summary.generators.find((g) => g.generator === 'llm:llama3.2:3b');
-    expect(llama?.cacheHits).toBe(12);
+    expect(llama?.cacheHits).toBe(32);
     expect(llama?.latencyP50Ms).toBeNull();
     expect(generateCalls()).toBe(before);
     const fresh = await runCli(['run', '--json', '--no-cache'], { OLLAMA_HOST: fake.url, BENCHLAB_DB: db() });
@@ -142,25 +142,25 @@ describe('benchlab run (the npm run bench path) against an Ollama-compatible ser
     const hosts = [{ url: fake.url, provider: 'ollama' as const, concurrency: 1 }];
     const first = await runBench({
       suite: file, dbPath: db(), useCache: false, hosts, llm: FAST_LLM, signal: controller.signal, flushItems: 4,
-      progress: { start: () => undefined, stop: () => undefined, advance: () => { if (++advanced === 20) controller.abort(); } },
+      progress: { start: () => undefined, stop: () => undefined, advance: () => { if (++advanced === 40) controller.abort(); } },
     });
     expect(first.status).toBe('interrupted');
     const countItems = (pattern: string) =>
       withStore({ dbPath: db() }, (s) =>
         s.one<{ n: bigint }>(`SELECT count(*) AS n FROM run_items WHERE run_id = $id AND generator LIKE $g`, { id: first.runId, g: pattern }),
       );
-    // Generator-major order: all 12 tfidf items, then llama's; interrupted after the 20th item.
-    expect(Number((await countItems('%'))?.n)).toBe(20);
+    // Generator-major order: all 32 tfidf items, then llama's; interrupted after the 40th item.
+    expect(Number((await countItems('%'))?.n)).toBe(40);
     const llmDoneBefore = Number((await countItems('llm:%'))?.n);
     expect(llmDoneBefore).toBe(8);
     const callsBefore = generateCalls();
     const resumed = await runBench({ suite: file, dbPath: db(), useCache: false, hosts, llm: FAST_LLM, resumeRunId: first.runId });
     expect(resumed.status).toBe('completed');
     expect(resumed.runId).toBe(first.runId);
-    for (const g of resumed.summary.generators) expect(g.items).toBe(12);
-    expect(Number((await countItems('llm:%'))?.n)).toBe(24);
+    for (const g of resumed.summary.generators) expect(g.items).toBe(32);
+    expect(Number((await countItems('llm:%'))?.n)).toBe(64);
     // Only the LLM items not stored before the interruption were generated again.
-    expect(generateCalls() - callsBefore).toBe(24 - llmDoneBefore);
+    expect(generateCalls() - callsBefore).toBe(64 - llmDoneBefore);
   });
 
   it('exits 5 when an expectation fails, naming generator, value and limit', async () => {

@@ -61,10 +61,10 @@ describe('resuming a run with --retry-errors', () => {
     const out = JSON.parse(first.stdout) as Summary;
     const crash = out.summary.generators.find((g) => g.generator === 'llm:mistral:7b');
     const good = out.summary.generators.find((g) => g.generator === 'llm:llama3.2:3b');
-    expect(crash).toMatchObject({ items: 12, usableRate: 0 });
+    expect(crash).toMatchObject({ items: 32, usableRate: 0 });
     expect(crash?.errorsByKind['server']).toBeGreaterThan(0);
     expect(crash?.notAttempted).toBeGreaterThan(0);
-    expect(good).toMatchObject({ items: 12, usableRate: 1, errors: 0, notAttempted: 0 });
+    expect(good).toMatchObject({ items: 32, usableRate: 1, errors: 0, notAttempted: 0 });
     expect(first.stderr).toContain(`--resume ${out.runId} --retry-errors`);
     expect(fake.requests.filter((r) => r.path === '/v1/chat/completions').every((r) => r.headers['authorization'] === `Bearer ${SECRET}`)).toBe(true);
 
@@ -81,7 +81,7 @@ describe('resuming a run with --retry-errors', () => {
     const resumed = JSON.parse(again.stdout) as Summary;
     expect(resumed.runId).toBe(out.runId);
     const fixed = resumed.summary.generators.find((g) => g.generator === 'llm:mistral:7b');
-    expect(fixed).toMatchObject({ items: 12, usableRate: 1, errors: 0, notAttempted: 0 });
+    expect(fixed).toMatchObject({ items: 32, usableRate: 1, errors: 0, notAttempted: 0 });
     // Only the failed items were asked again; the good model's items were kept.
     const asked = fake.requests.filter((r) => r.path === '/v1/chat/completions').slice(before);
     expect(asked.every((r) => (r.body as { model: string }).model === 'mistral:7b')).toBe(true);
@@ -98,7 +98,7 @@ describe('resuming a run with --retry-errors', () => {
       );
       expect(dupes?.n).toBe(0);
       const calls = await store.one<{ n: number }>(`SELECT count(DISTINCT item_key)::INTEGER AS n FROM llm_calls WHERE run_id = $run AND model = 'mistral:7b' AND status = 'ok'`, { run: out.runId });
-      expect(calls?.n).toBe(12);
+      expect(calls?.n).toBe(32);
     });
 
     // The key is in no stored byte, report or log line.
