@@ -23,6 +23,7 @@ import { withStore, type Store, type StoreOptions } from '../store/store';
 import { GpuSampler } from '../gpu/gpu-sampler';
 import { summarizeGpuRun, type GpuRunSummary } from '../gpu/run-summary';
 import { Analyzer } from '../retrieval/analyzer';
+import { DEFAULT_BM25 } from '../retrieval/bm25';
 import { LlmClient, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
 import { hostsFromSettings, type HostConfig } from '../llm/hosts';
 import { limitsFromSettings } from '../llm/llm-settings';
@@ -211,7 +212,7 @@ async function prepare(store: Store, suite: Suite, suiteFile: string, options: B
     await store.run(`UPDATE runs SET status = 'running', ended_at = NULL, error = NULL WHERE run_id = $id`, { id: runId });
     log(`resuming run ${runId}: ${done.size} item(s) already done, ${redo.size} to attempt again`);
   } else {
-    runId = await createRun(store, { kind: 'bench', dataset: suite.dataset, suite: suite.name, config: { suite, suiteFile, useCache: options.useCache ?? true } });
+    runId = await createRun(store, { kind: 'bench', dataset: suite.dataset, suite: suite.name, config: { suite, suiteFile, useCache: options.useCache ?? true, bm25: DEFAULT_BM25 } });
   }
   return { runId, questions, qrels, stats, analyzerSettings: info.analyzer, done, redo, storedQueries };
 }
