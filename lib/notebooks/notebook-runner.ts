@@ -6,6 +6,11 @@
  * the tests' stand-in nvidia-smi (for notebooks/gpu.ipynb), unless BENCHLAB_DB is set, and
  * links the package to itself so notebooks can `import ... from 'benchlab'` (tslab compiles each
  * notebook with its own folder as root, so relative imports of lib/ do not work).
+ *
+ * Each executed notebook is kept, with its outputs, as <outDir>/<name>.ipynb, beside an HTML
+ * export <name>.html whose charts are static SVG (see notebook-html.ts). outDir is the runner's
+ * option, `--out DIR` on the command line, BENCHLAB_NOTEBOOKS_OUT, or reports/notebooks/ under
+ * the project root (git-ignored with the rest of reports/).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { projectRoot } from '../store/db-path';
 import { runBench } from '../runs/bench-run';
 import { GpuSampler } from '../gpu/gpu-sampler';
+import { addStaticCharts, exportNotebookHtml, type NotebookJson } from './notebook-html';
 
 const KERNEL = 'tslab';
 const CELL_TIMEOUT_S = 600;
@@ -22,8 +28,13 @@ const NOTEBOOK_SUITES = ['sample-baselines.yaml', 'sample-baselines-k3.yaml'];
 export interface NotebookResult {
   notebook: string;
   ok: boolean;
+  /** What failed, one line (or block) per problem; empty when ok. */
   output: string;
   seconds: number;
+  /** Vega-Lite charts given a static SVG copy. */
+  charts?: number;
+  /** The kept files: the executed notebook, and its HTML export where that worked. */
+  files?: { notebook: string; html?: string };
 }
 
 /** node_modules/benchlab -> the project folder, so `require('benchlab')` finds dist/lib/index.js. */
@@ -121,54 +132,130 @@ export async function prepareNotebookData(dbPath: string): Promise<void> {
   await recordNotebookGpuSession(dbPath);
 }
 
-interface NotebookJson {
-  cells: { cell_type: string; source: string | string[]; outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string }[] }[];
-}
-
 const joinText = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join('') : t ?? '');
 
 /** tslab reports a TypeScript compile error as `LINE:COL - message` on stderr, sometimes without an error output. */
 const TSLAB_COMPILE_ERROR = /^\d+:\d+ - /m;
 
 /**
- * The cells that failed: an `error` output, or tslab's compile errors on stderr (the cell then
- * did not run at all). Each entry has the cell's source head and what it printed to stderr.
+ * The cell metadata key where the execution records each code cell's execute_reply status
+ * (ok, error, abort), removed again before the notebook is kept. tslab reports a runtime error
+ * only on stderr (no `error` output) with an `error` reply, and aborts the cells queued behind
+ * it, which then have no output at all: the status is what shows both.
+ */
+export const EXECUTION_STATUS_KEY = 'benchlab_execution_status';
+
+/** nbconvert's config: nbclient's on_cell_executed hook stores the reply status in the cell. */
+export const NBCONVERT_CONFIG = `# Written by lib/notebooks/notebook-runner.ts for one run of jupyter nbconvert.
+def _record_execution_status(cell, cell_index, execute_reply):
+    if execute_reply is not None:
+        cell.metadata['${EXECUTION_STATUS_KEY}'] = execute_reply.get('content', {}).get('status')
+
+c.ExecutePreprocessor.on_cell_executed = _record_execution_status
+`;
+
+/**
+ * The cells that failed: an `error` output, tslab's compile errors on stderr (the cell then
+ * did not run at all), an `error` execute reply (a runtime error, shown on stderr), or an
+ * aborted one (a cell the kernel skipped after an earlier error). Each entry has the cell's
+ * source head and what it printed to stderr.
  */
 export function cellErrors(executed: NotebookJson): string[] {
   return executed.cells.flatMap((cell, index) => {
     const outputs = cell.outputs ?? [];
+    const status = cell.metadata?.[EXECUTION_STATUS_KEY];
     const error = outputs.find((o) => o.output_type === 'error');
     const stderr = outputs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => joinText(o.text)).join('');
     const compileError = TSLAB_COMPILE_ERROR.test(stderr);
-    if (!error && !compileError) return [];
     const head = joinText(cell.source).split('\n').slice(0, 2).join(' / ');
-    const what = error ? `${error.ename ?? 'Error'}: ${error.evalue ?? ''}` : 'TypeScript compile error';
+    if (status === 'abort') return [`cell ${index + 1} (${head}): not run (the kernel aborted it after an earlier error)`];
+    if (!error && !compileError && status !== 'error') return [];
+    const what = error ? `${error.ename ?? 'Error'}: ${error.evalue ?? ''}` : compileError ? 'TypeScript compile error' : 'error';
     return [`cell ${index + 1} (${head}): ${what}${stderr ? `\n${stderr.trim()}` : ''}`];
   });
 }
 
-export function executeNotebook(file: string, env: NodeJS.ProcessEnv, outDir: string): NotebookResult {
+/** Removes the execution statuses recorded for cellErrors from the notebook, in place. */
+export function removeExecutionStatus(executed: NotebookJson): void {
+  for (const cell of executed.cells) {
+    if (cell.metadata && EXECUTION_STATUS_KEY in cell.metadata) delete cell.metadata[EXECUTION_STATUS_KEY];
+  }
+}
+
+/** The folder, under the project root, that keeps the executed notebooks by default. */
+export const DEFAULT_NOTEBOOKS_OUT_DIR = path.join('reports', 'notebooks');
+/** Environment variable naming another folder for the executed notebooks. */
+export const NOTEBOOKS_OUT_ENV = 'BENCHLAB_NOTEBOOKS_OUT';
+
+/** Where the executed notebooks go: the option, then BENCHLAB_NOTEBOOKS_OUT, then <root>/reports/notebooks. */
+export function notebooksOutDir(root: string = projectRoot(), outDir?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = outDir ?? (env[NOTEBOOKS_OUT_ENV] || undefined);
+  return chosen ? path.resolve(chosen) : path.join(root, DEFAULT_NOTEBOOKS_OUT_DIR);
+}
+
+/** Writes a notebook as nbformat does (one-space indent, a final newline). */
+function writeNotebook(file: string, notebook: NotebookJson): void {
+  fs.writeFileSync(file, `${JSON.stringify(notebook, null, 1)}\n`);
+}
+
+/**
+ * Executes one notebook into workDir, adds static SVG copies of its Vega-Lite charts, exports it
+ * to HTML, and copies both (<name>.ipynb with its outputs, <name>.html) into outDir, replacing
+ * an earlier pair. A notebook whose cells failed is still kept (its outputs show the error), but
+ * is not ok; one that nbconvert could not execute at all leaves no files in outDir.
+ */
+export async function executeNotebook(file: string, env: NodeJS.ProcessEnv, workDir: string, outDir: string): Promise<NotebookResult> {
   const started = performance.now();
-  const output = path.join(outDir, path.basename(file));
+  const notebook = path.basename(file);
+  const name = path.basename(file, '.ipynb');
+  const executed = path.join(workDir, notebook);
+  const kept = { notebook: path.join(outDir, notebook), html: path.join(outDir, `${name}.html`) };
+  const seconds = () => (performance.now() - started) / 1000;
+  for (const stale of Object.values(kept)) fs.rmSync(stale, { force: true });
   // --allow-errors keeps executing and saves every output, so the failing cell and tslab's type
-  // errors (printed to stderr) can be reported; failure is decided from the saved outputs.
+  // errors (printed to stderr) can be reported; failure is decided from the saved outputs and
+  // the reply statuses the config's hook records (EXECUTION_STATUS_KEY).
+  const config = path.join(workDir, 'benchlab_nbconvert_config.py');
+  fs.writeFileSync(config, NBCONVERT_CONFIG);
   const result = spawnSync(
     'jupyter',
     [
-      'nbconvert', '--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.kernel_name=${KERNEL}`,
-      `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_S}`, '--output', output, file,
+      'nbconvert', `--config=${config}`, '--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.kernel_name=${KERNEL}`,
+      `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_S}`, '--output', executed, file,
     ],
     { encoding: 'utf8', env },
   );
-  const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0 || !fs.existsSync(output)) {
-    return { notebook: path.basename(file), ok: false, output: `${result.stdout}${result.stderr}`, seconds };
+  if (result.status !== 0 || !fs.existsSync(executed)) {
+    return { notebook, ok: false, output: `${result.stdout}${result.stderr}`, seconds: seconds() };
   }
-  const errors = cellErrors(JSON.parse(fs.readFileSync(output, 'utf8')) as NotebookJson);
-  return { notebook: path.basename(file), ok: errors.length === 0, output: errors.join('\n'), seconds };
+  const json = JSON.parse(fs.readFileSync(executed, 'utf8')) as NotebookJson;
+  const errors = cellErrors(json);
+  removeExecutionStatus(json);
+  const charts = await addStaticCharts(json);
+  errors.push(...charts.errors);
+  writeNotebook(executed, json);
+  const exported = exportNotebookHtml(executed, env);
+  if (exported.error !== undefined) errors.push(exported.error);
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.copyFileSync(executed, kept.notebook);
+  const files: NotebookResult['files'] = { notebook: kept.notebook };
+  if (exported.html !== undefined) {
+    fs.copyFileSync(exported.html, kept.html);
+    files.html = kept.html;
+  }
+  return { notebook, ok: errors.length === 0, output: errors.join('\n'), seconds: seconds(), charts: charts.charts, files };
 }
 
-export async function runNotebooks(root: string = projectRoot()): Promise<NotebookResult[]> {
+export interface RunNotebooksOptions {
+  /** The project folder (notebooks/ and node_modules/ are found there); defaults to projectRoot(). */
+  root?: string;
+  /** Where the executed notebooks and their HTML go; see notebooksOutDir. */
+  outDir?: string;
+}
+
+export async function runNotebooks(options: RunNotebooksOptions = {}): Promise<NotebookResult[]> {
+  const root = options.root ?? projectRoot();
+  const outDir = notebooksOutDir(root, options.outDir);
   const problem = checkJupyter();
   if (problem) throw new Error(problem);
   linkPackageToItself(root);
@@ -189,26 +276,44 @@ export async function runNotebooks(root: string = projectRoot()): Promise<Notebo
       .filter((f) => f.endsWith('.ipynb'))
       .sort()
       .map((f) => path.join(root, 'notebooks', f));
-    return notebooks.map((file) => executeNotebook(file, env, work));
+    const results: NotebookResult[] = [];
+    for (const file of notebooks) results.push(await executeNotebook(file, env, work, outDir));
+    return results;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
+/** `--out DIR` (or `--out=DIR`) on the command line: `npm run notebooks -- --out DIR`. */
+export function parseOutArgument(args: readonly string[]): string | undefined {
+  const index = args.findIndex((a) => a === '--out' || a.startsWith('--out='));
+  if (index < 0) return undefined;
+  const arg = args[index] ?? '';
+  const value = arg.startsWith('--out=') ? arg.slice('--out='.length) : args[index + 1];
+  if (!value) throw new Error('--out needs a folder');
+  return value;
+}
+
 if (require.main === module) {
-  runNotebooks().then(
-    (results) => {
-      for (const r of results) {
-        process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.notebook} (${r.seconds.toFixed(1)} s)\n`);
-        if (!r.ok) process.stdout.write(r.output.split('\n').slice(-40).join('\n') + '\n');
-      }
-      const failed = results.filter((r) => !r.ok).length;
-      process.stdout.write(`notebooks: ${results.length - failed} passed, ${failed} failed\n`);
-      process.exitCode = failed > 0 || results.length === 0 ? 1 : 0;
-    },
-    (error: unknown) => {
-      process.stderr.write(`notebooks: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  let outDir = '';
+  Promise.resolve()
+    .then(() => {
+      outDir = notebooksOutDir(projectRoot(), parseOutArgument(process.argv.slice(2)));
+      return runNotebooks({ outDir });
+    })
+    .then(
+      (results) => {
+        for (const r of results) {
+          process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.notebook} (${r.seconds.toFixed(1)} s)\n`);
+          if (!r.ok) process.stdout.write(r.output.split('\n').slice(-40).join('\n') + '\n');
+        }
+        const failed = results.filter((r) => !r.ok).length;
+        process.stdout.write(`notebooks: ${results.length - failed} passed, ${failed} failed; executed notebooks (.ipynb, .html) in ${outDir}\n`);
+        process.exitCode = failed > 0 || results.length === 0 ? 1 : 0;
+      },
+      (error: unknown) => {
+        process.stderr.write(`notebooks: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
 }

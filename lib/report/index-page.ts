@@ -1,11 +1,14 @@
 /**
  * The index page of the reports folder: every run in the store (newest first, with a link to
- * its report where one has been rendered) and every other report in the folder.
+ * its report where one has been rendered), every other report in the folder, and the executed
+ * notebooks in its notebooks/ folder.
  */
 import type { Store } from '../store/store';
 import { formatCount, formatTime } from './format';
-import { html, renderPage } from './html-page';
-import { GPU_DASHBOARD_FILE, isRunReportFile, runReportFileName, SELECTION_REPORT_FILE, TRENDS_FILE, type ReportContext } from './report-files';
+import { html, renderPage, type SafeHtml } from './html-page';
+import {
+  GPU_DASHBOARD_FILE, isNotebookFile, isRunReportFile, notebookPages, runReportFileName, SELECTION_REPORT_FILE, TRENDS_FILE, type ReportContext,
+} from './report-files';
 import { renderTable } from './table';
 
 /** The newest runs listed. */
@@ -52,10 +55,27 @@ const REPORT_TITLES: Record<string, string> = {
   [SELECTION_REPORT_FILE]: 'Model selection: the latest pick, its reasons, and the selection log',
 };
 
-/** The index page. `reportFiles` are the HTML files in the output folder (index excluded). */
+/** The executed notebooks (`npm run notebooks`): each one's HTML page, and its .ipynb with outputs. */
+function renderNotebookList(notebooks: ReturnType<typeof notebookPages>): SafeHtml {
+  const item = (n: (typeof notebooks)[number]) => {
+    const page = n.html ? html`<a href="${n.html}">${n.name}</a>` : n.name;
+    const ipynb = n.ipynb ? html` (<a href="${n.ipynb}" download>.ipynb</a> with outputs)` : '';
+    return html`<li>${page}${ipynb}</li>`;
+  };
+  return html`<section><h2>Notebooks</h2>
+<ul>${notebooks.map(item)}</ul>
+<p class="note">Executed top to bottom by <code>npm run notebooks</code>, with their outputs; the charts are static SVG.</p>
+</section>`;
+}
+
+/**
+ * The index page. `reportFiles` are the HTML files in the output folder (index excluded) and
+ * the executed notebooks in its notebooks/ folder, as listReportFiles names them.
+ */
 export function renderIndexPage(data: { runs: IndexRun[]; total: number }, reportFiles: readonly string[], context: ReportContext): string {
   const files = new Set(reportFiles);
-  const others = reportFiles.filter((f) => !isRunReportFile(f));
+  const others = reportFiles.filter((f) => !isRunReportFile(f) && !isNotebookFile(f));
+  const notebooks = notebookPages(reportFiles);
   const runReports = reportFiles.filter(isRunReportFile).length;
   const runsTable = renderTable({
     caption: `Runs (newest first${data.total > data.runs.length ? `, ${formatCount(data.runs.length)} of ${formatCount(data.total)}` : ''})`,
@@ -86,6 +106,7 @@ export function renderIndexPage(data: { runs: IndexRun[]; total: number }, repor
 ${reportList}
 <p class="note">${formatCount(runReports)} run report(s) rendered; render more with <code>benchlab report --run ID</code> or <code>benchlab report --all</code>.</p>
 </section>
+${notebooks.length > 0 ? renderNotebookList(notebooks) : ''}
 <section><h2>Runs</h2>
 ${runsTable}
 </section>`;

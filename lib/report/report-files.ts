@@ -51,13 +51,65 @@ export function writePage(outDir: string, fileName: string, content: string): st
   return file;
 }
 
-/** HTML files in outDir other than the index (run reports, trends, and later report kinds). */
+/**
+ * HTML files in outDir other than the index (run reports, trends, and later report kinds), then
+ * the executed notebooks in its notebooks/ folder (see listNotebookFiles).
+ */
 export function listReportFiles(outDir: string): string[] {
   if (!fs.existsSync(outDir)) return [];
-  return fs
+  const pages = fs
     .readdirSync(outDir)
     .filter((f) => f.endsWith(HTML_EXTENSION) && f !== INDEX_FILE)
     .sort();
+  return [...pages, ...listNotebookFiles(outDir)];
+}
+
+/** The folder, inside the reports folder, where `npm run notebooks` keeps executed notebooks by default. */
+export const NOTEBOOKS_DIR = 'notebooks';
+const NOTEBOOK_EXTENSION = '.ipynb';
+
+/**
+ * The executed notebooks in outDir/notebooks/, as paths relative to outDir (they are the
+ * index's link targets): each notebook's HTML export and its .ipynb with outputs, e.g.
+ * notebooks/gpu.html and notebooks/gpu.ipynb.
+ */
+export function listNotebookFiles(outDir: string): string[] {
+  const dir = path.join(outDir, NOTEBOOKS_DIR);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && (e.name.endsWith(HTML_EXTENSION) || e.name.endsWith(NOTEBOOK_EXTENSION)))
+    .map((e) => `${NOTEBOOKS_DIR}/${e.name}`)
+    .sort();
+}
+
+/** Whether a report file (as listReportFiles names it) is in the notebooks/ folder. */
+export function isNotebookFile(fileName: string): boolean {
+  return fileName.startsWith(`${NOTEBOOKS_DIR}/`);
+}
+
+/** An executed notebook in the report files: its name, HTML page and .ipynb (each where present, relative to outDir). */
+export interface NotebookPage {
+  name: string;
+  html: string | null;
+  ipynb: string | null;
+}
+
+/** The executed notebooks among the report files, by name. */
+export function notebookPages(reportFiles: readonly string[]): NotebookPage[] {
+  // Link targets: the file name URL-encoded (a name may hold spaces or '#'), the folder as it is.
+  const href = (base: string) => `${NOTEBOOKS_DIR}/${encodeURIComponent(base)}`;
+  const byName = new Map<string, NotebookPage>();
+  for (const file of reportFiles.filter(isNotebookFile)) {
+    const base = file.slice(NOTEBOOKS_DIR.length + 1);
+    const kind = base.endsWith(HTML_EXTENSION) ? 'html' : base.endsWith(NOTEBOOK_EXTENSION) ? 'ipynb' : null;
+    if (!kind) continue;
+    const name = base.slice(0, base.length - (kind === 'html' ? HTML_EXTENSION : NOTEBOOK_EXTENSION).length);
+    const page = byName.get(name) ?? { name, html: null, ipynb: null };
+    page[kind] = href(base);
+    byName.set(name, page);
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function isRunReportFile(fileName: string): boolean {
