@@ -35,7 +35,7 @@ beforeAll(async () => {
       ['r1', 'h', 'generate', null, at(4)],
     ]);
     const call = (id: string, model: string, s: number, wallMs: number, tokens: number, cacheHit: boolean) => [
-      id, 'r1', 'item', 'ollama', 'http://h:11434', model, 'key', cacheHit, '{}', at(s), wallMs, 10, null, null, null, null, 10, tokens, null, 1, 'ok', null,
+      id, 'r1', 'item', 'ollama', 'http://h:11434', model, 'key', cacheHit, '{}', at(s), wallMs, 10, null, null, null, null, 10, tokens, null, 1, 'ok', null, null, null, null, null, null,
     ];
     await store.append('llm_calls', [
       call('c1', 'llama3.2:3b', 4, 3000, 500, false),
