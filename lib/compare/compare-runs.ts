@@ -7,6 +7,12 @@
  * metrics compared, and each metric says how many items would be needed to detect the observed
  * difference with 80% power. Differences are B minus A.
  *
+ * Each verdict takes its direction from the location estimate of the test that was used (the
+ * mean difference for t-tests, the Hodges-Lehmann estimate for rank tests; metric-test.ts), and
+ * which direction is better comes from orientation.ts; the rules are in decideVerdict. Latency
+ * leaves a cold start's model load out (compare-metrics.ts), and the cold starts are counted
+ * apart per side.
+ *
  * Next to the tests, each side's answer format is described (not tested): the share of answers
  * read strictly by the declared schema, of items with a usable query, and of generated queries
  * that parse, as the run summary (summarizeBenchRun) computes them.
@@ -14,12 +20,15 @@
 import type { Store } from '../store/store';
 import { getRun, loadRunItems, type RunItem, type RunInfo } from '../runs/run-items';
 import { summarizeBenchRun } from '../runs/bench-summary';
-import {
-  cohensD, cohensDz, holmAdjust, mannWhitneyU, pairedTTest, relativeLift, tTestSampleSize, welchTTest, wilcoxonSignedRank,
-  DEFAULT_ALPHA, DEFAULT_POWER, type EstimateOutcome, type StatsResult,
-} from '../stats/index';
+import { COLD_START_MS } from '../llm/types';
+import { adjustPValues, DEFAULT_ALPHA } from '../stats/index';
+import { formatLevel, formatNumber } from '../stats/format-sentence';
 import { InputError } from '../input-error';
-import { parseCompareMetric, DEFAULT_COMPARE_METRICS, type CompareMetric } from './compare-metrics';
+import { coldLoadMs, parseCompareMetric, DEFAULT_COMPARE_METRICS, type CompareMetric, type ScoredItem } from './compare-metrics';
+import { testMetric, type LocationEstimate, type MetricTest } from './metric-test';
+import { decideVerdict, directionPhrase, favouredWords, orientationSign, winTieLoss, type Better, type Verdict, type WinTieLoss } from './orientation';
+
+export type { Verdict } from './orientation';
 
 /** Fewer common questions than this and the comparison is unpaired. */
 export const MIN_PAIRS = 2;
@@ -31,31 +40,45 @@ export interface CompareOptions {
   alpha?: number;
 }
 
-export type Verdict = 'B better' | 'B worse' | 'no significant difference' | 'not testable';
-
 export interface MetricComparison {
   metric: string;
   label: string;
+  /** Which direction is better (orientation.ts). */
+  better: Better;
+  /** The range a value of a bounded measure can take ([0, 1]); null when unbounded. */
+  range: [number, number] | null;
   paired: boolean;
   /** Observations: pairs when paired, else questions per side. */
   nA: number;
   nB: number;
   meanA: number | null;
   meanB: number | null;
+  /** Mean B − mean A with its t interval, cut to the feasible range for bounded measures (descriptive). */
   difference: number | null;
   differenceInterval: [number, number] | null;
+  differenceClipped: boolean;
+  /** The location estimate of the test used, which the verdict follows. */
+  location: LocationEstimate;
   relativeLift: number | null;
   liftInterval: [number, number] | null;
+  liftMethod: string | null;
   test: string;
   statistic: number | null;
   pValue: number | null;
   adjustedPValue: number | null;
+  /** The test's statistic, df and p in one line. */
+  testSummary: string;
   effectSizeName: string;
   effectSize: number | null;
   effectSizeInterval: [number, number] | null;
   /** Items (pairs, or per group) for 80% power at the observed standardized effect. */
   itemsFor80Power: number | null;
+  /** Both sides have the same value on every question. */
+  identical: boolean;
+  /** Questions where B is better (higher), tied within 1e-9, worse (lower); paired only. */
+  record: WinTieLoss | null;
   verdict: Verdict;
+  /** The estimate, its interval, the direction and the test, in words. */
   sentence: string;
   /** Per question: A, B and B - A (paired only). */
   perItem: { questionId: string; a: number; b: number; difference: number }[];
@@ -77,6 +100,14 @@ export interface AnswerFormatSide {
   notAttempted: number;
 }
 
+/** A side's cold starts: items whose calls waited at least COLD_START_MS for a model load, left out of latency. */
+export interface ColdStartSide {
+  generator: string;
+  coldStarts: number;
+  /** Their load time in all, ms. */
+  loadMs: number;
+}
+
 export interface RunComparison {
   runA: RunInfo;
   runB: RunInfo;
@@ -88,6 +119,8 @@ export interface RunComparison {
   comparisons: MetricComparison[];
   /** Each side's answer format (strict %, usable %, syntax-valid %), next to the metric comparisons. */
   answerFormat: { a: AnswerFormatSide; b: AnswerFormatSide };
+  /** Each side's cold starts (count and load time), reported apart from latency; threshold in ms. */
+  coldStarts: { thresholdMs: number; a: ColdStartSide; b: ColdStartSide };
 }
 
 /** The summary's recall cutoff; the answer-format figures read from it do not depend on it. */
@@ -108,7 +141,20 @@ export async function answerFormatOf(store: Store, runId: string, generator: str
   };
 }
 
-const mean = (v: readonly number[]): number | null => (v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length);
+/** A generator's cold starts among `items`. */
+export function coldStartsOf(items: readonly ScoredItem[], generator: string): ColdStartSide {
+  let coldStarts = 0;
+  let loadMs = 0;
+  for (const item of items) {
+    if (item.generator !== generator) continue;
+    const load = coldLoadMs(item);
+    if (load > 0) {
+      coldStarts += 1;
+      loadMs += load;
+    }
+  }
+  return { generator, coldStarts, loadMs };
+}
 
 /** question id -> mean over repeats of the metric, for one generator's items. */
 function perQuestion(items: RunItem[], generator: string, metric: CompareMetric): Map<string, number> {
@@ -141,12 +187,38 @@ function chooseGenerators(itemsA: RunItem[], itemsB: RunItem[], requested: [stri
   );
 }
 
-function interval(r: StatsResult | EstimateOutcome): [number, number] | null {
-  return r.degenerate || r.interval === undefined ? null : [r.interval[0], r.interval[1]];
+const signed = (x: number): string => `${x > 0 ? '+' : ''}${formatNumber(x)}`;
+
+/**
+ * The location estimate in words, with its interval and method, the direction it points,
+ * B's record on the questions, and the test's summary.
+ */
+export function locationSentence(metric: CompareMetric, result: MetricTest, confidenceLevel: number, record: WinTieLoss | null): string {
+  const loc = result.location;
+  if (loc.estimate === null) return `${metric.label}: no estimate (${loc.method}). ${result.testSummary}`;
+  const what = loc.name === 'Hodges-Lehmann'
+    ? result.paired
+      ? `Hodges-Lehmann estimate of B − A on ${metric.label} (median of the Walsh averages of the paired differences)`
+      : `Hodges-Lehmann shift B − A on ${metric.label} (median of all differences B − A)`
+    : `mean difference B − A on ${metric.label}`;
+  const range = metric.range ? `[${metric.range[0] - metric.range[1]}, ${metric.range[1] - metric.range[0]}]` : '';
+  const ci = loc.interval
+    ? ` (${formatLevel(confidenceLevel)} CI ${formatNumber(loc.interval[0])} to ${formatNumber(loc.interval[1])}; ${loc.method}${loc.clipped ? `, cut to ${range}, the range a difference can take` : ''})`
+    : ` (no interval: ${loc.method})`;
+  const sign = orientationSign(metric.better);
+  let direction: string;
+  if (loc.estimate === 0) direction = 'no shift either way';
+  else if (sign === 0) direction = `B is ${loc.estimate > 0 ? 'higher' : 'lower'} (${directionPhrase(metric.better)})`;
+  else direction = `B is ${loc.estimate > 0 ? 'higher' : 'lower'}, ${loc.estimate * sign > 0 ? 'in B\'s favour' : 'in A\'s favour'} (${directionPhrase(metric.better)})`;
+  const total = record ? record.wins + record.ties + record.losses : 0;
+  const words = (side: 'B' | 'A'): string => favouredWords(side, metric.better).replace(/^B /, '');
+  const questions = record
+    ? ` B is ${words('B')} on ${record.wins}, tied on ${record.ties} and ${words('A')} on ${record.losses} of ${total} questions.`
+    : '';
+  return `The ${what} is ${signed(loc.estimate)}${ci}: ${direction}.${questions} ${result.testSummary}`;
 }
 
 function compareMetric(metric: CompareMetric, a: Map<string, number>, b: Map<string, number>, paired: boolean, alpha: number): Omit<MetricComparison, 'adjustedPValue' | 'verdict'> {
-  const labels: [string, string] = ['B', 'A'];
   let xs: number[];
   let ys: number[];
   let perItem: MetricComparison['perItem'] = [];
@@ -159,41 +231,36 @@ function compareMetric(metric: CompareMetric, a: Map<string, number>, b: Map<str
     ys = [...a.values()];
     xs = [...b.values()];
   }
-  const options = { labels, metric: metric.label, confidenceLevel: 1 - alpha } as const;
-  const test: StatsResult = metric.rankBased
-    ? paired ? wilcoxonSignedRank(xs, ys, { labels, metric: metric.label }) : mannWhitneyU(xs, ys, { labels, metric: metric.label })
-    : paired ? pairedTTest(xs, ys, options) : welchTTest(xs, ys, options);
-  // The t-interval of the mean difference, also for rank-tested metrics.
-  const tInterval = paired ? pairedTTest(xs, ys, options) : welchTTest(xs, ys, options);
-  const lift = relativeLift(xs, ys, { paired, confidenceLevel: 1 - alpha });
-  const effect = paired ? cohensDz(xs, ys, { confidenceLevel: 1 - alpha }) : cohensD(xs, ys, { confidenceLevel: 1 - alpha });
-  const d = effect.degenerate ? null : effect.estimate;
-  let itemsFor80Power: number | null = null;
-  if (d !== null && Number.isFinite(d) && d !== 0) {
-    itemsFor80Power = tTestSampleSize(Math.abs(d), { design: paired ? 'paired' : 'unpaired', alpha, power: DEFAULT_POWER }).n;
-  }
-  const meanA = mean(ys);
-  const meanB = mean(xs);
+  const result = testMetric(metric, xs, ys, paired, alpha);
+  const record = paired ? winTieLoss(perItem.map((p) => p.difference), metric.better) : null;
   return {
     metric: metric.name,
     label: metric.label,
-    paired,
-    nA: ys.length,
-    nB: xs.length,
-    meanA,
-    meanB,
-    difference: meanA !== null && meanB !== null ? meanB - meanA : null,
-    differenceInterval: interval(tInterval),
-    relativeLift: lift.degenerate ? null : lift.estimate,
-    liftInterval: interval(lift),
-    test: test.test,
-    statistic: test.degenerate ? null : test.statistic,
-    pValue: test.degenerate ? null : test.pValue,
-    effectSizeName: effect.test,
-    effectSize: d,
-    effectSizeInterval: interval(effect),
-    itemsFor80Power,
-    sentence: test.sentence,
+    better: metric.better,
+    range: metric.range,
+    paired: result.paired,
+    nA: result.nA,
+    nB: result.nB,
+    meanA: result.meanA,
+    meanB: result.meanB,
+    difference: result.difference,
+    differenceInterval: result.differenceInterval,
+    differenceClipped: result.differenceClipped,
+    location: result.location,
+    relativeLift: result.relativeLift,
+    liftInterval: result.liftInterval,
+    liftMethod: result.liftMethod,
+    test: result.test,
+    statistic: result.statistic,
+    pValue: result.pValue,
+    testSummary: result.testSummary,
+    effectSizeName: result.effectSizeName,
+    effectSize: result.effectSize,
+    effectSizeInterval: result.effectSizeInterval,
+    itemsFor80Power: result.itemsFor80Power,
+    identical: result.identical,
+    record,
+    sentence: locationSentence(metric, result, 1 - alpha, record),
     perItem,
   };
 }
@@ -211,21 +278,17 @@ export async function compareRuns(store: Store, runIdA: string, runIdB: string, 
     const a = perQuestion(itemsA, generatorA, metric);
     const b = perQuestion(itemsB, generatorB, metric);
     const common = [...a.keys()].filter((q) => b.has(q)).length;
-    return compareMetric(metric, a, b, sameDataset && common >= MIN_PAIRS, alpha);
+    return { metric, result: compareMetric(metric, a, b, sameDataset && common >= MIN_PAIRS, alpha) };
   });
-  const testable = raw.filter((r) => r.pValue !== null);
-  const adjusted = holmAdjust(testable.map((r) => r.pValue as number));
+  const testable = raw.filter((r) => r.result.pValue !== null);
+  const adjusted = adjustPValues(testable.map((r) => r.result.pValue as number), 'holm');
   const comparisons: MetricComparison[] = raw.map((r) => {
     const index = testable.indexOf(r);
     const adjustedPValue = index >= 0 ? adjusted[index] ?? null : null;
-    const metric = metrics.find((m) => m.name === r.metric) as CompareMetric;
-    let verdict: Verdict = 'not testable';
-    if (adjustedPValue !== null && r.difference !== null) {
-      if (adjustedPValue >= alpha || r.difference === 0) verdict = 'no significant difference';
-      else verdict = r.difference > 0 === metric.higherIsBetter ? 'B better' : 'B worse';
-    }
-    return { ...r, adjustedPValue, verdict };
+    const verdict = decideVerdict({ identical: r.result.identical, adjustedPValue, estimate: r.result.location.estimate, better: r.metric.better, alpha });
+    return { ...r.result, adjustedPValue, verdict };
   });
   const answerFormat = { a: await answerFormatOf(store, runIdA, generatorA), b: await answerFormatOf(store, runIdB, generatorB) };
-  return { runA, runB, generatorA, generatorB, paired: comparisons.some((c) => c.paired), alpha, adjustment: 'holm', comparisons, answerFormat };
+  const coldStarts = { thresholdMs: COLD_START_MS, a: coldStartsOf(itemsA, generatorA), b: coldStartsOf(itemsB, generatorB) };
+  return { runA, runB, generatorA, generatorB, paired: comparisons.some((c) => c.paired), alpha, adjustment: 'holm', comparisons, answerFormat, coldStarts };
 }

@@ -1,21 +1,23 @@
 /**
  * The A/B report of a RunComparison (`benchlab compare A B --report`): what is compared (runs,
- * generators, paired or not, alpha, Holm adjustment), the verdict sentences, a forest plot of
- * each metric's difference B − A and of its relative lift with their intervals, the table of
- * n, means, difference, lift, test, p, adjusted p, effect size, verdict and the items needed
- * for 80% power, each side's answer format (strict %, usable %, syntax-valid %, descriptive),
- * and, for paired comparisons, every question's difference per metric. It is
+ * generators, paired or not, alpha, Holm adjustment, cold starts left out of latency), the
+ * verdict sentences, a forest plot of each metric's estimate of B − A (the location estimate of
+ * the test used) and of its relative lift with their intervals, the table of n, means, estimate,
+ * mean difference, lift, test, p, adjusted p, questions won, tied and lost, effect size, verdict
+ * and the items needed for 80% power, each side's answer format (strict %, usable %,
+ * syntax-valid %, descriptive), and, for paired comparisons, every question's difference per
+ * metric. Which direction is better comes from compare/orientation.ts. It is
  * written as reports/ab-<runA>-vs-<runB>.html with the report building blocks (page shell,
  * static SVG charts made interactive by assets/, escaped tables); the index page lists it the
  * next time it is rendered (`refreshIndexPage`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseCompareMetric } from '../compare/compare-metrics';
 import type { AnswerFormatSide, MetricComparison, RunComparison, Verdict } from '../compare/compare-runs';
+import { directionPhrase, favouredWords } from '../compare/orientation';
 import type { RunInfo } from '../runs/run-items';
 import { formatNumber } from '../stats/format-sentence';
-import { differenceForestSpec, itemDifferenceSpec, liftForestSpec, sortedItemDifferences, VERDICT_COLORS, type ItemDifference } from './ab-charts';
+import { differenceForestSpec, directedLabel, itemDifferenceSpec, liftForestSpec, sortedItemDifferences, VERDICT_COLORS, type ItemDifference } from './ab-charts';
 import { copyAssets } from './assets';
 import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
 import { formatCount, formatRate, formatTime } from './format';
@@ -74,15 +76,6 @@ function withInterval(value: string, interval: string): SafeHtml {
   return interval ? html`${value}<br><small>${interval}</small>` : html`${value}`;
 }
 
-/** Whether a higher value of the metric is better (latency: lower is). */
-function higherIsBetter(metric: string): boolean {
-  try {
-    return parseCompareMetric(metric).higherIsBetter;
-  } catch {
-    return true;
-  }
-}
-
 function verdictBadge(verdict: Verdict): SafeHtml {
   return html`<strong style="color: ${VERDICT_COLORS[verdict]}">${verdict}</strong>`;
 }
@@ -102,36 +95,51 @@ function joinNames(names: readonly string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 }
 
-/** The overall verdict in one sentence: where B is better, worse, indistinguishable, or untestable. */
+/** The overall verdict in one sentence: where B is better, worse, higher, lower, indistinguishable, identical, or untestable. */
 export function headlineVerdict(comparison: RunComparison): string {
   const by = (verdict: Verdict) => comparison.comparisons.filter((c) => c.verdict === verdict).map((c) => c.label);
-  const better = by('B better');
-  const worse = by('B worse');
   const same = by('no significant difference');
+  const identical = by('no difference');
   const untestable = by('not testable');
   const alpha = `α = ${comparison.alpha}, Holm-adjusted across ${comparison.comparisons.length} metric(s)`;
   const parts: string[] = [];
-  if (better.length > 0) parts.push(`better than A on ${joinNames(better)}`);
-  if (worse.length > 0) parts.push(`worse than A on ${joinNames(worse)}`);
+  for (const [verdict, words] of [['B better', 'better than'], ['B worse', 'worse than'], ['B higher', 'higher than'], ['B lower', 'lower than']] as const) {
+    const labels = by(verdict);
+    if (labels.length > 0) parts.push(`${words} A on ${joinNames(labels)}`);
+  }
   const head = parts.length > 0
     ? `B is ${parts.join(' and ')} (${alpha})`
-    : `B and A show no significant difference on any metric (${alpha})`;
+    : identical.length > 0 && same.length === 0
+      ? `B and A are identical on ${joinNames(identical)} (${alpha})`
+      : `B and A show no significant difference on any metric (${alpha})`;
   const rest = [
     parts.length > 0 && same.length > 0 ? `no significant difference on ${joinNames(same)}` : null,
+    (parts.length > 0 || same.length > 0) && identical.length > 0 ? `no difference (identical values) on ${joinNames(identical)}` : null,
     untestable.length > 0 ? `not testable on ${joinNames(untestable)}` : null,
   ].filter((p): p is string => p !== null);
   return `${head}${rest.length > 0 ? `; ${rest.join('; ')}` : ''}.`;
 }
 
-/** One metric's verdict with the numbers behind it. */
+/** The estimate's name in a verdict sentence: "B − A", or "B − A (Hodges-Lehmann)". */
+function estimateName(c: MetricComparison): string {
+  return c.location.name === 'mean difference' ? 'B − A' : 'B − A (Hodges-Lehmann)';
+}
+
+/** One metric's verdict with the numbers behind it: the test's location estimate, its interval, the lift, the test and the adjusted p. */
 export function metricVerdictSentence(c: MetricComparison, alpha: number): string {
   if (c.verdict === 'not testable') return `${c.label}: not testable. ${c.sentence}`;
-  const direction = higherIsBetter(c.metric) ? 'higher is better' : 'lower is better';
-  const interval = c.differenceInterval ? ` ${formatInterval(c.differenceInterval)}` : '';
+  if (c.verdict === 'no difference') return `${c.label} (${directionPhrase(c.better)}): B and A have the same value on every ${c.paired ? 'question' : 'item'}, so no difference.`;
+  const direction = directionPhrase(c.better);
+  const interval = c.location.interval ? ` ${formatInterval(c.location.interval)}` : '';
+  const clipped = c.location.clipped ? ' (interval cut to the range a difference can take)' : '';
   const lift = c.relativeLift === null ? '' : ` (${formatLift(c)})`;
-  const conclusion = c.verdict === 'no significant difference'
-    ? c.adjustedPValue !== null && c.adjustedPValue < alpha ? `< α = ${alpha}, but the means are equal, so no difference` : `≥ α = ${alpha}, so no significant difference`
-    : `< α = ${alpha}, so B is ${c.verdict === 'B better' ? 'better' : 'worse'}`;
+  const mean = c.location.name === 'mean difference' || c.difference === null ? '' : `; mean B − A = ${signed(c.difference)}`;
+  let conclusion: string;
+  if (c.verdict === 'no significant difference') {
+    conclusion = c.adjustedPValue !== null && c.adjustedPValue < alpha ? `< α = ${alpha}, but the estimate is 0, so no difference` : `≥ α = ${alpha}, so no significant difference`;
+  } else {
+    conclusion = `< α = ${alpha}, so B is ${c.verdict.replace(/^B /, '')}`;
+  }
   let power = '';
   if (c.verdict === 'no significant difference' && c.itemsFor80Power !== null) {
     const have = Math.min(c.nA, c.nB);
@@ -139,8 +147,17 @@ export function metricVerdictSentence(c: MetricComparison, alpha: number): strin
       ? ` Detecting a difference this size with 80% power would take about ${formatCount(c.itemsFor80Power)} ${c.paired ? 'questions' : 'questions per side'} (there are ${formatCount(have)}).`
       : '';
   }
-  return `${c.label} (${direction}): B − A = ${signed(c.difference)}${interval}${lift}; ${c.test} ${pPhrase('p', c.pValue)}, ` +
+  const estimate = c.location.estimate === null ? MISSING : signed(c.location.estimate);
+  return `${c.label} (${direction}): ${estimateName(c)} = ${estimate}${interval}${clipped}${mean}${lift}; ${c.test} ${pPhrase('p', c.pValue)}, ` +
     `${pPhrase('Holm-adjusted p', c.adjustedPValue)} ${conclusion}.${power}`;
+}
+
+/** Each side's cold starts, in words. */
+export function coldStartSentence(comparison: RunComparison): string {
+  const { thresholdMs, a, b } = comparison.coldStarts;
+  const side = (name: string, s: RunComparison['coldStarts']['a']): string =>
+    s.coldStarts === 0 ? `${name} none` : `${name} ${formatCount(s.coldStarts)} (${formatCount(Math.round(s.loadMs))} ms of model load)`;
+  return `Cold starts (a model load of ${thresholdMs} ms or more, left out of latency): ${side('A', a)}, ${side('B', b)}.`;
 }
 
 function facts(comparison: RunComparison, reportFiles: ReadonlySet<string>): SafeHtml {
@@ -165,8 +182,10 @@ function facts(comparison: RunComparison, reportFiles: ReadonlySet<string>): Saf
     ['intervals', `${levelPercent(comparison)}% (1 − α)`],
     ['significance', `α = ${comparison.alpha}; p-values Holm-adjusted across the ${tested} metric(s) that could be tested`],
     ['tests', comparison.paired
-      ? 'paired t-test for quality measures; Wilcoxon signed-rank for latency and document counts (skewed); effect size Cohen\'s dz'
-      : 'Welch t-test for quality measures; Mann-Whitney U for latency and document counts (skewed); effect size Cohen\'s d'],
+      ? 'paired t-test for quality measures (estimate: the mean difference with its t interval); Wilcoxon signed-rank for latency and counts (estimate: Hodges-Lehmann, the median of the Walsh averages of the paired differences, with its distribution-free interval); effect size Cohen\'s dz'
+      : 'Welch t-test for quality measures (estimate: the mean difference with its t interval); Mann-Whitney U for latency and counts (estimate: the Hodges-Lehmann shift, the median of all differences, with its distribution-free interval); effect size Cohen\'s d'],
+    ['verdict', 'the direction of the test\'s estimate, when its Holm-adjusted p < α; which direction is better is named per metric'],
+    ['latency', coldStartSentence(comparison)],
   ];
   return html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }
@@ -183,19 +202,24 @@ const tTestName = (comparison: RunComparison): string => (comparison.paired ? 'p
 function effectsTable(comparison: RunComparison): SafeHtml {
   const level = `${levelPercent(comparison)}% CI`;
   return renderTable({
-    caption: `Per metric (differences are B − A; ${level} in brackets)`,
+    caption: `Per metric (differences are B − A; ${level} in brackets; * an interval cut to the range a difference can take)`,
     rows: comparison.comparisons,
     columns: [
-      { header: 'metric', cell: (c) => c.label, className: () => 'nowrap' },
+      { header: 'metric', cell: (c) => html`${c.label}<br><small>${directionPhrase(c.better)}</small>`, className: () => 'nowrap' },
       { header: 'n A / B', numeric: true, title: 'pairs when paired, else questions per side', cell: (c) => `${formatCount(c.nA)} / ${formatCount(c.nB)}` },
       { header: 'mean A', numeric: true, cell: (c) => num(c.meanA) },
       { header: 'mean B', numeric: true, cell: (c) => num(c.meanB) },
-      { header: 'B − A', numeric: true, title: `mean difference with its ${level} (t-interval)`, cell: (c) => withInterval(signed(c.difference), formatInterval(c.differenceInterval)) },
-      { header: 'lift', numeric: true, title: `relative lift (B − A) ÷ A with its ${level}`, cell: (c) => withInterval(formatLiftValue(c), formatInterval(c.liftInterval, PERCENT, '%')) },
+      {
+        header: 'estimate of B − A', numeric: true, title: `the location estimate of the test used (mean difference for t-tests, Hodges-Lehmann for rank tests) with its ${level}; this decides the verdict's direction`,
+        cell: (c) => withInterval(`${signed(c.location.estimate)}${c.location.name === 'mean difference' ? '' : ' (HL)'}`, `${formatInterval(c.location.interval)}${c.location.clipped ? '*' : ''}`),
+      },
+      { header: 'mean B − A', numeric: true, title: `mean difference with its ${level} (t-interval), descriptive`, cell: (c) => withInterval(signed(c.difference), `${formatInterval(c.differenceInterval)}${c.differenceClipped ? '*' : ''}`) },
+      { header: 'lift', numeric: true, title: `relative lift of the means (B − A) ÷ A with its ${level} (delta method on the log ratio, never below −100%)`, cell: (c) => withInterval(formatLiftValue(c), formatInterval(c.liftInterval, PERCENT, '%')) },
       { header: 'test', cell: (c) => c.test },
       { header: 'statistic', numeric: true, cell: (c) => num(c.statistic) },
       { header: 'p', numeric: true, cell: (c) => formatP(c.pValue) },
       { header: 'adjusted p', numeric: true, title: 'Holm-adjusted across the metrics tested', cell: (c) => formatP(c.adjustedPValue) },
+      { header: 'questions B / tie / A', numeric: true, title: 'questions on which B is better (higher), tied within 1e-9, A better (higher); paired only', cell: (c) => (c.record ? `${c.record.wins} / ${c.record.ties} / ${c.record.losses}` : MISSING) },
       { header: 'effect size', numeric: true, title: `standardized effect with its ${level}`, cell: (c) => (c.effectSize === null ? MISSING : withInterval(`${c.effectSizeName} ${formatNumber(c.effectSize)}`, formatInterval(c.effectSizeInterval))) },
       { header: 'verdict', cell: (c) => verdictBadge(c.verdict), className: () => 'nowrap' },
       {
@@ -257,10 +281,12 @@ function itemTable(c: MetricComparison, items: readonly ItemDifference[]): SafeH
     ],
   });
   const more = items.length > shown.length ? html`<p class="note">The first ${formatCount(shown.length)} of ${formatCount(items.length)} questions are listed; the chart shows all.</p>` : '';
-  const wins = items.filter((i) => i.outcome === 'B better').length;
-  const losses = items.filter((i) => i.outcome === 'B worse').length;
+  const win = favouredWords('B', c.better);
+  const loss = favouredWords('A', c.better);
+  const wins = items.filter((i) => i.outcome === win).length;
+  const losses = items.filter((i) => i.outcome === loss).length;
   const ties = items.length - wins - losses;
-  return html`<details><summary>${c.label}: B better on ${wins}, worse on ${losses}, tied on ${ties} of ${items.length} questions (table)</summary>${more}${table}</details>`;
+  return html`<details><summary>${c.label}: ${win} on ${wins}, ${loss.replace(/^B /, '')} on ${losses}, tied on ${ties} of ${items.length} questions (table)</summary>${more}${table}</details>`;
 }
 
 async function perItemSection(comparison: RunComparison, figure: (id: string, spec: ChartSpec, caption: string) => Promise<SafeHtml>): Promise<SafeHtml> {
@@ -270,14 +296,15 @@ async function perItemSection(comparison: RunComparison, figure: (id: string, sp
   const parts: SafeHtml[] = [];
   for (const [index, c] of comparison.comparisons.entries()) {
     if (!c.paired || c.perItem.length === 0) continue;
-    const items = sortedItemDifferences(c, higherIsBetter(c.metric));
+    const items = sortedItemDifferences(c);
+    const colours = c.better === 'neither' ? 'blue: B higher on the question, brown: B lower' : 'green: B better on the question, red: B worse';
     const chart = await figure(
       `items-${index + 1}`,
       itemDifferenceSpec(c.label, items),
-      `Each bar is one question's ${c.label} for B minus A (repeats averaged). ${higherIsBetter(c.metric) ? 'Higher is better' : 'Lower is better'}; green: B better on the question, red: B worse, grey: tied. ` +
+      `Each bar is one question's ${c.label} for B minus A (repeats averaged). ${directionPhrase(c.better).replace(/^./, (ch) => ch.toUpperCase())}; ${colours}, grey: tied (within 1e-9). ` +
         'Many small gains and a few large losses can cancel in the mean: the spread shows whether one question drives the result.',
     );
-    parts.push(html`<h3>${c.label}</h3>${chart}${itemTable(c, items)}`);
+    parts.push(html`<h3>${directedLabel(c)}</h3>${chart}${itemTable(c, items)}`);
   }
   return parts.length > 0 ? html`${parts}` : html`<p class="note">No metric had per-question values on both sides.</p>`;
 }
@@ -291,9 +318,9 @@ export async function renderAbReportPage(comparison: RunComparison, context: Rep
     return chartFigure(chart, caption);
   };
   const level = levelPercent(comparison);
-  const withDifference = comparison.comparisons.filter((c) => c.difference !== null);
+  const withDifference = comparison.comparisons.filter((c) => c.location.estimate !== null);
   const forest = withDifference.length > 0
-    ? await figure('forest', differenceForestSpec(withDifference, level), `Each row is one metric, on its own scale: the point is the mean difference B − A, the line its ${level}% t-interval, the dashed line zero. An interval that crosses zero is compatible with no difference; colour is the Holm-adjusted verdict. Metrics whose difference has no variance show a point without an interval.`)
+    ? await figure('forest', differenceForestSpec(withDifference, level), `Each row is one metric, on its own scale, labelled with the direction that is better: the point is the estimate of B − A of the test used (the mean difference for t-tested metrics, the Hodges-Lehmann estimate for rank-tested ones), the line its ${level}% interval, the dashed line zero. An interval that crosses zero is compatible with no difference; colour is the Holm-adjusted verdict. Metrics whose difference has no variance show a point without an interval.`)
     : html`<p class="note">No metric had values on both sides.</p>`;
   const withLift = comparison.comparisons.filter((c) => c.relativeLift !== null);
   const lift = withLift.length > 0
@@ -307,7 +334,7 @@ ${verdictBox(comparison)}
 ${forest}
 ${lift}
 ${effectsTable(comparison)}
-<p class="note">The interval of B − A is the t-interval of the mean difference (paired or Welch), also for the metrics tested with a rank test; the rank test's p is what decides their verdict. Cohen's dz is the mean difference over the standard deviation of the differences (paired); Cohen's d uses the pooled standard deviation (unpaired). "n for 80% power" is how many ${comparison.paired ? 'pairs' : 'questions per side'} a t-test needs to detect the observed standardized effect with 80% power at α = ${comparison.alpha}: far more than the current n means a non-significant result says little.</p>
+<p class="note">Each verdict follows its test: its direction is the sign of the test's location estimate and its significance the Holm-adjusted p. For t-tested metrics the estimate is the mean difference with its t interval; for rank-tested ones (latency, counts) it is the Hodges-Lehmann estimate: with the Wilcoxon signed-rank test the median of the Walsh averages (d<sub>i</sub> + d<sub>j</sub>)/2 of the paired differences, with the Mann-Whitney test the median of all differences; its interval inverts the rank test (exact signed-rank or U distribution up to 50 pairs or values per side without ties, otherwise the tie-corrected normal approximation), so one slow outlier cannot flip the direction. Measures bounded by [0, 1] (nDCG, recall, P, MAP, MRR, set_P, set_recall, set_F, F3) have t intervals cut to [−1, 1], the range a difference can take, marked *; Hodges-Lehmann intervals never leave it. The relative lift compares the means; its interval is the delta method on the log ratio, so it never goes below −100%. Latency leaves a cold start's model load out (${comparison.coldStarts.thresholdMs} ms or more; counted in the facts above). Cohen's dz is the mean difference over the standard deviation of the differences (paired); Cohen's d uses the pooled standard deviation (unpaired). "n for 80% power" is how many ${comparison.paired ? 'pairs' : 'questions per side'} a t-test needs to detect the observed standardized effect with 80% power at α = ${comparison.alpha}: far more than the current n means a non-significant result says little.</p>
 </section>
 <section id="answer-format"><h2>Answer format</h2>
 ${answerFormatTable(comparison)}

@@ -6,7 +6,9 @@
  * single vs multi-model comparison, a bounded per-question table (each generated query with
  * its validity and repairs), and for retrieval runs the mean of every stored measure. The
  * per-generator counts (items, errors, answer format) come from the run summary
- * (summarizeBenchRun), so the report and `benchlab run` agree.
+ * (summarizeBenchRun), so the report and `benchlab run` agree. The all-pairs section (every
+ * pair of generators on nDCG@10, recall@k and MAP, paired tests, Holm across all of them) is
+ * built by compare/generator-pairs.ts, as `benchlab compare RUN --all-generators` prints it.
  */
 import type { Store } from '../store/store';
 import type { RunInfo as StoredRunInfo } from '../runs/run-items';
@@ -15,6 +17,8 @@ import { summarizeBenchRun, type BenchSummary, type GeneratorSummary } from '../
 import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
 import { tInterval, type Interval } from './confidence-interval';
 import { sqlHistogram, type HistogramBin } from './histogram';
+import { parseCompareMetric } from '../compare/compare-metrics';
+import { compareGeneratorPairs, loadScoredItems, type GeneratorPairsComparison } from '../compare/generator-pairs';
 
 /** Items listed in the per-question table; the rest stay in the database. */
 export const MAX_ITEM_ROWS = 400;
@@ -151,6 +155,8 @@ export interface BenchReportData {
   questionCount: number;
   heatmap: HeatCell[];
   skippedModels: { model: string; reason: string }[];
+  /** Every pair of generators on nDCG@10, recall@k and MAP (compare/generator-pairs.ts); null with fewer than two generators. */
+  pairs?: GeneratorPairsComparison | null;
 }
 
 export interface RetrieveReportData {
@@ -425,6 +431,19 @@ function skippedModels(run: RunInfo): { model: string; reason: string }[] {
   });
 }
 
+/** The measures the all-pairs section compares, as `benchlab compare` names them. */
+export function pairsMetrics(cutoff: number): string[] {
+  return ['ndcg@10', `recall@${cutoff}`, 'map'];
+}
+
+/** Every pair of the run's generators, paired by question and repeat; null with fewer than two generators. */
+async function generatorPairs(store: Store, run: RunInfo, cutoff: number): Promise<GeneratorPairsComparison | null> {
+  const metrics = pairsMetrics(cutoff);
+  const items = await loadScoredItems(store, run.runId, metrics.map(parseCompareMetric));
+  if (new Set(items.map((i) => i.generator)).size < 2) return null;
+  return { run, ...compareGeneratorPairs(items, { metrics }) };
+}
+
 async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportData> {
   const cutoff = await recallCutoff(store, run);
   const counts = await store.one(
@@ -454,6 +473,7 @@ async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportDat
     questionCount,
     heatmap: await heatmap(store, run.runId, questionCount),
     skippedModels: skippedModels(run),
+    pairs: await generatorPairs(store, run, cutoff),
   };
 }
 

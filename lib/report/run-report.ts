@@ -3,7 +3,10 @@
  * confidence intervals, quality against latency, how well each model kept to the answer format
  * (strict compliance, usable answers, syntax-valid queries, how answers were read), the single
  * vs multi-model comparison, latency, tokens/s, errors by kind, items not attempted and cache
- * hits, and the questions with their generated queries (invalid and repaired ones marked).
+ * hits, the questions with their generated queries (invalid and repaired ones marked), and
+ * every pair of generators compared with paired tests (means marked with the letters of the
+ * generators each one significantly beats, Holm-adjusted across all pairs and measures; the data
+ * comes built from compare/generator-pairs.ts through run-data.ts).
  * Model output is only ever interpolated through `html`, which escapes it as text.
  * A retrieval run shows the mean of each stored measure with its interval.
  */
@@ -23,8 +26,11 @@ import {
   type BenchReportData, type ErrorCounts, type ErrorMessage, type ItemQuery, type ItemRow, type MeasureInterval, type RetrieveReportData,
   type RunInfo, type RunReportData,
 } from './run-data';
-import { renderTable } from './table';
+import { MISSING, renderTable } from './table';
 import { MULTI_MODEL_GENERATOR, type GeneratorSummary } from '../runs/bench-summary';
+import type { GeneratorPair, GeneratorPairsComparison, GeneratorRow, PairMetric } from '../compare/generator-pairs';
+import { directionPhrase } from '../compare/orientation';
+import { formatNumber } from '../stats/format-sentence';
 import { ANSWER_READINGS } from '../llm/answer-extraction';
 
 
@@ -316,6 +322,63 @@ function itemTable(data: BenchReportData): SafeHtml {
   return html`${shown}<p class="note">Up to ${MAX_QUERIES_PER_ITEM} queries per item and ${MAX_QUERY_CHARS} characters per query are shown. Queries are model output, shown as text. <em>invalid</em>: the query did not parse and was not run (the parser's position is marked, its message below); <em>repaired</em>: the repairs named were applied before parsing, and what the model wrote is shown below. An item with one valid query is usable, whatever its other queries.</p>${table}`;
 }
 
+const P_FLOOR = 1e-4;
+
+function formatP(p: number | null): string {
+  if (p === null) return MISSING;
+  return p < P_FLOOR ? `< ${P_FLOOR}` : formatNumber(p, 2);
+}
+
+/** A mean with the letters of the generators it significantly beats as a superscript. */
+function markedMean(mean: number | null, beats: readonly string[]): SafeHtml {
+  return beats.length > 0 ? html`${formatMetric(mean)}<sup class="beats">${beats.join('')}</sup>` : html`${formatMetric(mean)}`;
+}
+
+/** Every pair of generators: the table of means marked as IR papers mark them, its legend, and per pair the tests. */
+export function pairsSection(pairs: GeneratorPairsComparison | null | undefined): SafeHtml {
+  if (!pairs) return html`<p class="note">The run has fewer than two generators with scores, so there are no pairs to compare.</p>`;
+  const level = Number(((1 - pairs.alpha) * 100).toFixed(1));
+  const means = renderTable({
+    caption: `Means per generator; a letter marks a generator this one is significantly better than (paired test, Holm-adjusted across ${formatCount(pairs.tests)} tests, α = ${pairs.alpha})`,
+    rows: pairs.generators,
+    columns: [
+      { header: 'generator', cell: (g: GeneratorRow) => html`(${g.marker}) ${g.generator}`, className: () => 'nowrap' },
+      ...pairs.metrics.map((m, k) => ({
+        header: m.label, numeric: true, title: `${directionPhrase(m.better)}; ${m.test}`,
+        cell: (g: GeneratorRow) => markedMean(g.cells[k]?.mean ?? null, g.cells[k]?.beats ?? []),
+      })),
+    ],
+  });
+  const legend = pairs.generators.map((g) => `${g.marker} = ${g.generator}`).join(', ');
+  const rows = pairs.pairs.flatMap((p) => p.metrics.map((m) => ({ pair: p, metric: m })));
+  const detail = renderTable({
+    caption: `Each pair, B − A with A first by name (${level}% intervals)`,
+    rows,
+    columns: [
+      { header: 'A vs B', cell: (r: { pair: GeneratorPair; metric: PairMetric }) => `(${r.pair.markerA}) ${r.pair.a} vs (${r.pair.markerB}) ${r.pair.b}`, className: () => 'nowrap' },
+      { header: 'measure', cell: (r) => r.metric.label },
+      { header: 'pairs', numeric: true, title: 'items (question × repeat) both scored', cell: (r) => formatCount(r.metric.pairs) },
+      { header: 'mean A', numeric: true, cell: (r) => formatMetric(r.metric.meanA) },
+      { header: 'mean B', numeric: true, cell: (r) => formatMetric(r.metric.meanB) },
+      {
+        header: 'estimate of B − A', numeric: true, title: 'mean difference with its t interval (cut to [−1, 1] where marked *), or Hodges-Lehmann for rank-tested measures',
+        cell: (r) => {
+          const l = r.metric.location;
+          const interval = l.interval ? `[${formatNumber(l.interval[0])}, ${formatNumber(l.interval[1])}]${l.clipped ? '*' : ''}` : '';
+          return html`${l.estimate === null ? MISSING : `${l.estimate > 0 ? '+' : ''}${formatNumber(l.estimate)}`}<br><small>${interval}</small>`;
+        },
+      },
+      { header: 'B / tie / A', numeric: true, title: 'questions (repeats averaged) on which B is better, tied within 1e-9, A better', cell: (r) => `${r.metric.record.wins} / ${r.metric.record.ties} / ${r.metric.record.losses}` },
+      { header: 'p', numeric: true, cell: (r) => formatP(r.metric.pValue) },
+      { header: 'adjusted p', numeric: true, title: 'Holm-adjusted across every pair and measure', cell: (r) => formatP(r.metric.adjustedPValue) },
+      { header: 'verdict', cell: (r) => r.metric.verdict, className: () => 'nowrap' },
+    ],
+  });
+  return html`${means}
+<p class="note">${legend}. Items pair by question and repeat; ${pairs.metrics.map((m) => `${m.label}: ${m.test}`).join('; ')}; p-values of all ${formatCount(pairs.pairs.length)} pair(s) × ${formatCount(pairs.metrics.length)} measure(s) are Holm-adjusted together, and a letter marks a pair whose adjusted p is below α, in the direction of the test's estimate. Means are over each generator's items. Intervals of measures bounded by [0, 1] are t intervals cut to [−1, 1], the range a difference can take (marked *).</p>
+<details><summary>Every pair, measure by measure (table)</summary>${detail}</details>`;
+}
+
 function tradeoffPoints(data: BenchReportData): TradeoffPoint[] {
   return data.latency.flatMap((l) => {
     const ci = intervalOf(data.quality, l.generator, NDCG10);
@@ -359,6 +422,9 @@ ${overviewTable(data)}
 <p class="note">${CONFIDENCE_METHOD} Items are question × repeat pairs; nDCG@10 and MAP follow trec_eval semantics over the fused ranking of an item's queries.</p>
 ${tradeoff}
 </section>
+${data.pairs === undefined ? '' : html`<section id="pairs"><h2>Every pair of generators</h2>
+${pairsSection(data.pairs)}
+</section>`}
 <section id="answer-format"><h2>Answer format</h2>
 ${answerFormatTable(data)}
 <p class="note">Strict format: share of the answers received that followed the declared JSON schema exactly (baselines and multi-model read no answer). Usable answers: share of all items with at least one valid query. Syntax valid: share of all generated queries that parse. Answers the reader had to take another way are counted by how it read them; <em>none</em> means nothing usable was found in the answer.</p>

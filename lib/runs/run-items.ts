@@ -26,8 +26,12 @@ export interface RunItem {
   queryCount: number | null;
   docsFound: number | null;
   latencyMs: number | null;
+  /** The model load Ollama reported for the item's calls (run_items.load_ms); a cold start when at least COLD_START_MS. */
+  loadMs: number | null;
   evalTokens: number | null;
   cacheHit: boolean | null;
+  /** `ok`, `error` or `not-attempted`; null for items stored without one. */
+  status: string | null;
   error: string | null;
   /** measure name -> value */
   metrics: Record<string, number>;
@@ -69,13 +73,13 @@ export async function loadRunItems(store: Store, runId: string): Promise<RunItem
   if (run.kind === 'retrieve') {
     return [...metrics].map(([queryId, values]) => ({
       itemKey: queryId, generator: 'bm25', model: null, questionId: queryId, repeat: 0, queries: [], parsedCount: null, queryCount: null,
-      docsFound: null, latencyMs: null, evalTokens: null, cacheHit: null, error: null, metrics: values,
+      docsFound: null, latencyMs: null, loadMs: null, evalTokens: null, cacheHit: null, status: null, error: null, metrics: values,
     }));
   }
   const rows = await store.all<{
     item_key: string; generator: string; model: string | null; query_id: string; repeat_index: number; generated_queries: string | null;
     parsed_count: number | null; query_count: number | null; docs_found: number | null; latency_ms: number | null; eval_tokens: number | null;
-    cache_hit: boolean | null; error: string | null;
+    cache_hit: boolean | null; error: string | null; load_ms: number | null; status: string | null;
   }>(`SELECT * FROM run_items WHERE run_id = $run ORDER BY generator, query_id, repeat_index`, { run: runId });
   return rows.map((r) => ({
     itemKey: r.item_key,
@@ -88,8 +92,10 @@ export async function loadRunItems(store: Store, runId: string): Promise<RunItem
     queryCount: r.query_count,
     docsFound: r.docs_found,
     latencyMs: r.latency_ms,
+    loadMs: r.load_ms ?? null,
     evalTokens: r.eval_tokens,
     cacheHit: r.cache_hit,
+    status: r.status ?? null,
     error: r.error,
     metrics: metrics.get(r.item_key) ?? {},
   }));

@@ -1,7 +1,8 @@
 /**
  * Owns the public API of lib/stats, the A/B statistics of Benchlab: unpaired and paired
- * hypothesis tests, effect sizes with confidence intervals, multiple-testing adjustments, the
- * sample-ratio-mismatch check, t-test power planning, and the sequential confidence sequence.
+ * hypothesis tests, effect sizes with confidence intervals, Hodges-Lehmann location estimates
+ * with distribution-free intervals, multiple-testing adjustments, the sample-ratio-mismatch
+ * check, t-test power planning, and the sequential confidence sequence.
  * Every test returns a TestResult or an explicit DegenerateResult (see test-result.ts).
  */
 
@@ -39,6 +40,15 @@ export {
 
 export { meanDifference, type MeanDifferenceOptions } from './mean-difference';
 export { relativeLift, type RelativeLiftOptions } from './relative-lift';
+export {
+  hodgesLehmannPaired,
+  hodgesLehmannShift,
+  HODGES_LEHMANN_EXACT_MAX,
+  type HodgesLehmannOptions,
+  type HodgesLehmannOutcome,
+  type HodgesLehmannResult,
+} from './hodges-lehmann';
+export { walshOrderStatistics, differenceOrderStatistics } from './order-statistic';
 export { cohensD, type CohensDOptions } from './cohens-d';
 export { cohensDz, type CohensDzOptions } from './cohens-dz';
 export { oddsRatio, type OddsRatioOptions } from './odds-ratio';

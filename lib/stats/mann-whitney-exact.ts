@@ -15,13 +15,15 @@ export function mannWhitneyExactWork(k: number, m: number, n: number): number {
   return Math.min(m, n) * Math.max(m, n) * (Math.min(k, m * n) + 1);
 }
 
-/** P(U <= k) under the null hypothesis for samples of sizes m and n without ties. */
-export function mannWhitneyExactCdf(k: number, m: number, n: number): number {
-  if (k < 0) return 0;
-  if (k >= m * n) return 1;
+/**
+ * Counts of U = u for u = 0..floor(k) (arrangements of the samples without ties) and the number
+ * of all arrangements, C(m + n, m). The counts are exact integers while they stay below 2^53 and
+ * correctly rounded ratios beyond.
+ */
+export function mannWhitneyExactCounts(k: number, m: number, n: number): { counts: Float64Array; total: number } {
   const small = Math.min(m, n);
   const large = Math.max(m, n);
-  const kMax = Math.floor(k);
+  const kMax = Math.max(0, Math.floor(Math.min(k, m * n)));
   // counts[j][u]: arrangements of j values of the small sample among the current large ones.
   const counts: Float64Array[] = [];
   for (let j = 0; j <= small; j += 1) {
@@ -36,10 +38,17 @@ export function mannWhitneyExactCdf(k: number, m: number, n: number): number {
       for (let u = kMax; u >= current; u -= 1) row[u] = (row[u] as number) + (previous[u - current] as number);
     }
   }
-  const top = counts[small] as Float64Array;
-  let below = 0;
-  for (let u = 0; u <= kMax; u += 1) below += top[u] as number;
   let total = 1;
   for (let i = 1; i <= small; i += 1) total = (total * (large + i)) / i;
+  return { counts: counts[small] as Float64Array, total };
+}
+
+/** P(U <= k) under the null hypothesis for samples of sizes m and n without ties. */
+export function mannWhitneyExactCdf(k: number, m: number, n: number): number {
+  if (k < 0) return 0;
+  if (k >= m * n) return 1;
+  const { counts, total } = mannWhitneyExactCounts(k, m, n);
+  let below = 0;
+  for (let u = 0; u < counts.length; u += 1) below += counts[u] as number;
   return Math.min(1, below / total);
 }

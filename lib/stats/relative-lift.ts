@@ -7,6 +7,12 @@
  * which is what makes paired designs precise). The interval is lift ± z SE. Fieller's interval
  * would be exact under normality but can be unbounded; the delta method is adequate when the
  * baseline mean is many standard errors from zero, which the `sentence` does not check.
+ *
+ * With `scale: 'log'` the same delta method is applied to log(mean(x) / mean(y)), whose standard
+ * error is SE / ratio, and the interval is exp(log ratio ± z SE / ratio) - 1: asymmetric, and
+ * never below -100% (a ratio of non-negative means cannot be negative). When the ratio is not
+ * positive (a mean of zero or of the other sign) the log is undefined; the linear interval is
+ * used then, its lower end cut at -100% when both means are non-negative (`method` says so).
  */
 
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
@@ -26,6 +32,8 @@ const PERCENT = 100;
 /** Options of relativeLift. */
 export interface RelativeLiftOptions extends Omit<CommonTestOptions, 'alternative'> {
   readonly paired?: boolean;
+  /** 'linear' (default, GrowthBook's interval) or 'log' (the interval of the log ratio, never below -100%). */
+  readonly scale?: 'linear' | 'log';
 }
 
 /** mean(x) / mean(y) - 1 with a delta-method confidence interval. */
@@ -51,13 +59,25 @@ export function relativeLift(x: readonly number[], y: readonly number[], options
   }
   if (!(variance > 0)) return degenerateResult(TEST, n, 'the delta-method variance is zero');
   const estimate = ratio - 1;
-  const half = normalQuantile((1 + resolved.confidenceLevel) / 2, 0, 1) * Math.sqrt(variance);
-  const interval: [number, number] = [estimate - half, estimate + half];
+  const z = normalQuantile((1 + resolved.confidenceLevel) / 2, 0, 1);
+  const half = z * Math.sqrt(variance);
+  let interval: [number, number] = [estimate - half, estimate + half];
+  let method = 'delta method';
+  if (options.scale === 'log') {
+    if (ratio > 0) {
+      const logHalf = half / ratio;
+      interval = [ratio * Math.exp(-logHalf) - 1, ratio * Math.exp(logHalf) - 1];
+      method = 'delta method on the log ratio';
+    } else if (a.mean >= 0 && b.mean > 0 && interval[0] < -1) {
+      interval = [-1, interval[1]];
+      method = 'delta method, cut at -100%';
+    }
+  }
   const [labelX, labelY] = resolved.labels;
   const pct = (v: number): number => v * PERCENT;
   const sentence =
     `${labelX}'s mean${resolved.metric} is ${formatNumber(Math.abs(pct(estimate)))}% ${estimate >= 0 ? 'higher' : 'lower'} ` +
     `than ${labelY}'s (${formatInterval([pct(interval[0]), pct(interval[1])], resolved.confidenceLevel)} ` +
-    `in percent, delta method).`;
-  return { test: TEST, estimate, interval, confidenceLevel: resolved.confidenceLevel, method: 'delta method', n, sentence };
+    `in percent, ${method}).`;
+  return { test: TEST, estimate, interval, confidenceLevel: resolved.confidenceLevel, method, n, sentence };
 }

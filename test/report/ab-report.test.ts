@@ -96,11 +96,12 @@ describe('the A/B report', () => {
     expect(fs.existsSync(path.join(dir, 'reports', 'assets', 'vega-embed.min.js'))).toBe(true);
   });
 
-  it('states the verdict: B better on nDCG@10, no difference on MAP, recall not testable', () => {
+  it('states the verdict: B better on nDCG@10, no significant difference on MAP, recall identical', () => {
     const [ndcg, recall, map] = comparison.comparisons;
-    expect([ndcg?.verdict, recall?.verdict, map?.verdict]).toEqual(['B better', 'not testable', 'no significant difference']);
+    expect([ndcg?.verdict, recall?.verdict, map?.verdict]).toEqual(['B better', 'no difference', 'no significant difference']);
     const headline = headlineVerdict(comparison);
-    expect(headline).toMatch(/^B is better than A on nDCG@10 \(α = 0\.05, Holm-adjusted across 3 metric\(s\)\); no significant difference on MAP; not testable on recall@100\.$/);
+    expect(headline).toMatch(/^B is better than A on nDCG@10 \(α = 0\.05, Holm-adjusted across 3 metric\(s\)\); no significant difference on MAP; no difference \(identical values\) on recall@100\.$/);
+    expect(metricVerdictSentence(recall as NonNullable<typeof recall>, comparison.alpha)).toBe('recall@100 (higher is better): B and A have the same value on every question, so no difference.');
     expect(page.includes(escapeHtml(headline)), headline).toBe(true);
     const sentence = metricVerdictSentence(ndcg as NonNullable<typeof ndcg>, comparison.alpha);
     expect(sentence).toMatch(/^nDCG@10 \(higher is better\): B − A = \+0\.057 \[0\.038\d*, 0\.075\d*\] \(\+11\.7% \[.*\]\); Paired t-test p < 0\.0001, Holm-adjusted p = 0\.00015 < α = 0\.05, so B is better\.$/);
@@ -155,7 +156,7 @@ describe('the A/B chart specs', () => {
     const ndcg = comparison.comparisons[0];
     if (!ndcg) throw new Error('no nDCG@10 comparison');
     const many = Array.from({ length: MAX_LABELLED_QUESTIONS + 1 }, (_, i) => ({ questionId: `q${i}`, a: 0.5, b: 0.5 + (i % 3) / 10, difference: (i % 3) / 10 }));
-    const sorted = sortedItemDifferences({ ...ndcg, perItem: many }, true);
+    const sorted = sortedItemDifferences({ ...ndcg, perItem: many });
     expect(sorted.map((i) => i.difference).slice(0, 3)).toEqual([0.2, 0.2, 0.2]);
     expect(sorted[sorted.length - 1]?.outcome).toBe('tie');
     for (const [id, spec] of [
@@ -174,7 +175,7 @@ describe('the A/B chart specs', () => {
     const ndcg = comparison.comparisons[0];
     if (!ndcg) throw new Error('no nDCG@10 comparison');
     const items = [{ questionId: 'slower', a: 1, b: 3, difference: 2 }, { questionId: 'faster', a: 3, b: 1, difference: -2 }];
-    expect(sortedItemDifferences({ ...ndcg, perItem: items }, false).map((i) => [i.questionId, i.outcome])).toEqual([['faster', 'B better'], ['slower', 'B worse']]);
+    expect(sortedItemDifferences({ ...ndcg, better: 'lower', perItem: items }).map((i) => [i.questionId, i.outcome])).toEqual([['faster', 'B better'], ['slower', 'B worse']]);
   });
 });
 
