@@ -170,6 +170,34 @@ function answerFormatTable(data: BenchReportData): SafeHtml {
   });
 }
 
+/** Set measures: each item scored on the union of its queries' matches, as a reviewer screens them. */
+function setMeasuresTable(data: BenchReportData): SafeHtml {
+  const names = Object.keys(data.summary.generators[0]?.setMeasures ?? {});
+  const headers: Record<string, { header: string; title: string }> = {
+    set_P: { header: 'set precision', title: 'trec_eval set_P: relevant retrieved / retrieved' },
+    set_recall: { header: 'set recall', title: 'trec_eval set_recall: relevant retrieved / relevant' },
+    set_F: { header: 'F1', title: 'trec_eval set_F: the F-measure with beta = 1' },
+    set_F_9: { header: 'F3', title: 'trec_eval set_F_9: the F-measure with beta = 3 (trec_eval\'s parameter is beta squared), the systematic-review convention' },
+    num_ret: { header: 'documents screened', title: 'mean size of the union of the documents the item\'s queries match' },
+  };
+  return renderTable({
+    caption: 'Set measures per generator (means over items)',
+    rows: data.summary.generators,
+    columns: [
+      { header: 'generator', cell: (g: GeneratorSummary) => g.generator, className: () => 'nowrap' },
+      ...names.map((name) => ({
+        header: headers[name]?.header ?? name,
+        numeric: true,
+        title: headers[name]?.title ?? name,
+        cell: (g: GeneratorSummary) => {
+          const v = g.setMeasures[name] ?? null;
+          return v === null ? '-' : name === 'num_ret' ? v.toFixed(1) : v.toFixed(4);
+        },
+      })),
+    ],
+  });
+}
+
 function multiModelTable(data: BenchReportData): SafeHtml {
   return renderTable({
     caption: 'Single model vs multi-model fusion (per question, means)',
@@ -421,6 +449,10 @@ ${quality}
 ${overviewTable(data)}
 <p class="note">${CONFIDENCE_METHOD} Items are question × repeat pairs; nDCG@10 and MAP follow trec_eval semantics over the fused ranking of an item's queries.</p>
 ${tradeoff}
+</section>
+<section id="set-measures"><h2>Set measures</h2>
+${setMeasuresTable(data)}
+<p class="note">Boolean queries judged as a systematic reviewer would: each item's set is the union of every document its queries match, with no rank cut; the measures are trec_eval's set_P, set_recall, set_F (F1) and set_F_9 (F3).</p>
 </section>
 ${data.pairs === undefined ? '' : html`<section id="pairs"><h2>Every pair of generators</h2>
 ${pairsSection(data.pairs)}

@@ -62,6 +62,15 @@ describe('the run report of a small benchmark (baselines, two fake-Ollama models
     expect(page).toContain('Highest nDCG@10');
   });
 
+  it('shows the set measures of each generator as the run summary has them', () => {
+    expect(page).toContain('Set measures per generator');
+    for (const g of fixture.bench.summary.generators) {
+      const f3 = g.setMeasures['set_F_9'];
+      expect(f3).not.toBeNull();
+      expect(page).toContain(`<td class="num">${(f3 as number).toFixed(4)}</td>`);
+    }
+  });
+
   it('shows tokens/s, latency, errors and cache hits, and the multi-model comparison', () => {
     // The fake server reports 20 ms per generated token: 50 tokens/s for every call.
     expect(page).toMatch(/<td>llama3\.2:3b<\/td><td class="num">32<\/td><td class="num">50\.0 ± 0\.0<\/td>/);
