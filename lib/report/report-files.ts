@@ -20,8 +20,10 @@ const HTML_EXTENSION = '.html';
 /** Characters kept in file names; anything else becomes '_'. */
 const UNSAFE_FILE_CHARS = /[^A-Za-z0-9._-]/g;
 
-export function defaultOutDir(): string {
-  return path.join(projectRoot(), 'reports');
+/** Where reports go by default: BENCHLAB_REPORTS_DIR when set, else <project>/reports. */
+export function defaultOutDir(env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env['BENCHLAB_REPORTS_DIR'];
+  return chosen !== undefined && chosen.trim() !== '' ? path.resolve(chosen) : path.join(projectRoot(), 'reports');
 }
 
 /** The run report's file name, e.g. run-r20261121-101512-3fa9c2.html. */
