@@ -13,7 +13,7 @@
 import type { Store } from '../store/store';
 import type { RunInfo as StoredRunInfo } from '../runs/run-items';
 import { InputError } from '../input-error';
-import { summarizeBenchRun, type BenchSummary, type GeneratorSummary } from '../runs/bench-summary';
+import { serviceLatencySql, summarizeBenchRun, type BenchSummary, type GeneratorSummary } from '../runs/bench-summary';
 import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
 import { tInterval, type Interval } from './confidence-interval';
 import { sqlHistogram, type HistogramBin } from './histogram';
@@ -236,12 +236,16 @@ async function qualityIntervals(store: Store, runId: string, measures: string[])
   }));
 }
 
-/** Latency quartiles per generator over items that did work: cache hits and items never attempted (stored at 0 ms) left out. */
+/**
+ * Latency quartiles per generator over items that did work: cache hits and items never attempted
+ * (stored at 0 ms) left out, and a cold start's model load left out as in the run summary.
+ */
 async function latencyBoxes(store: Store, runId: string): Promise<LatencyBox[]> {
+  const latency = serviceLatencySql('i');
   const rows = await store.all(
-    `SELECT generator, count(*) AS n, min(latency_ms) AS lo, max(latency_ms) AS hi, avg(latency_ms) AS mean,
-       quantile_cont(latency_ms, [0.05, 0.25, 0.5, 0.75, 0.95]) AS q
-     FROM run_items
+    `SELECT generator, count(*) AS n, min(${latency}) AS lo, max(${latency}) AS hi, avg(${latency}) AS mean,
+       quantile_cont(${latency}, [0.05, 0.25, 0.5, 0.75, 0.95]) AS q
+     FROM run_items i
      WHERE run_id = $run AND latency_ms IS NOT NULL AND NOT coalesce(cache_hit, false) AND status IS DISTINCT FROM 'not-attempted'
      GROUP BY generator ORDER BY generator`,
     { run: runId },

@@ -10,6 +10,7 @@
  * Model output is only ever interpolated through `html`, which escapes it as text.
  * A retrieval run shows the mean of each stored measure with its interval.
  */
+import { COLD_START_MS } from '../llm/types';
 import { chartFigure, chartScripts, renderChart, type Chart } from './chart';
 import { CONFIDENCE_METHOD, type Interval } from './confidence-interval';
 import {
@@ -218,6 +219,7 @@ function multiModelTable(data: BenchReportData): SafeHtml {
 
 function latencyTable(data: BenchReportData): SafeHtml {
   return renderTable({
+    // A cold start's model load is left out of the figures and counted under "cold starts".
     caption: 'Latency per item in ms (cache hits excluded)',
     rows: data.latency,
     empty: 'No non-cached items with a latency.',
@@ -232,6 +234,13 @@ function latencyTable(data: BenchReportData): SafeHtml {
       { header: 'p95', numeric: true, cell: (l) => formatMs(l.p95) },
       { header: 'max', numeric: true, cell: (l) => formatMs(l.max) },
       { header: 'mean', numeric: true, cell: (l) => formatMs(l.mean) },
+      {
+        header: 'cold starts', numeric: true, title: `items whose model load took at least ${COLD_START_MS} ms, and that load in all`,
+        cell: (l) => {
+          const g = data.summary.generators.find((x) => x.generator === l.generator);
+          return !g || g.coldStarts === 0 ? '0' : `${formatCount(g.coldStarts)} (${formatMs(g.coldLoadMs)} load)`;
+        },
+      },
     ],
   });
 }

@@ -14,6 +14,14 @@ import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
 
 export { COLD_START_MS };
 
+/**
+ * An item's latency as every latency figure counts it, as SQL over a run_items row: its wall
+ * time, less a cold start's model load (COLD_START_MS is a constant, not user input).
+ */
+export function serviceLatencySql(alias = 'i'): string {
+  return `greatest(${alias}.latency_ms - CASE WHEN ${alias}.load_ms >= ${COLD_START_MS} THEN ${alias}.load_ms ELSE 0 END, 0)`;
+}
+
 /** The generator id of the items that fuse every LLM model's queries for a question. */
 export const MULTI_MODEL_GENERATOR = 'multi-model';
 
@@ -94,9 +102,9 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
        count(*) FILTER (WHERE i.status = 'ok') / count(*) AS usable_rate,
        count(*) FILTER (WHERE i.status = 'not-attempted') AS not_attempted,
        avg(i.docs_found) AS docs_found,
-       avg(greatest(i.latency_ms - CASE WHEN i.load_ms >= $cold THEN i.load_ms ELSE 0 END, 0)) FILTER (WHERE i.status <> 'not-attempted') AS mean_latency,
-       quantile_cont(greatest(i.latency_ms - CASE WHEN i.load_ms >= $cold THEN i.load_ms ELSE 0 END, 0), 0.5) FILTER (WHERE NOT coalesce(i.cache_hit, false) AND i.status <> 'not-attempted') AS p50,
-       quantile_cont(greatest(i.latency_ms - CASE WHEN i.load_ms >= $cold THEN i.load_ms ELSE 0 END, 0), 0.95) FILTER (WHERE NOT coalesce(i.cache_hit, false) AND i.status <> 'not-attempted') AS p95,
+       avg(${serviceLatencySql('i')}) FILTER (WHERE i.status <> 'not-attempted') AS mean_latency,
+       quantile_cont(${serviceLatencySql('i')}, 0.5) FILTER (WHERE NOT coalesce(i.cache_hit, false) AND i.status <> 'not-attempted') AS p50,
+       quantile_cont(${serviceLatencySql('i')}, 0.95) FILTER (WHERE NOT coalesce(i.cache_hit, false) AND i.status <> 'not-attempted') AS p95,
        count(*) FILTER (WHERE i.load_ms >= $cold AND i.generator <> $multi) AS cold_starts,
        coalesce(sum(i.load_ms) FILTER (WHERE i.load_ms >= $cold AND i.generator <> $multi), 0) AS cold_load_ms,
        coalesce(sum(i.eval_tokens), 0) AS eval_tokens,
