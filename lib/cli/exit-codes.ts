@@ -4,6 +4,7 @@
 import { InputError } from '../input-error';
 import { DatabaseLockedError } from '../store/lock-retry';
 import { SchemaTooNewError } from '../store/migrate';
+import { DatabaseNotWritableError, SchemaTooOldError } from '../store/store';
 
 export const EXIT = {
   /** Success. */
@@ -14,7 +15,11 @@ export const EXIT = {
   usage: 2,
   /** Bad input: a malformed dataset file, an unknown dataset, an invalid option value. */
   input: 3,
-  /** The database is held by another process, or was written by a newer Benchlab. */
+  /**
+   * The database is held by another process, was written by a newer Benchlab, or (for a
+   * read-only command, which does not migrate) by an older one, or a command that writes met a
+   * file the user cannot write.
+   */
   database: 4,
   /** The work ran but an expectation failed (e.g. a suite's minimum nDCG@10). */
   expectationFailed: 5,
@@ -22,12 +27,26 @@ export const EXIT = {
   noGpuTool: 6,
   /** `benchlab gpu`: the GPU tool is there but cannot work (driver not loaded, version mismatch). */
   gpuToolFailed: 7,
+  /**
+   * `benchlab models`: no LLM host answered (refused, unreachable, timed out or failed). Not bad
+   * input (3): the host list may be right and the server only down, so retrying later fixes it;
+   * a malformed OLLAMA_HOST is still 3. Apart from 1 so scripts can tell "Ollama is down" from a
+   * crash, as 6 and 7 do for the GPU tool.
+   */
+  noLlmHost: 8,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof InputError) return EXIT.input;
-  if (error instanceof DatabaseLockedError || error instanceof SchemaTooNewError) return EXIT.database;
+  if (
+    error instanceof DatabaseLockedError ||
+    error instanceof SchemaTooNewError ||
+    error instanceof SchemaTooOldError ||
+    error instanceof DatabaseNotWritableError
+  ) {
+    return EXIT.database;
+  }
   return EXIT.failure;
 }

@@ -12,6 +12,7 @@ import { importCommand } from './commands/import-command';
 import { datasetsCommand } from './commands/datasets-command';
 import { retrieveCommand } from './commands/retrieve-command';
 import { runCommand } from './commands/run-command';
+import { runsCommand } from './commands/runs-command';
 import { modelsCommand } from './commands/models-command';
 import { selectCommand } from './commands/select-command';
 import { reportCommand } from './commands/report-command';
@@ -34,6 +35,7 @@ export function buildProgram(setExitCode: (code: number) => void = () => undefin
     datasetsCommand(globals),
     retrieveCommand(globals),
     runCommand(globals, setExitCode),
+    runsCommand(globals),
     modelsCommand(setExitCode),
     selectCommand(globals),
     reportCommand(globals),

@@ -27,7 +27,8 @@
  *
  * Errors: `DatasetParseError` with file:line for malformed lines (wrong column count, non-integer
  * grade, invalid JSON, missing id/text keys, a topic without `<num>`, text outside `<top>`,
- * duplicate ids). Judgments naming unknown ids are kept with a warning.
+ * duplicate ids), and for a file no role fits (the line that breaks the pattern, with its
+ * column count: `explainUnknownTrecFile`). Judgments naming unknown ids are kept with a warning.
  *
  * Default indexed fields: `title` and `text`, those present.
  */
@@ -100,6 +101,55 @@ export function sniffTrecRole(file: string): TrecRole | undefined {
   return undefined;
 }
 
+const ROLES_EXPECTED =
+  'expected documents (.jsonl), topics (<top> SGML or qid<TAB>text) or qrels (qid 0 docid rel)';
+
+/** Whether a line fits the TSV topics pattern, the qrels pattern, or neither (as `sniffTrecRole` judges). */
+function linePattern(text: string): 'topics' | 'qrels' | undefined {
+  if (text.split('\t').length === 2) return 'topics';
+  const cols = text.trim().split(/\s+/);
+  if (cols.length === 4 && /^-?\d+$/.test(cols[3] as string)) return 'qrels';
+  return undefined;
+}
+
+function describeColumns(text: string): string {
+  const tabs = text.split('\t').length;
+  const words = text.trim().split(/\s+/).length;
+  return `${tabs} tab-separated and ${words} whitespace-separated column(s)`;
+}
+
+/**
+ * Why `sniffTrecRole` placed no role on `file`, and at which line: the first of the sniffed
+ * lines that breaks the pattern most of them follow (topics `qid<TAB>text` or qrels
+ * `qid iter docid rel`), or the first non-blank line when none follows either.
+ */
+export function explainUnknownTrecFile(file: string): { line: number | undefined; reason: string } {
+  const lines = firstNonBlankLines(file, 5);
+  if (lines.length === 0) return { line: undefined, reason: `cannot tell what this file is: it has no text; ${ROLES_EXPECTED}` };
+  const sample = lines.length > 1 ? lines.slice(1) : lines;
+  const count = (role: 'topics' | 'qrels') => sample.filter((l) => linePattern(l.text) === role).length;
+  const topics = count('topics');
+  const qrels = count('qrels');
+  if (topics === 0 && qrels === 0) {
+    const top = lines[0] as (typeof lines)[number];
+    return { line: top.line, reason: `cannot tell what this file is: this line has ${describeColumns(top.text)}; ${ROLES_EXPECTED}` };
+  }
+  const first = sample[0] as (typeof sample)[number];
+  const role = topics > qrels || (topics === qrels && linePattern(first.text) === 'topics') ? 'topics' : 'qrels';
+  const bad = sample.find((l) => linePattern(l.text) !== role) ?? first;
+  let detail: string;
+  if (role === 'topics') {
+    detail = `${bad.text.split('\t').length} tab-separated column(s), where topics have 2 (qid<TAB>text)`;
+  } else {
+    const cols = bad.text.trim().split(/\s+/);
+    detail =
+      cols.length === 4
+        ? `relevance '${cols[3] as string}' is not an integer (qrels: qid iter docid rel)`
+        : `${cols.length} column(s), where qrels have 4 (qid iter docid rel)`;
+  }
+  return { line: bad.line, reason: `cannot tell what this file is: the other lines look like ${role}, but this one has ${detail}` };
+}
+
 /**
  * Sorts paths from the command line into qrels, topics and documents (`sniffTrecRole`). A
  * directory stands for the files in it (not recursive, hidden files skipped). Throws when a file
@@ -122,11 +172,8 @@ export function classifyTrecFiles(paths: readonly string[]): TrecFileRoles {
   for (const f of files) {
     const role = sniffTrecRole(f);
     if (role === undefined) {
-      throw new DatasetParseError(
-        f,
-        undefined,
-        'cannot tell what this file is: expected documents (.jsonl), topics (<top> SGML or qid<TAB>text) or qrels (qid 0 docid rel)',
-      );
+      const { line, reason } = explainUnknownTrecFile(f);
+      throw new DatasetParseError(f, line, reason);
     }
     roles[role].push(f);
   }

@@ -11,6 +11,12 @@
  *   that can wrap up early do, and running jobs get a grace period to finish; what is still
  *   running when it ends is marked interrupted. Then the lock is released.
  *
+ * - A fire that cannot start because another process holds the database (a notebook, a writer)
+ *   past the store's bounded wait is recorded as skipped with the reason `database busy: held
+ *   by process PID (...)`, as soon as the daemon can write again (retried with a backoff capped
+ *   at 5 s; one last try on stop). Skipped fires of other kinds that meet a busy database wait
+ *   in the same queue.
+ *
  * Different jobs run side by side (a gpu-sample fire is not held up by a long bench run); the
  * store shares one DuckDB instance per file within the process, so their writes see each other.
  * A job never overlaps itself (node-cron's noOverlap), so at most one execution per job is in
@@ -20,6 +26,7 @@ import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-
 import pLimit from 'p-limit';
 import { InputError } from '../input-error';
 import { resolveDbPath } from '../store/db-path';
+import { DEFAULT_LOCK_RETRY, DatabaseLockedError, HeldDatabaseWait, NO_LOCK_WAIT, RUN_WRITE_BACKOFF, describeHolder, type HeldWaitOptions, type LockRetryOptions } from '../store/lock-retry';
 import { withStore } from '../store/store';
 import { acquireDaemonLock, type DaemonLock } from './daemon-lock';
 import { executeJob } from './execute-job';
@@ -45,6 +52,18 @@ export interface DaemonOptions {
   /** Overrides the config's grace_period_s. */
   gracePeriodMs?: number;
   log?: JobLogger;
+  /** How long a fire waits for a database another process holds before it is skipped (default: the store's bounded wait, 10 s). */
+  lockRetry?: LockRetryOptions;
+  /** Backoff between tries to record fires skipped while the database was busy (default: 250 ms doubling to 5 s). */
+  busyRetry?: HeldWaitOptions;
+}
+
+/** A skipped fire not recorded yet, because the database was busy. */
+interface UnrecordedSkip {
+  job: JobName;
+  slot: Date;
+  reason: string;
+  at: Date;
 }
 
 export interface InterruptedRun {
@@ -79,6 +98,12 @@ export class JobDaemon {
   private readonly pending = new Set<Promise<void>>();
   private readonly states = new Map<JobName, JobState>();
   private readonly shutdown = new AbortController();
+  private readonly lockRetry: LockRetryOptions;
+  /** Skipped fires waiting for the database to be free, oldest first. */
+  private readonly unrecorded: UnrecordedSkip[] = [];
+  private readonly busyWait: HeldDatabaseWait;
+  private busyTimer: NodeJS.Timeout | undefined;
+  private recording: Promise<void> | undefined;
   private stopPromise: Promise<StopResult> | undefined;
   private endGrace: () => void = () => undefined;
   private resolveStopped: (result: StopResult) => void = () => undefined;
@@ -92,6 +117,8 @@ export class JobDaemon {
     this.registry = options.registry ?? JOB_HANDLERS;
     this.log = options.log ?? silentLogger;
     this.lock = lock;
+    this.lockRetry = options.lockRetry ?? DEFAULT_LOCK_RETRY;
+    this.busyWait = new HeldDatabaseWait({}, options.busyRetry ?? RUN_WRITE_BACKOFF);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 
@@ -192,8 +219,15 @@ export class JobDaemon {
           signal: this.shutdown.signal,
           log: this.log,
           onStarted: (jobRunId, startedAt) => this.states.set(job.name, { phase: 'running', jobRunId, startedAt }),
+          lockRetry: this.lockRetry,
         });
       } catch (error) {
+        if (error instanceof DatabaseLockedError) {
+          const reason = `database busy: held by ${describeHolder(error.holder)} when the fire was due`;
+          this.log.warn(`${job.name}: skipped the fire at ${slot.toISOString()}: ${reason}; recorded as skipped once the database can be written`);
+          this.queueSkip({ job: job.name, slot, reason, at: new Date() });
+          return;
+        }
         this.log.error(`${job.name}: could not start the fire scheduled for ${slot.toISOString()}: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         this.states.delete(job.name);
@@ -216,10 +250,63 @@ export class JobDaemon {
 
   private async recordSkip(job: JobConfig, slot: Date, reason: string, at: Date = new Date()): Promise<void> {
     try {
-      await withStore({ dbPath: this.dbPath }, (store) => recordSkipped(store, job.name, slot, reason, at));
+      await withStore({ dbPath: this.dbPath, lockRetry: this.lockRetry }, (store) => recordSkipped(store, job.name, slot, reason, at));
     } catch (error) {
+      if (error instanceof DatabaseLockedError) {
+        this.queueSkip({ job: job.name, slot, reason, at });
+        return;
+      }
       this.log.error(`${job.name}: could not record a skipped fire: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** Keeps a skipped fire the busy database could not take, and tries to record it when the backoff says so. */
+  private queueSkip(skip: UnrecordedSkip): void {
+    this.unrecorded.push(skip);
+    this.scheduleRecording();
+  }
+
+  private scheduleRecording(): void {
+    if (this.busyTimer || this.unrecorded.length === 0 || this.stopPromise) return;
+    this.busyTimer = setTimeout(() => {
+      this.busyTimer = undefined;
+      void this.recordUnrecorded();
+    }, this.busyWait.dueInMs);
+  }
+
+  /**
+   * Records the queued skipped fires in one transaction: one try without waiting (the backoff
+   * paces the tries), or on stop one last try with the bounded wait. Never throws.
+   */
+  private recordUnrecorded(final = false): Promise<void> {
+    this.recording ??= (async () => {
+      const batch = this.unrecorded.slice();
+      if (batch.length === 0) return;
+      try {
+        await withStore({ dbPath: this.dbPath, lockRetry: final ? this.lockRetry : NO_LOCK_WAIT }, (store) =>
+          store.transaction(async () => {
+            for (const skip of batch) await recordSkipped(store, skip.job, skip.slot, skip.reason, skip.at);
+          }),
+        );
+      } catch (error) {
+        if (error instanceof DatabaseLockedError && !final) {
+          this.busyWait.held(error);
+          return;
+        }
+        // A failure other than a busy database (or the last try on stop): said, and given up, as
+        // for any skipped fire that cannot be recorded.
+        this.unrecorded.splice(0, batch.length);
+        this.log.error(`could not record ${batch.length} skipped fire(s): ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      this.unrecorded.splice(0, batch.length);
+      this.busyWait.free();
+      this.log.info(`recorded ${batch.length} fire(s) skipped while the database was busy`);
+    })().finally(() => {
+      this.recording = undefined;
+      this.scheduleRecording();
+    });
+    return this.recording;
   }
 
   /** Stops waiting for running jobs now (a second Ctrl-C): they are marked interrupted. */
@@ -260,6 +347,11 @@ export class JobDaemon {
     })();
     const timedOut = await Promise.race([finished, graceEnded]);
     clearTimeout(timer);
+    // Fires skipped while the database was busy: one last try to record them.
+    if (this.busyTimer) clearTimeout(this.busyTimer);
+    this.busyTimer = undefined;
+    if (this.recording) await this.recording;
+    if (this.unrecorded.length > 0) await this.recordUnrecorded(true);
     const interrupted = timedOut ? this.running() : [];
     if (interrupted.length > 0) {
       const error = `the daemon stopped (${reason}) and the job did not finish within the ${seconds(this.gracePeriodMs)} grace period`;

@@ -3,10 +3,13 @@
  * already running somewhere), the handler's work, and the end row with status, error and rows
  * written. Used by the daemon for each cron fire and by `benchlab jobs run` for a run now.
  * A handler that throws is recorded as failed; nothing it throws escapes from here except a
- * failure to record the start (the store could not be opened), which the caller reports.
+ * failure to record the start (the store could not be opened), which the caller reports (the
+ * daemon records a fire it could not start because the database was held as skipped, once it
+ * can write).
  */
 import { InputError } from '../input-error';
-import { withStore } from '../store/store';
+import type { LockRetryOptions } from '../store/lock-retry';
+import { withStore, type StoreOptions } from '../store/store';
 import type { JobHandler, JobLogger } from './job-handler';
 import { prefixedLogger } from './job-log';
 import { finishJobRun, forgetJobRun, startJobRun, type FinalJobStatus } from './job-runs';
@@ -22,6 +25,8 @@ export interface ExecuteJobOptions {
   log: JobLogger;
   /** Called once the start row is written (the daemon tracks what is in flight). */
   onStarted?: (jobRunId: string, startedAt: Date) => void;
+  /** How long the start and end rows wait for a database another process holds (default: the store's bounded wait). */
+  lockRetry?: LockRetryOptions;
 }
 
 export interface JobExecution {
@@ -44,7 +49,8 @@ function errorText(error: unknown): string {
 export async function executeJob(options: ExecuteJobOptions): Promise<JobExecution> {
   const { job, log } = options;
   const started = performance.now();
-  const start = await withStore({ dbPath: options.dbPath }, (store) => startJobRun(store, job, options.scheduledAt));
+  const storeOptions: StoreOptions = { dbPath: options.dbPath, ...(options.lockRetry ? { lockRetry: options.lockRetry } : {}) };
+  const start = await withStore(storeOptions, (store) => startJobRun(store, job, options.scheduledAt));
   if (!start.started) {
     log.warn(`${job} skipped: ${start.reason}`);
     return { jobRunId: start.jobRunId, job, status: 'skipped', error: start.reason, durationMs: 0 };
@@ -75,7 +81,7 @@ export async function executeJob(options: ExecuteJobOptions): Promise<JobExecuti
   }
   const durationMs = performance.now() - started;
   try {
-    await withStore({ dbPath: options.dbPath }, (store) =>
+    await withStore(storeOptions, (store) =>
       finishJobRun(store, jobRunId, {
         status: execution.status,
         ...(execution.error !== undefined ? { error: execution.error } : {}),

@@ -1,5 +1,7 @@
 /**
- * Rendering reports into the output folder (default <projectRoot>/reports): a run's report, or
+ * Rendering reports into the output folder (`outDir`, else $BENCHLAB_REPORTS, else reports/ in
+ * the project folder for the default database and beside any other database file; see
+ * defaultOutDir in report-files.ts): a run's report, or
  * every run's with `all`, or the newest run's when neither is asked for; then always the trends
  * report, the GPU dashboard (gpu.html) and the index page. The store is opened read-only, so
  * reports can be rendered while nothing else writes, and never change the data. The embedding
@@ -11,7 +13,7 @@ import { withStore, type Store } from '../store/store';
 import { copyAssets } from './assets';
 import { renderGpuDashboard } from './gpu-dashboard';
 import { renderIndexPage, loadIndexRuns } from './index-page';
-import { defaultOutDir, INDEX_FILE, listReportFiles, reportContext, runReportFileName, TRENDS_FILE, writePage, type ReportContext } from './report-files';
+import { INDEX_FILE, listReportFiles, reportContext, resolveOutDir, runReportFileName, TRENDS_FILE, writePage, type ReportContext } from './report-files';
 import { loadRunReportData } from './run-data';
 import { renderRunReportPage } from './run-report';
 import { loadTrendPoints } from './trends-data';
@@ -20,7 +22,7 @@ import { renderTrendsPage } from './trends-report';
 export interface RenderReportsOptions {
   /** Database file; defaults to BENCHLAB_DB, then data/benchlab.duckdb. */
   dbPath?: string;
-  /** Output folder; defaults to <projectRoot>/reports. */
+  /** Output folder; defaults to $BENCHLAB_REPORTS, else reports/ for the default database or beside the database file. */
   outDir?: string;
   /** Render this run's report. */
   runId?: string;
@@ -51,7 +53,7 @@ async function writeRunReport(store: Store, runId: string, outDir: string, conte
 
 export async function renderReports(options: RenderReportsOptions): Promise<RenderedReports> {
   if (options.runId !== undefined && options.all) throw new InputError('choose either a run (--run ID) or every run (--all), not both');
-  const outDir = path.resolve(options.outDir ?? defaultOutDir());
+  const outDir = resolveOutDir(options.outDir, options.dbPath);
   const context = await reportContext();
   return withStore({ dbPath: options.dbPath, readOnly: true }, async (store) => {
     const files: string[] = [];

@@ -26,6 +26,7 @@ import { PERCENT, type Arm } from './assignment';
 import type { ExperimentState } from './experiment-store';
 import { unitValues, type TimeWindow } from './metrics';
 import { latestQualityEvaluation } from './rollout-quality';
+import { stageGates } from './gates';
 
 /** The planned sample (units over both arms) the confidence sequence is tuned for, when the stage names none. */
 export const DEFAULT_PLANNED_UNITS = 1000;
@@ -76,10 +77,11 @@ function compare(x: readonly number[], y: readonly number[], design: 'paired' | 
   return { sequential, lift };
 }
 
-/** Quality, time and sample-ratio analysis of the stage window. */
+/** Quality, time and sample-ratio analysis of the stage window (alphas from the stage's gates). */
 export async function analyzeAb(store: Store, state: ExperimentState, window: TimeWindow, units: Record<Arm, number>): Promise<AbAnalysis> {
   const stage = state.config.stages[state.stageIndex];
-  const gate = state.config.ab_gates.quality_lift;
+  const gates = stageGates(state.config, state.stageIndex);
+  const gate = gates.quality_lift;
   const alpha = gate?.alpha ?? DEFAULT_ALPHA;
   const planned = stage && stage.min_units > 0 ? stage.min_units * ARMS_PER_DESIGN : DEFAULT_PLANNED_UNITS;
 
@@ -119,7 +121,7 @@ export async function analyzeAb(store: Store, state: ExperimentState, window: Ti
   };
 
   const share = state.percentage / PERCENT;
-  const srmAlpha = state.config.ab_gates.sample_ratio?.alpha;
+  const srmAlpha = gates.sample_ratio?.alpha ?? state.config.ab_gates.sample_ratio?.alpha;
   const srm = share > 0 && share < 1
     ? sampleRatioMismatch([units.control, units.treatment], [1 - share, share], {
         ...(srmAlpha !== undefined ? { threshold: srmAlpha } : {}),

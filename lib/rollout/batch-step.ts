@@ -4,8 +4,10 @@
  * an inbox folder of JSONL files), assigns each to an arm by the sticky hash, extracts keywords
  * with the arm's method, and stores one event per document (error, time, cache hit, keyword and
  * hallucination counts) with the full extraction in `keyword_extractions` and the LLM calls in
- * `llm_calls`. At a 0% stage nobody is in treatment, so the batch is internal traffic: every
- * document goes through the treatment method, which is what the internal stage evaluates.
+ * `llm_calls`; an extraction that could not reach any LLM host is flagged `llm_unavailable`. At
+ * a 0% stage nobody is in treatment, so the batch is internal traffic: every document goes
+ * through the treatment method, which is what the internal stage evaluates. Events are stamped
+ * with `clock` (default: the wall clock).
  * Afterwards it can evaluate retrieval quality and take a monitor look. The store is opened per
  * unit of work and never held while the model works.
  */
@@ -34,6 +36,7 @@ import { storeEvents, type ExperimentEvent } from './events';
 import { datasetSource, evaluateRolloutQuality, type QualityEvaluation } from './rollout-quality';
 import { lookAtExperiment, type LookResult } from './monitor';
 import { toTimestamp } from './timestamps';
+import { systemClock } from './clock';
 
 /** The inbox's source name in events and extractions. */
 export const INBOX_SOURCE = 'batch:inbox';
@@ -44,8 +47,6 @@ export interface StepOptions extends ResolveOptions {
   /** LLM hosts (default: the experiment's llm.hosts, else OLLAMA_HOST). */
   hosts?: HostConfig[];
   llm?: Omit<LlmClientOptions, 'hosts' | 'cache' | 'useCache'>;
-  /** Time stamped on each event (tests replay time); default: the wall clock. */
-  clock?: () => Date;
   /** Evaluate retrieval quality after the batch (dataset sources only). */
   quality?: boolean;
   /** Take a monitor look after the batch (default true). */
@@ -139,9 +140,9 @@ type ExtractorFactory = (arm: ArmConfig) => KeywordExtractor;
 /** Runs the next batch of an experiment's batch source. */
 export async function runRolloutStep(experiment: string, options: StepOptions = {}): Promise<StepResult> {
   const log = options.log ?? (() => undefined);
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const storeOptions = options.dbPath !== undefined ? { dbPath: options.dbPath } : {};
-  const resolveOptions: ResolveOptions = { ...(options.experimentsDir ? { experimentsDir: options.experimentsDir } : {}), ...(options.now ? { now: options.now } : {}) };
+  const resolveOptions: ResolveOptions = { ...(options.experimentsDir ? { experimentsDir: options.experimentsDir } : {}), now: options.now ?? clock() };
   const cache = new KeywordCache();
 
   const prepared = await withStore(storeOptions, async (store) => {
@@ -204,6 +205,7 @@ export async function runRolloutStep(experiment: string, options: StepOptions = 
       cache_hit: extraction.cacheHit,
       keyword_count: extraction.count,
       hallucinated_count: extraction.hallucinated.length,
+      ...(serviceUnavailable(extraction) ? { llm_unavailable: true } : {}),
     },
     source: source.source,
   }));
@@ -235,6 +237,13 @@ export async function runRolloutStep(experiment: string, options: StepOptions = 
     quality: after.quality,
     look: after.look,
   };
+}
+
+/** The extraction failed because no LLM host could be reached (refused, unreachable, 503, circuit open), not on a bad answer. */
+function serviceUnavailable(extraction: KeywordExtraction): boolean {
+  if (extraction.error === undefined) return false;
+  const last = extraction.calls[extraction.calls.length - 1]?.error;
+  return last !== undefined && (last.breakerScope === 'host' || last.kind === 'circuit-open');
 }
 
 function extractionRow(eventId: string, experimentKey: string, source: string, arm: Arm, e: KeywordExtraction, at: Date) {

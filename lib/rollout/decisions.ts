@@ -2,7 +2,9 @@
  * Owns the decision log (`experiment_decisions`): every decision about an experiment, by a
  * person or by the monitor, with its evidence as JSON. The monitor's looks are decisions too
  * ('continue', 'ready'), so the log shows what was known at each look and why nothing happened;
- * it also carries the triggers' pending state from one look to the next.
+ * it also carries the triggers' state (which episode each acted on) from one look to the next,
+ * and tells when the current stage began (`stageBeganAt`: halving the percentage restarts the
+ * stage clock of the gates, not the stage).
  */
 import type { Store } from '../store/store';
 import { toTimestamp } from './timestamps';
@@ -17,6 +19,8 @@ export const DECISION_KINDS = [
   'rollback',
   'halve',
   'investigate',
+  'pause',
+  'resume',
 ] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
@@ -95,4 +99,23 @@ export async function latestEvidenceSince(store: Store, experimentKey: string, s
     { key: experimentKey, since: toTimestamp(since), path: `$.${field}` },
   );
   return row ? (JSON.parse(row.evidence) as Record<string, unknown>) : undefined;
+}
+
+/** Decisions that put the experiment at the start of a stage (a halving or a pause does not). */
+const STAGE_STARTS: readonly DecisionKind[] = ['created', 'advance', 'rollback'];
+
+/**
+ * When the experiment's current stage began: the latest decision that moved it to a stage
+ * (created, advance, rollback, or a config change that moved the stage), at or before
+ * `stageStartedAt` (which a halving moves on). Triggers read the stage's events from here, so an
+ * episode goes on across a halving. Falls back to `stageStartedAt`.
+ */
+export async function stageBeganAt(store: Store, experimentKey: string, stageStartedAt: Date): Promise<Date> {
+  const row = await store.one<{ began: Date | null }>(
+    `SELECT max(decided_at) AS began FROM experiment_decisions
+     WHERE experiment_key = $key AND decided_at <= $until
+       AND (decision IN (${STAGE_STARTS.map((d) => `'${d}'`).join(', ')}) OR (decision = 'config-changed' AND from_stage IS DISTINCT FROM to_stage))`,
+    { key: experimentKey, until: toTimestamp(stageStartedAt) },
+  );
+  return row?.began ?? stageStartedAt;
 }

@@ -2,7 +2,9 @@
  * Owns experiment events (`experiment_events`): one observation of one unit in one arm at one
  * time, with its metrics. The metric names are a typed registry (EVENT_METRICS): the zod schema
  * of an event's `metrics` is built from it, so an unknown metric is rejected and every metric
- * has a known type. Storing is idempotent by event id: an event already stored with the same
+ * has a known type. An event that carries `complaints` and no other metric is feedback (a user
+ * complained about a unit): it counts towards the complaints and nothing else. Storing is
+ * idempotent by event id: an event already stored with the same
  * content is skipped, one stored with different content is a conflict and is never overwritten.
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
@@ -25,6 +27,8 @@ export const EVENT_METRICS = {
   quality: { kind: 'score', description: 'a per-unit quality score (higher is better) for the A/B quality test' },
   keyword_count: { kind: 'count', description: 'keywords extracted' },
   hallucinated_count: { kind: 'count', description: 'keywords whose stems do not occur in the document' },
+  llm_unavailable: { kind: 'flag', description: 'the LLM service could not be reached (refused, unreachable, overloaded, circuit open): no answer at all' },
+  complaints: { kind: 'count', description: 'user complaints about this unit; an event that carries only complaints is feedback, not a processed unit' },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricName = keyof typeof EVENT_METRICS;

@@ -2,13 +2,15 @@
  * Owns experiment files: data/experiments/<key>.yaml (or .json), validated with zod. A file
  * names the experiment key and seed, the unit type, the two arms and their keyword methods,
  * the stages (percentage, minimum duration, minimum units, which one is the A/B test), the stage
- * gates and A/B gates, the rollback decision matrix (triggers with their windows), the monitor's
- * settings and where batch units come from. Every error names the file, the line and the field
+ * gates and A/B gates (and gates of single stages, such as the quality gate at 25%), the rollback
+ * decision matrix (triggers with their windows), the monitor's settings and where batch units
+ * come from. Every error names the file, the line and the field
  * path. Defaults are the rollout plan's values, named below.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter, isNode, type Document } from 'yaml';
+import { yamlToJs } from '../yaml-limits';
 import { z } from 'zod';
 import { llmSchema } from '../suites/suite';
 import { InputError } from '../input-error';
@@ -21,7 +23,8 @@ import { parseDuration } from './duration';
 export const PLAN_STAGES = [
   { name: 'internal', percentage: 0, min_duration: '1h', min_units: 20 },
   { name: 'canary', percentage: 10, min_duration: '24h', min_units: 100 },
-  { name: 'quarter', percentage: 25, min_duration: '24h', min_units: 250 },
+  // At 25% the LLM must already beat the baseline: quality at least 10% better, with the A/B stage's sequential test.
+  { name: 'quarter', percentage: 25, min_duration: '24h', min_units: 250, gates: { quality_lift: { min_lift: 0.1, alpha: 0.05 } } },
   { name: 'ab-test', percentage: 50, min_duration: '72h', min_units: 500, ab_test: true },
   { name: 'full', percentage: 100, min_duration: '0s', min_units: 0 },
 ] as const;
@@ -41,16 +44,30 @@ export const PLAN_AB_GATES = {
   sample_ratio: { alpha: 0.001 },
 } as const;
 
-/** The plan's rollback decision matrix. */
+/**
+ * The plan's rollback decision matrix: error rate > 5% for 5 minutes: roll back to 0%; 3-5%:
+ * previous stage; average time > 3 s for 10 minutes: previous stage; 2-3 s: halve; cache hit rate
+ * < 10%: investigate; more than 5 user complaints: pause; more than 10: roll back; the LLM service
+ * unavailable (or no treatment events at all while treatment is on): roll back.
+ */
 export const PLAN_TRIGGERS = [
   { name: 'errors-critical', metric: 'error_rate', above: 0.05, for: '5m', action: 'rollback-to-zero', severity: 'critical' },
   { name: 'errors-high', metric: 'error_rate', above: 0.03, at_most: 0.05, for: '5m', action: 'previous-stage', severity: 'high' },
   { name: 'time-high', metric: 'avg_processing_ms', above: 3000, for: '10m', action: 'previous-stage', severity: 'high' },
   { name: 'time-elevated', metric: 'avg_processing_ms', above: 2000, at_most: 3000, for: '10m', action: 'halve-percentage', severity: 'warning' },
   { name: 'cache-low', metric: 'cache_hit_rate', below: 0.1, for: '10m', action: 'investigate', severity: 'info' },
+  { name: 'complaints-many', metric: 'complaints', above: 10, for: '0s', action: 'rollback-to-zero', severity: 'critical' },
+  { name: 'complaints', metric: 'complaints', above: 5, at_most: 10, for: '0s', action: 'pause', severity: 'high' },
+  { name: 'llm-unavailable', metric: 'llm_unavailable', above: 0.5, for: '5m', action: 'rollback-to-zero', severity: 'critical' },
 ] as const;
 
-/** Monitor defaults: how far back each look reads events, and the fewest treatment events a look needs to judge a trigger. */
+/**
+ * Monitor defaults. Triggers judge the events of the current stage in buckets of DEFAULT_BUCKET
+ * (by the events' own timestamps); a bucket with fewer than DEFAULT_TRIGGER_MIN_UNITS events is
+ * pooled with the next ones until they have that many. DEFAULT_LOOKBACK is no longer read (kept
+ * so that older files and stored configurations still load).
+ */
+export const DEFAULT_BUCKET = '1m';
 export const DEFAULT_LOOKBACK = '5m';
 export const DEFAULT_TRIGGER_MIN_UNITS = 20;
 export const DEFAULT_BATCH_SIZE = 50;
@@ -64,8 +81,21 @@ const MAX_KEYWORDS = 100;
 export const SUMMARY_METRICS = ['error_rate', 'avg_processing_ms', 'cache_hit_rate', 'hallucination_rate', 'avg_keyword_count'] as const;
 export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
 
-/** Trigger actions, mildest first (the monitor applies the most severe action that fires). */
-export const TRIGGER_ACTIONS = ['investigate', 'halve-percentage', 'previous-stage', 'rollback-to-zero'] as const;
+/**
+ * What triggers can watch: the summary metrics (per bucket of events), `complaints` (the user
+ * complaints ingested in the current stage, a running count) and `llm_unavailable` (the share of
+ * treatment events that could not reach the LLM service; a whole bucket without any treatment
+ * event while treatment is on counts as unavailable).
+ */
+export const TRIGGER_METRICS = [...SUMMARY_METRICS, 'complaints', 'llm_unavailable'] as const;
+export type TriggerMetric = (typeof TRIGGER_METRICS)[number];
+
+/**
+ * Trigger actions, mildest first (the monitor applies the most severe action that is due; a due
+ * 'pause' is applied alongside a milder stage change). 'pause' keeps the stage and percentage
+ * and blocks advances until a person resumes.
+ */
+export const TRIGGER_ACTIONS = ['investigate', 'pause', 'halve-percentage', 'previous-stage', 'rollback-to-zero'] as const;
 export type TriggerAction = (typeof TRIGGER_ACTIONS)[number];
 
 export const SEVERITIES = ['info', 'warning', 'high', 'critical'] as const;
@@ -97,18 +127,6 @@ const armSchema = z.discriminatedUnion('method', [
     .strict(),
 ]);
 
-const stageSchema = z
-  .object({
-    name: z.string().min(1),
-    percentage: z.number().min(0).max(MAX_PERCENT),
-    min_duration: durationSchema.default(0),
-    /** Treatment units the stage must have seen before its gates can pass. */
-    min_units: z.number().int().min(0).default(0),
-    /** This stage is the formal A/B test: the A/B gates (ab_gates) apply instead of the stage gates. */
-    ab_test: z.boolean().default(false),
-  })
-  .strict();
-
 const boundsSchema = z
   .object({ below: z.number().optional(), above: z.number().optional() })
   .strict()
@@ -133,23 +151,48 @@ const abGatesSchema = gatesSchema.extend({
   sample_ratio: z.object({ alpha: rate.default(0.001) }).strict().optional(),
 });
 
+const stageSchema = z
+  .object({
+    name: z.string().min(1),
+    percentage: z.number().min(0).max(MAX_PERCENT),
+    min_duration: durationSchema.default(0),
+    /** Treatment units the stage must have seen before its gates can pass. */
+    min_units: z.number().int().min(0).default(0),
+    /** This stage is the formal A/B test: the A/B gates (ab_gates) apply instead of the stage gates. */
+    ab_test: z.boolean().default(false),
+    /**
+     * Gates of this stage only, added to (or replacing, gate by gate) the stage gates (`gates`, or
+     * `ab_gates` at the A/B stage). Any gate may appear, quality_lift included: it is judged with
+     * the same A/B analysis and sequential test as at the A/B stage.
+     */
+    gates: abGatesSchema.optional(),
+  })
+  .strict();
+
 const triggerSchema = z
   .object({
     name: z.string().min(1),
-    metric: z.enum(SUMMARY_METRICS),
+    metric: z.enum(TRIGGER_METRICS),
     /** Fires when the metric is above this (strictly) ... */
     above: z.number().optional(),
     /** ... and, for a band such as 3-5%, at most this. */
     at_most: z.number().optional(),
     /** Fires when the metric is below this (strictly). */
     below: z.number().optional(),
-    /** How long the condition must hold, look after look, before the action is taken. */
+    /**
+     * How long the condition must have held, by the events' own timestamps, before the action is
+     * taken: the episode starts at the first bucket from which the condition (or, for bands such
+     * as 3-5% and > 5%, any band of the same metric) has held without a break up to the newest
+     * judged bucket. 0s: as soon as it holds.
+     */
     for: durationSchema,
     action: z.enum(TRIGGER_ACTIONS),
     severity: z.enum(SEVERITIES).default('warning'),
     /** Which arm it watches (the one being rolled out). */
     arm: z.enum(['control', 'treatment']).default('treatment'),
+    /** No longer read (triggers judge buckets of events); kept so that older files still load. */
     lookback: durationSchema.optional(),
+    /** The fewest events a bucket (or pooled run of buckets) needs to be judged; default monitor.min_units (1 for llm_unavailable; complaints always count). */
     min_units: z.number().int().min(1).optional(),
   })
   .strict()
@@ -192,10 +235,19 @@ export const experimentSchema = z
       .prefault(PLAN_STAGES.map((s) => ({ ...s }))),
     gates: gatesSchema.prefault(PLAN_GATES),
     ab_gates: abGatesSchema.prefault(PLAN_AB_GATES),
-    triggers: z.array(triggerSchema).prefault(PLAN_TRIGGERS.map((t) => ({ ...t }))),
+    triggers: z
+      .array(triggerSchema)
+      .refine((triggers) => new Set(triggers.map((t) => t.name)).size === triggers.length, { message: 'trigger names must be unique' })
+      .prefault(PLAN_TRIGGERS.map((t) => ({ ...t }))),
     monitor: z
       .object({
+        /** Triggers judge events in buckets of this length, by the events' own timestamps. */
+        bucket: durationSchema
+          .refine((ms) => ms >= 1000, { message: 'a bucket must be at least 1s' })
+          .prefault(DEFAULT_BUCKET),
+        /** No longer read; kept so that older files and stored configurations still load. */
         lookback: durationSchema.prefault(DEFAULT_LOOKBACK),
+        /** The fewest events a bucket needs for a trigger to judge it; sparser buckets are pooled with the next. */
         min_units: z.number().int().min(1).default(DEFAULT_TRIGGER_MIN_UNITS),
         /** Apply rollback actions automatically (the plan: yes). */
         auto_rollback: z.boolean().default(true),
@@ -214,8 +266,12 @@ export type ArmConfig = ExperimentConfig['arms']['control'];
 export type GatesConfig = ExperimentConfig['gates'];
 export type AbGatesConfig = ExperimentConfig['ab_gates'];
 
+/** Names another folder of experiment files than the project's data/experiments (tests, other deployments). */
+export const EXPERIMENTS_DIR_ENV_VAR = 'BENCHLAB_EXPERIMENTS_DIR';
+
 export function experimentsDir(): string {
-  return path.join(projectRoot(), 'data', 'experiments');
+  const fromEnv = process.env[EXPERIMENTS_DIR_ENV_VAR];
+  return fromEnv !== undefined && fromEnv !== '' ? path.resolve(fromEnv) : path.join(projectRoot(), 'data', 'experiments');
 }
 
 /** The line of the YAML node at `issuePath`, or of its nearest existing parent. */
@@ -241,7 +297,7 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
     const line = first?.linePos?.[0]?.line;
     throw new InputError(`${file}${line ? `:${line}` : ''}: ${first?.message.split('\n')[0]}`);
   }
-  return validateExperiment(doc.toJS(), file, (issuePath) => lineOf(doc, counter, issuePath));
+  return validateExperiment(yamlToJs(doc, text, file), file, (issuePath) => lineOf(doc, counter, issuePath));
 }
 
 /** Validates an already parsed experiment (e.g. the copy stored in the database). */

@@ -1,17 +1,20 @@
 /**
  * Owns an experiment's row in `experiments`: its configuration in effect, current stage,
- * percentage (a stage's, or half of it after a 'halve' action), status, and when the current
- * stage took effect. The experiment file is the source of truth for the configuration: loading
- * an experiment syncs a changed file into the row and logs a 'config-changed' decision; without
- * a file, the stored copy is used.
+ * percentage (a stage's, or half of it after a 'halve' action), status (running, paused: advances
+ * wait for a person's resume, rolled-back, completed), and when the current stage took effect.
+ * The experiment file is the source of truth for the configuration: loading an experiment syncs a
+ * changed file into the row and logs a 'config-changed' decision; without a file, the stored copy
+ * is used. `peekExperiment` shows the same without writing anything (for `rollout status`), and
+ * `resolveForLook` keeps the monitor going past a broken file (it looks with the stored copy).
  */
 import { InputError } from '../input-error';
 import type { Store } from '../store/store';
 import { recordDecision } from './decisions';
 import { loadExperimentFile, validateExperiment, type ExperimentConfig } from './experiment-config';
 import { toTimestamp } from './timestamps';
+import { nowOf, type Clock } from './clock';
 
-export const EXPERIMENT_STATUSES = ['running', 'rolled-back', 'completed'] as const;
+export const EXPERIMENT_STATUSES = ['running', 'paused', 'rolled-back', 'completed'] as const;
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 
 export interface ExperimentState {
@@ -58,6 +61,20 @@ export async function getExperiment(store: Store, key: string): Promise<Experime
 export async function listExperiments(store: Store): Promise<ExperimentState[]> {
   const rows = await store.all<ExperimentRow>(`SELECT * FROM experiments ORDER BY experiment_key`);
   return rows.map(toState);
+}
+
+/** The keys of every stored experiment (without validating their stored configurations). */
+export async function listExperimentKeys(store: Store): Promise<string[]> {
+  const rows = await store.all<{ experiment_key: string }>(`SELECT experiment_key FROM experiments ORDER BY experiment_key`);
+  return rows.map((r) => r.experiment_key);
+}
+
+/** The stored state with `config` in effect, as syncExperiment would leave it, without writing. */
+function withConfig(stored: ExperimentState, config: ExperimentConfig, now: Date): ExperimentState {
+  if (JSON.stringify(stored.config) === JSON.stringify(config)) return stored;
+  const stageIndex = Math.min(stored.stageIndex, config.stages.length - 1);
+  if (stageIndex === stored.stageIndex) return { ...stored, config };
+  return { ...stored, config, stageIndex, percentage: config.stages[stageIndex]?.percentage ?? 0, stageStartedAt: now };
 }
 
 /**
@@ -107,26 +124,91 @@ export async function syncExperiment(store: Store, config: ExperimentConfig, sou
 export interface ResolveOptions {
   /** Folder of experiment files (default data/experiments). */
   experimentsDir?: string;
+  /** The time of this unit of work; default: the clock's. */
   now?: Date;
+  /** Where "now" comes from when `now` is not given (default: the wall clock). */
+  clock?: Clock;
+}
+
+async function unknownExperiment(store: Store, keyOrFile: string): Promise<InputError> {
+  const known = await listExperimentKeys(store);
+  return new InputError(
+    `unknown experiment '${keyOrFile}': no file data/experiments/${keyOrFile}.yaml and nothing stored` +
+      (known.length > 0 ? `; stored experiments: ${known.join(', ')}` : ''),
+  );
 }
 
 /** The experiment named by key or file: synced from its file when there is one, else as stored. */
 export async function resolveExperiment(store: Store, keyOrFile: string, options: ResolveOptions = {}): Promise<ExperimentState> {
   const loaded = loadExperimentFile(keyOrFile, options.experimentsDir);
-  if (loaded) return syncExperiment(store, loaded.config, loaded.file, options.now);
+  if (loaded) return syncExperiment(store, loaded.config, loaded.file, nowOf(options));
   const stored = await getExperiment(store, keyOrFile);
   if (stored) return stored;
-  const known = (await listExperiments(store)).map((e) => e.key);
-  throw new InputError(
-    `unknown experiment '${keyOrFile}': no file data/experiments/${keyOrFile}.yaml and nothing stored` +
-      (known.length > 0 ? `; stored experiments: ${known.join(', ')}` : ''),
-  );
+  throw await unknownExperiment(store, keyOrFile);
+}
+
+export interface PeekedExperiment {
+  /** The stored state with the file's configuration in effect; undefined when nothing is stored (not started). */
+  state: ExperimentState | undefined;
+  /** The configuration in effect: the file's, else the stored copy's. */
+  config: ExperimentConfig;
+  file: string | undefined;
+}
+
+/**
+ * The experiment as `resolveExperiment` would see it, writing nothing: the stored row (if any)
+ * with the file's configuration applied in memory. `store` may be undefined (no database yet).
+ */
+export async function peekExperiment(store: Store | undefined, keyOrFile: string, options: ResolveOptions = {}): Promise<PeekedExperiment> {
+  const loaded = loadExperimentFile(keyOrFile, options.experimentsDir);
+  const stored = store ? await getExperiment(store, loaded?.config.key ?? keyOrFile) : undefined;
+  if (loaded) return { state: stored ? withConfig(stored, loaded.config, nowOf(options)) : undefined, config: loaded.config, file: loaded.file };
+  if (stored) return { state: stored, config: stored.config, file: undefined };
+  if (!store) throw new InputError(`unknown experiment '${keyOrFile}': no file data/experiments/${keyOrFile}.yaml and no database`);
+  throw await unknownExperiment(store, keyOrFile);
+}
+
+export interface ResolvedForLook {
+  /** What to look at: synced from the file, or the stored copy when the file is broken; undefined when there is nothing to look at. */
+  state: ExperimentState | undefined;
+  /** Why the file (or the stored copy) could not be used: the message names the file and line. */
+  broken: string | undefined;
+}
+
+/**
+ * The monitor's resolve: like resolveExperiment, but a broken experiment file (or stored
+ * configuration) is reported instead of thrown. With a broken file the stored copy, the last good
+ * configuration, is looked at, so its triggers can still roll back.
+ */
+export async function resolveForLook(store: Store, key: string, options: ResolveOptions = {}): Promise<ResolvedForLook> {
+  let broken: string | undefined;
+  try {
+    const loaded = loadExperimentFile(key, options.experimentsDir);
+    if (loaded) return { state: await syncExperiment(store, loaded.config, loaded.file, nowOf(options)), broken: undefined };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    broken = error.message;
+  }
+  try {
+    const stored = await getExperiment(store, key);
+    if (stored) return { state: stored, broken };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { state: undefined, broken: [broken, error.message].filter(Boolean).join('\n') };
+  }
+  if (broken !== undefined) return { state: undefined, broken };
+  throw await unknownExperiment(store, key);
 }
 
 export interface StageChange {
   stageIndex: number;
   percentage: number;
   status: ExperimentStatus;
+}
+
+/** Changes only the status (pause, resume): the stage and its clock stay. */
+export async function setExperimentStatus(store: Store, key: string, status: ExperimentStatus, now: Date): Promise<void> {
+  await store.run(`UPDATE experiments SET status = $status, updated_at = $now WHERE experiment_key = $key`, { key, status, now: toTimestamp(now) });
 }
 
 /** Moves the experiment to a stage/percentage; the stage clock restarts. */

@@ -3,9 +3,12 @@
  * its minimum duration, has seen its minimum number of treatment units, and every configured gate
  * passes: the stage gates (`gates`: error rate, average time, cache hit rate, ...) on the
  * treatment arm's units of this stage, or, at the A/B stage, the A/B gates (`ab_gates`: quality
- * lift with the sequential test, time ratio, error rate, sample-ratio mismatch). A gate without
- * enough data is 'pending', which blocks like a failure but says why. GATE_EVALUATORS is a typed
- * registry over every gate name, so a gate without an evaluator is a compile error.
+ * lift with the sequential test, time ratio, error rate, sample-ratio mismatch), each stage's own
+ * `gates` added over them (the plan's 25% stage: quality at least 10% above the baseline, with
+ * the A/B stage's sequential test). A gate without enough data is 'pending', which blocks like a
+ * failure but says why. A paused experiment gets a failing 'paused' gate: advances wait until a
+ * person resumes. GATE_EVALUATORS is a typed registry over every gate name, so a gate without an
+ * evaluator is a compile error.
  */
 import type { AbGatesConfig, ExperimentConfig, GatesConfig, SummaryMetric } from './experiment-config';
 import { SUMMARY_METRIC_VALUES, type ArmSummaries } from './metrics';
@@ -44,6 +47,18 @@ function boundsGate(metric: SummaryMetric) {
 const SIGNIFICANT = 4;
 function round(value: number): number {
   return Number(value.toPrecision(SIGNIFICANT));
+}
+
+/** The gates of stage `index`: the stage gates (A/B gates at the A/B stage), with the stage's own gates over them. */
+export function stageGates(config: ExperimentConfig, index: number): AbGatesConfig {
+  const stage = config.stages[index];
+  return { ...(stage?.ab_test ? config.ab_gates : config.gates), ...(stage?.gates ?? {}) };
+}
+
+/** Whether stage `index` needs the A/B analysis (it is the A/B stage, or one of its gates compares the arms). */
+export function needsAbAnalysis(config: ExperimentConfig, index: number): boolean {
+  const gates = stageGates(config, index);
+  return (config.stages[index]?.ab_test ?? false) || gates.quality_lift !== undefined || gates.time_ratio !== undefined || gates.sample_ratio !== undefined;
 }
 
 type GateEvaluators = { [K in GateName]-?: (config: NonNullable<AbGatesConfig[K]>, ctx: GateContext) => GateResult };
@@ -85,7 +100,7 @@ export const GATE_EVALUATORS: GateEvaluators = {
   },
 };
 
-function runGates<C extends GatesConfig | AbGatesConfig>(config: C, ctx: GateContext): GateResult[] {
+function runGates(config: GatesConfig | AbGatesConfig, ctx: GateContext): GateResult[] {
   const results: GateResult[] = [];
   for (const name of Object.keys(GATE_EVALUATORS) as GateName[]) {
     const gateConfig = (config as AbGatesConfig)[name];
@@ -121,8 +136,14 @@ export function evaluateStageGates(state: ExperimentState, ctx: GateContext, now
       detail: `stage running for ${formatDuration(elapsed)}`,
     },
     { gate: 'min_units', outcome: units >= minUnits ? 'pass' : 'pending', value: units, requirement: `>= ${minUnits} treatment units`, detail: `${units} treatment units` },
-    ...runGates(abTest ? config.ab_gates : config.gates, ctx),
+    ...runGates(stageGates(config, state.stageIndex), ctx),
   ];
+  if (state.status === 'paused') {
+    gates.push({
+      gate: 'paused', outcome: 'fail', value: null, requirement: `not paused ('benchlab rollout resume ${state.key}')`,
+      detail: 'paused by a rollback trigger; advances wait for a person to resume',
+    });
+  }
   const nextStage = state.stageIndex + 1 < config.stages.length ? state.stageIndex + 1 : undefined;
   return { stage: stage?.name ?? `#${state.stageIndex}`, abTest, gates, ready: gates.every((g) => g.outcome === 'pass'), nextStage };
 }

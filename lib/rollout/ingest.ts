@@ -8,6 +8,9 @@
  *
  * JSONL: {"event_id","experiment"?,"unit","arm","timestamp","metrics":{...}}
  * CSV:   event_id,experiment,unit,arm,timestamp,error,processing_ms,cache_hit,quality,...
+ * User complaints are events too: {"event_id","unit","arm","timestamp","metrics":{"complaints":1}}
+ * (a `complaints` column in CSV); an event that carries only complaints counts for nothing else.
+ * "Now" (for the future-timestamp check) is options.now, else options.clock's, else the wall clock.
  * The experiment may come from the command (--experiment) instead of each line.
  */
 import fs from 'node:fs';
@@ -19,6 +22,7 @@ import { ARMS } from './assignment';
 import { EVENT_METRICS, METRIC_NAMES, metricsSchema, storeEvents, type EventMetrics, type ExperimentEvent, type MetricName } from './events';
 import { resolveExperiment, type ResolveOptions } from './experiment-store';
 import { InputError } from '../input-error';
+import { ISO_WITH_ZONE, nowOf } from './clock';
 
 /** Events may be stamped at most this far in the future (clock skew between hosts). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -26,8 +30,6 @@ const MAX_ID_LENGTH = 200;
 /** At most this many bad lines are listed in an error message (all are in the result). */
 export const MAX_REPORTED_ERRORS = 20;
 
-/** ISO 8601 date-time with an explicit zone (Z or an offset): local times are ambiguous. */
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 export const INGEST_FORMATS = ['jsonl', 'csv'] as const;
 export type IngestFormat = (typeof INGEST_FORMATS)[number];
@@ -198,7 +200,7 @@ export function formatLineErrors(file: string, errors: readonly LineError[], lim
 /** Reads, validates and stores one events file. */
 export async function ingestEventsFile(store: Store, file: string, options: IngestOptions = {}): Promise<IngestResult> {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new InputError(`${file}: no such file`);
-  const now = options.now ?? new Date();
+  const now = nowOf(options);
   const format = options.format ?? detectFormat(file);
   const text = fs.readFileSync(file, 'utf8');
   const errors: LineError[] = [];
@@ -216,7 +218,7 @@ export async function ingestEventsFile(store: Store, file: string, options: Inge
   const keys = new Map<string, string | undefined>();
   for (const name of new Set(candidates.map((c) => c.event.experimentKey))) {
     try {
-      keys.set(name, (await resolveExperiment(store, name, options)).key);
+      keys.set(name, (await resolveExperiment(store, name, { ...options, now })).key);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       keys.set(name, undefined);

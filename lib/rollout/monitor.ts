@@ -1,20 +1,22 @@
 /**
- * Owns the rollout monitor: one look at an experiment reads its events (the current stage's, and
- * each trigger's lookback), evaluates the rollback triggers (with the pending state carried from
- * the previous look) and the stage gates (with the A/B analysis at the A/B stage), decides, and
- * records the decision with its evidence. Due rollback actions are applied automatically
- * (monitor.auto_rollback, on by default); advancing stays a person's decision unless
- * monitor.auto_advance is set. `runRolloutMonitor` is what the `rollout-monitor` job calls.
+ * Owns the rollout monitor: one look at an experiment reads its events (the current stage's for
+ * the gates; per bucket since the stage began for the triggers), evaluates the rollback triggers
+ * (with the episodes they acted on, carried from the previous look) and the stage gates (with the
+ * A/B analysis where a gate compares the arms), decides, and records the decision with its
+ * evidence. Due rollback actions are applied automatically (monitor.auto_rollback, on by
+ * default); advancing stays a person's decision unless monitor.auto_advance is set, and never
+ * happens while paused. `runRolloutMonitor` is what the `rollout-monitor` job calls: a broken
+ * experiment file is reported (file and line) and the other experiments are still looked at.
  */
 import { withStore, type Store } from '../store/store';
 import { ACTION_HANDLERS, actionRank, type ActionPlan } from './actions';
 import { analyzeAb, type AbAnalysis } from './ab-analysis';
-import { latestEvidenceSince, recordDecision, type DecisionKind } from './decisions';
-import type { TriggerConfig } from './experiment-config';
-import { applyStageChange, listExperiments, resolveExperiment, type ExperimentState, type StageChange } from './experiment-store';
-import { evaluateStageGates, type GateResult, type StageReadiness } from './gates';
-import { summarizeArms, type ArmSummaries, type ArmSummary } from './metrics';
+import { latestEvidenceSince, recordDecision, stageBeganAt, type DecisionKind } from './decisions';
+import { applyStageChange, listExperimentKeys, resolveForLook, setExperimentStatus, type ExperimentState, type StageChange } from './experiment-store';
+import { evaluateStageGates, needsAbAnalysis, type GateResult, type StageReadiness } from './gates';
+import { bucketCounts, summarizeArms, type ArmSummaries } from './metrics';
 import { evaluateTriggers, type TriggerLook, type TriggerStates } from './triggers';
+import { nowOf, type Clock } from './clock';
 
 /** The evidence field that carries trigger state from look to look. */
 export const TRIGGER_STATE_FIELD = 'trigger_state';
@@ -24,6 +26,8 @@ export interface Assessment {
   now: Date;
   /** The current stage's events, per arm. */
   summaries: ArmSummaries;
+  /** When the current stage began (a halving does not move it): where the triggers' events start. */
+  stageBeganAt: Date;
   triggers: TriggerLook[];
   triggerState: TriggerStates;
   readiness: StageReadiness;
@@ -36,38 +40,37 @@ export async function assessExperiment(store: Store, state: ExperimentState, now
   const stageWindow = { from: state.stageStartedAt, to: now };
   const summaries = await summarizeArms(store, state.key, stageWindow);
 
-  // One summary per distinct lookback; a lookback never reaches back before the stage started.
-  const lookbackOf = (t: TriggerConfig) => t.lookback ?? config.monitor.lookback;
-  const byLookback = new Map<number, ArmSummaries>();
-  for (const lookback of new Set(config.triggers.map(lookbackOf))) {
-    const from = new Date(Math.max(state.stageStartedAt.getTime(), now.getTime() - lookback));
-    byLookback.set(lookback, await summarizeArms(store, state.key, { from, to: now }));
-  }
-  const previousEvidence = await latestEvidenceSince(store, state.key, state.stageStartedAt, TRIGGER_STATE_FIELD);
+  // Triggers read the stage since it began, in buckets by the events' own timestamps.
+  const began = await stageBeganAt(store, state.key, state.stageStartedAt);
+  const buckets = await bucketCounts(store, state.key, { from: began, to: now }, config.monitor.bucket);
+  const previousEvidence = await latestEvidenceSince(store, state.key, began, TRIGGER_STATE_FIELD);
   const previous = (previousEvidence?.[TRIGGER_STATE_FIELD] ?? {}) as TriggerStates;
   const { looks, state: triggerState } = evaluateTriggers(config.triggers, {
     now,
-    summaryFor: (t) => (byLookback.get(lookbackOf(t)) as ArmSummaries)[t.arm] as ArmSummary,
-    minUnitsFor: (t) => t.min_units ?? config.monitor.min_units,
+    windowStart: began,
+    bucketMs: config.monitor.bucket,
+    buckets,
+    percentage: state.percentage,
+    minUnitsFor: (t) => t.min_units ?? (t.metric === 'llm_unavailable' ? 1 : config.monitor.min_units),
     previous,
   });
 
-  const stage = config.stages[state.stageIndex];
-  const ab = stage?.ab_test
+  const ab = needsAbAnalysis(config, state.stageIndex)
     ? await analyzeAb(store, state, stageWindow, { control: summaries.control.units, treatment: summaries.treatment.units })
     : undefined;
   const readiness = evaluateStageGates(state, { summaries, ab }, now);
-  const firing = looks.filter((l) => l.firing);
+  // A pause a person has lifted (resume) acknowledges its episode: it no longer blocks advances.
+  const firing = looks.filter((l) => l.firing && !(l.acted && l.action === 'pause' && state.status !== 'paused'));
   const quiet: GateResult = {
     gate: 'triggers_quiet',
     outcome: firing.length === 0 ? 'pass' : 'fail',
     value: firing.length,
-    requirement: 'no rollback trigger firing',
+    requirement: 'no rollback trigger firing (a resumed pause excepted)',
     detail: firing.length === 0 ? 'no trigger firing' : `firing: ${firing.map((l) => l.name).join(', ')}`,
   };
   readiness.gates.push(quiet);
   readiness.ready = readiness.ready && quiet.outcome === 'pass';
-  return { state, now, summaries, triggers: looks, triggerState, readiness, ab };
+  return { state, now, summaries, stageBeganAt: began, triggers: looks, triggerState, readiness, ab };
 }
 
 /**
@@ -92,7 +95,7 @@ export function evidenceOf(assessment: Assessment, detail: 'full' | 'compact' = 
   const lift = ab?.quality.lift;
   return {
     ...base,
-    triggers: assessment.triggers.map((t) => ({ name: t.name, value: t.value, support: t.support, firing: t.firing, held_ms: t.heldMs })),
+    triggers: assessment.triggers.map((t) => ({ name: t.name, value: t.value, support: t.support, firing: t.firing, since: t.since, held_ms: t.heldMs })),
     gates: assessment.readiness.gates.map((g) => ({ gate: g.gate, outcome: g.outcome, value: g.value })),
     ...(ab
       ? {
@@ -127,16 +130,33 @@ interface Decision {
   description: string;
 }
 
+/** The plan of the most severe due trigger, with a due pause applied alongside a milder stage change. */
+function planFor(state: ExperimentState, due: readonly TriggerLook[]): { plan: ActionPlan; worst: TriggerLook } | undefined {
+  const sorted = [...due].sort((a, b) => actionRank(b.action) - actionRank(a.action));
+  const worst = sorted[0];
+  if (!worst) return undefined;
+  const plan = ACTION_HANDLERS[worst.action].plan(state);
+  const pause = sorted.find((t) => t.action === 'pause' && t !== worst);
+  if (!pause || state.status !== 'running') return { plan, worst };
+  if (plan.change && plan.change.status === 'running') {
+    return { plan: { ...plan, change: { ...plan.change, status: 'paused' }, description: `${plan.description}; and pause (${pause.name})` }, worst };
+  }
+  if (!plan.change) {
+    const paused = ACTION_HANDLERS.pause.plan(state);
+    return { plan: { ...paused, description: `${paused.description} (${pause.name}); ${worst.name}: ${plan.description}` }, worst: pause };
+  }
+  return { plan, worst };
+}
+
 function decide(assessment: Assessment): Decision {
   const { state, triggers, readiness } = assessment;
-  const due = triggers.filter((t) => t.due).sort((a, b) => actionRank(b.action) - actionRank(a.action));
-  const worst = due[0];
-  if (worst) {
-    const plan = ACTION_HANDLERS[worst.action].plan(state);
-    if (plan.change && !state.config.monitor.auto_rollback) {
+  const planned = planFor(state, triggers.filter((t) => t.due));
+  if (planned) {
+    const { plan, worst } = planned;
+    if ((plan.change || plan.status) && !state.config.monitor.auto_rollback) {
       return { kind: 'investigate', plan: undefined, trigger: worst, description: `${worst.name}: ${plan.description} (not applied: monitor.auto_rollback is off)` };
     }
-    return { kind: plan.decision, plan, trigger: worst, description: `${worst.name} (${worst.condition}, held ${Math.round(worst.heldMs / 1000)} s): ${plan.description}` };
+    return { kind: plan.decision, plan, trigger: worst, description: `${worst.name} (${worst.condition}, held ${Math.round(worst.heldMs / 1000)} s since ${worst.since}): ${plan.description}` };
   }
   if (readiness.ready && readiness.nextStage !== undefined) {
     const next = state.config.stages[readiness.nextStage];
@@ -155,23 +175,24 @@ function decide(assessment: Assessment): Decision {
     return { kind: 'ready', plan: undefined, trigger: undefined, description: `every gate passes; '${next?.name}' awaits a person's 'benchlab rollout advance ${state.key}'` };
   }
   const blocking = readiness.gates.filter((g) => g.outcome !== 'pass').map((g) => `${g.gate} ${g.outcome}`);
-  const pending = triggers.filter((t) => t.firing && !t.due && !t.insufficient).map((t) => `${t.name} pending ${Math.round(t.heldMs / 1000)}/${Math.round(t.forMs / 1000)} s`);
+  const pending = triggers
+    .filter((t) => t.firing && !t.due && !t.acted)
+    .map((t) => `${t.name} pending ${Math.round(t.heldMs / 1000)}/${Math.round(t.forMs / 1000)} s`);
   return { kind: 'continue', plan: undefined, trigger: undefined, description: [...blocking, ...pending].join('; ') || 'nothing to do' };
 }
 
 /** One monitor look: assess, decide, apply an automatic action, record. Returns what it did. */
-export async function lookAtExperiment(store: Store, state: ExperimentState, now: Date): Promise<LookResult & { rowsWritten: number }> {
+export async function lookAtExperiment(store: Store, state: ExperimentState, now: Date, extra: Record<string, unknown> = {}): Promise<LookResult & { rowsWritten: number }> {
   const assessment = await assessExperiment(store, state, now);
   const decision = decide(assessment);
   const change = decision.plan?.change;
-  // Due triggers are acted on once; a stage change starts the next stage with a clean state.
-  const carried: TriggerStates = change
-    ? {}
-    : Object.fromEntries(
-        Object.entries(assessment.triggerState).map(([name, s]) => [name, assessment.triggers.find((t) => t.name === name)?.due ? { ...s, acted: true } : s]),
-      );
+  const status = decision.plan?.status;
+  // A move to another stage starts it with a clean trigger state; a halving or a pause keeps the
+  // episodes acted on, so the same episode is not acted on again.
+  const carried: TriggerStates = change && change.stageIndex !== state.stageIndex ? {} : assessment.triggerState;
   await store.transaction(async () => {
     if (change) await applyStageChange(store, state.key, change, now);
+    if (status) await setExperimentStatus(store, state.key, status, now);
     await recordDecision(store, {
       experimentKey: state.key,
       decidedAt: now,
@@ -181,8 +202,10 @@ export async function lookAtExperiment(store: Store, state: ExperimentState, now
       automatic: true,
       evidence: {
         description: decision.description,
-        ...(decision.trigger ? { trigger: decision.trigger.name, action: decision.trigger.action, severity: decision.trigger.severity } : {}),
+        ...extra,
+        ...(decision.trigger ? { trigger: decision.trigger.name, action: decision.trigger.action, severity: decision.trigger.severity, episode_since: decision.trigger.since } : {}),
         ...(change ? { from_percentage: state.percentage, to_percentage: change.percentage } : {}),
+        ...(status || change ? { from_status: state.status, to_status: status ?? change?.status } : {}),
         ...evidenceOf(assessment, decision.kind === 'continue' || decision.kind === 'ready' ? 'compact' : 'full'),
         [TRIGGER_STATE_FIELD]: carried,
       },
@@ -190,7 +213,7 @@ export async function lookAtExperiment(store: Store, state: ExperimentState, now
   });
   return {
     experiment: state.key, decision: decision.kind, automatic: true, applied: change, description: decision.description, assessment,
-    rowsWritten: change ? 2 : 1,
+    rowsWritten: change || status ? 2 : 1,
   };
 }
 
@@ -198,33 +221,60 @@ export interface MonitorOptions {
   dbPath?: string;
   /** Only this experiment (key or file); default: every experiment in the store. */
   experiment?: string;
-  /** The look's time (tests and replays); default: now. */
+  /** The look's time (tests and replays); default: the clock's. */
   now?: Date;
+  /** Where each look's time comes from when `now` is not given; default: the wall clock. */
+  clock?: Clock;
   experimentsDir?: string;
   /** Called with each look's result (the job logs them). */
   onLook?: (look: LookResult) => void;
+  /** Called with each broken experiment, as soon as it is found. */
+  onBroken?: (broken: BrokenExperiment) => void;
+}
+
+export interface BrokenExperiment {
+  experiment: string;
+  /** The error, naming the file and line. */
+  message: string;
+  /** Whether the experiment was still looked at, with its stored configuration. */
+  lookedAt: boolean;
+}
+
+export interface MonitorResult {
+  decisions: number;
+  rowsWritten: number;
+  /** Experiments whose file (or stored configuration) could not be read. */
+  broken: BrokenExperiment[];
 }
 
 /**
  * The `rollout-monitor` job's entry point: one look at each experiment (or the one named), each
- * in its own unit of work. Returns the decisions recorded and the rows written.
+ * in its own unit of work. A broken experiment file does not stop the others: it is reported in
+ * `broken`, and the experiment is looked at with its stored configuration (the last good one)
+ * so its triggers can still roll back. Returns the decisions recorded, the rows written and the
+ * broken experiments.
  */
-export async function runRolloutMonitor(options: MonitorOptions = {}): Promise<{ decisions: number; rowsWritten: number }> {
+export async function runRolloutMonitor(options: MonitorOptions = {}): Promise<MonitorResult> {
   const storeOptions = options.dbPath !== undefined ? { dbPath: options.dbPath } : {};
-  const resolveOptions = { ...(options.experimentsDir ? { experimentsDir: options.experimentsDir } : {}), ...(options.now ? { now: options.now } : {}) };
-  const keys = options.experiment
-    ? [options.experiment]
-    : await withStore(storeOptions, async (store) => (await listExperiments(store)).map((e) => e.key));
-  let decisions = 0;
-  let rowsWritten = 0;
+  const keys = options.experiment ? [options.experiment] : await withStore(storeOptions, listExperimentKeys);
+  const result: MonitorResult = { decisions: 0, rowsWritten: 0, broken: [] };
   for (const key of keys) {
+    const now = nowOf(options);
+    const resolveOptions = { ...(options.experimentsDir ? { experimentsDir: options.experimentsDir } : {}), now };
     const look = await withStore(storeOptions, async (store) => {
-      const state = await resolveExperiment(store, key, resolveOptions);
-      return lookAtExperiment(store, state, options.now ?? new Date());
+      const { state, broken } = await resolveForLook(store, key, resolveOptions);
+      if (broken !== undefined) {
+        const report: BrokenExperiment = { experiment: key, message: broken, lookedAt: state !== undefined };
+        result.broken.push(report);
+        options.onBroken?.(report);
+      }
+      if (!state) return undefined;
+      return lookAtExperiment(store, state, now, broken !== undefined ? { config_error: broken, configuration: 'stored' } : {});
     });
-    decisions++;
-    rowsWritten += look.rowsWritten;
+    if (!look) continue;
+    result.decisions++;
+    result.rowsWritten += look.rowsWritten;
     options.onLook?.(look);
   }
-  return { decisions, rowsWritten };
+  return result;
 }

@@ -244,7 +244,7 @@ ${renderTable({
     { header: 'condition', cell: (t) => t.condition },
     { header: 'value', numeric: true, cell: (t) => round(t.value) },
     { header: 'events', numeric: true, cell: (t) => t.support },
-    { header: 'state', cell: (t) => (t.insufficient ? 'too few events' : t.firing ? `firing for ${formatDuration(t.heldMs)} of ${formatDuration(t.forMs)}` : 'quiet') },
+    { header: 'state', cell: (t) => (t.insufficient ? 'too few events' : !t.firing ? 'quiet' : t.acted ? `acted on; episode since ${t.since}` : `firing for ${formatDuration(t.heldMs)} of ${formatDuration(t.forMs)}`) },
     { header: 'action', cell: (t) => `${t.action} (${t.severity})` },
   ],
   rows: triggers,

@@ -4,7 +4,16 @@
  * fuse, score, and store the item with its LLM calls. Multi-model items fuse every valid query
  * of every model for a question. Items are written in batches (the store is opened per batch,
  * never held during LLM calls); an interruption or crash leaves the completed items and marks
- * the run, and `--resume RUN_ID` finishes it without redoing them.
+ * the run, and `--resume RUN_ID` finishes it without redoing them, with the suite stored with the
+ * run (a `--suite` given must have the same content). One process works on a run at a time: it
+ * holds the run's lock (run-lock.ts) from start, or resume, to the end.
+ *
+ * While another process holds the database (a notebook, another writer) the run does not give
+ * up: it goes on with its completed items in memory, says once for whom it waits, and writes
+ * them when the file is free (tries paced by a backoff capped at 5 s, for as long as the run
+ * lives; interrupted, it makes one last try and says how many items it could not store, exit 4).
+ * The run row is created only once the run has all it needs, so one that fails before its first
+ * item leaves no `running` row.
  *
  * Faults stay with the model that has them. When a model's circuit is open (see llm-client.ts),
  * the run moves on to the other generators and comes back to it at the end of the repeat, once
@@ -20,6 +29,7 @@ import { parseCollection } from '../datasets/index';
 import { importCollection } from '../datasets/import';
 import { UnknownDatasetError } from '../datasets/catalog';
 import { withStore, type Store, type StoreOptions } from '../store/store';
+import { DatabaseLockedError, HeldDatabaseWait, NO_LOCK_WAIT, RUN_WRITE_BACKOFF, describeHolder, retryWhileHeld, type HeldEpisode } from '../store/lock-retry';
 import { GpuSampler } from '../gpu/gpu-sampler';
 import { summarizeGpuRun, type GpuRunSummary } from '../gpu/run-summary';
 import { Analyzer } from '../retrieval/analyzer';
@@ -39,9 +49,13 @@ import type { ItemErrorKind, QueryGenerator } from '../querygen/types';
 import type { AnswerReading } from '../llm/answer-extraction';
 import { llmCallRow } from '../llm/call-log';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
-import { loadSuite, resolveSuitePath, type Suite } from '../suites/suite';
+import { loadSuite, resolveSuitePath, suiteSchema, type Suite } from '../suites/suite';
 import { InputError } from '../input-error';
-import { createRun, finishRun } from './run-store';
+import { resolveDbPath } from '../store/db-path';
+import { createRun, finishRun, reopenRun } from './run-store';
+import { acquireRunLock } from './run-lock';
+import { newRunId } from './run-id';
+import { canonicalJson } from './run-fingerprint';
 import { silentProgress, type Progress } from './progress';
 import { MULTI_MODEL_GENERATOR, summarizeBenchRun, type BenchSummary } from './bench-summary';
 
@@ -170,7 +184,68 @@ interface StoredSingle {
   errorKind: ItemErrorKind | undefined;
 }
 
-async function prepare(store: Store, suite: Suite, suiteFile: string, options: BenchOptions, cache: ResponseCache, log: (line: string) => void): Promise<RunContext> {
+/** A suite and the file it was read from. */
+interface LoadedSuite {
+  suite: Suite;
+  file: string;
+}
+
+/**
+ * The run to resume and the suite to resume it with: the one stored with the run (runs.config
+ * `suite`, `suiteFile`). A `--suite` given must have the same content (wherever the file is);
+ * only a run that did not store its suite takes the given one.
+ */
+async function runToResume(store: Store, runId: string, given: LoadedSuite | undefined): Promise<{ status: string; loaded: LoadedSuite }> {
+  const run = await store.one<{ status: string; config: unknown }>(`SELECT status, config FROM runs WHERE run_id = $id AND kind = 'bench'`, { id: runId });
+  if (!run) throw new InputError(`no benchmark run '${runId}' to resume`);
+  let config: unknown = run.config;
+  if (typeof config === 'string') {
+    try {
+      config = JSON.parse(config) as unknown;
+    } catch {
+      config = {};
+    }
+  }
+  const stored = typeof config === 'object' && config !== null ? (config as { suite?: unknown; suiteFile?: unknown }) : {};
+  const storedFile = typeof stored.suiteFile === 'string' ? stored.suiteFile : '(file not recorded)';
+  if (stored.suite === undefined || stored.suite === null) {
+    if (!given) throw new InputError(`run ${runId} does not record its suite: resume it with --suite FILE, the suite it was started with`);
+    return { status: run.status, loaded: given };
+  }
+  const parsed = suiteSchema.safeParse(stored.suite);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new InputError(`the suite stored with run ${runId} (${storedFile}) is not a valid suite any more: ${problems.join('; ')}`);
+  }
+  if (given) {
+    const a = parsed.data as Record<string, unknown>;
+    const b = given.suite as Record<string, unknown>;
+    const differing = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => canonicalJson(a[key]) !== canonicalJson(b[key])).sort();
+    if (differing.length > 0) {
+      throw new InputError(
+        `--suite ${given.file} differs from the suite run ${runId} was started with (${storedFile}, stored with the run) in ${differing.join(', ')}. ` +
+          `Resume without --suite to finish the run with its own suite, or start a new run with this one.`,
+      );
+    }
+  }
+  return { status: run.status, loaded: { suite: parsed.data, file: storedFile } };
+}
+
+/**
+ * Opens the run: a new one is created under `runId`; a resumed one (options.resumeRunId) is read
+ * back with its suite, and its items done are not redone. `given` is the suite file loaded for a
+ * new run, or the `--suite` given with a resume.
+ */
+async function prepare(
+  store: Store,
+  runId: string,
+  given: LoadedSuite | undefined,
+  options: BenchOptions,
+  cache: ResponseCache,
+  log: (line: string) => void,
+): Promise<{ ctx: RunContext; suite: Suite; suiteFile: string }> {
+  const resumed = options.resumeRunId !== undefined ? await runToResume(store, runId, given) : undefined;
+  const { suite, file: suiteFile } = resumed?.loaded ?? given ?? loadSuite();
   await ensureDataset(store, suite, log);
   const info = await getDataset(store, suite.dataset);
   const all = await loadQueries(store, suite.dataset);
@@ -179,14 +254,10 @@ async function prepare(store: Store, suite: Suite, suiteFile: string, options: B
   if (questions.length === 0) throw new InputError(`dataset '${suite.dataset}' has no judged questions to benchmark`);
   const stats = await termStatistics(store, suite.dataset, info.docCount);
   await cache.load(store, suite.generators.flatMap((g) => (g.type === 'llm' ? [g.model] : [])));
-  let runId: string;
   const done = new Set<string>();
   const redo = new Set<string>();
   const storedQueries = new Map<string, StoredSingle>();
-  if (options.resumeRunId) {
-    runId = options.resumeRunId;
-    const run = await store.one<{ status: string; suite: string | null }>(`SELECT status, suite FROM runs WHERE run_id = $id AND kind = 'bench'`, { id: runId });
-    if (!run) throw new InputError(`no benchmark run '${runId}' to resume`);
+  if (resumed) {
     const items = await store.all<{ item_key: string; generated_queries: string | null; query_checks: string | null; latency_ms: number | null; load_ms: number | null; status: string | null; error_kind: string | null }>(
       `SELECT item_key, generated_queries, query_checks, latency_ms, load_ms, status, error_kind FROM run_items WHERE run_id = $id`,
       { id: runId },
@@ -206,15 +277,15 @@ async function prepare(store: Store, suite: Suite, suiteFile: string, options: B
         errorKind: (item.error_kind as ItemErrorKind | null) ?? undefined,
       });
     }
-    if (run.status === 'completed' && redo.size === 0) {
+    if (resumed.status === 'completed' && redo.size === 0) {
       throw new InputError(`run ${runId} is already completed` + (options.retryErrors ? ' and has no errors to retry' : '; add --retry-errors to attempt its errors again'));
     }
-    await store.run(`UPDATE runs SET status = 'running', ended_at = NULL, error = NULL WHERE run_id = $id`, { id: runId });
-    log(`resuming run ${runId}: ${done.size} item(s) already done, ${redo.size} to attempt again`);
-  } else {
-    runId = await createRun(store, { kind: 'bench', dataset: suite.dataset, suite: suite.name, config: { suite, suiteFile, useCache: options.useCache ?? true, bm25: DEFAULT_BM25 } });
+    await reopenRun(store, runId);
+    log(`resuming run ${runId} (suite ${suite.name}, ${suiteFile}): ${done.size} item(s) already done, ${redo.size} to attempt again`);
   }
-  return { runId, questions, qrels, stats, analyzerSettings: info.analyzer, done, redo, storedQueries };
+  // A new run's row is written only when the run has checked what it needs (generators, prompt
+  // template) and starts work: see the createRun call in runLocked.
+  return { ctx: { runId, questions, qrels, stats, analyzerSettings: info.analyzer, done, redo, storedQueries }, suite, suiteFile };
 }
 
 /** Which LLM models can run: reachable hosts that have them. Says why for each that cannot. */
@@ -239,6 +310,47 @@ async function availableModels(client: LlmClient, models: string[], log: (line: 
     }
   }
   return { reachable: true, available, skipped };
+}
+
+/**
+ * Completed items that could not be stored because another process held the database until the
+ * run was interrupted (exit 4, like any held database). `--resume` runs them again.
+ */
+export class UnstoredItemsError extends DatabaseLockedError {
+  readonly runId: string;
+  readonly unstored: number;
+
+  constructor(runId: string, unstored: number, episode: HeldEpisode) {
+    super(
+      episode.dbPath,
+      episode.holder,
+      episode.waitedMs,
+      `${unstored} completed item(s) of run ${runId} could not be stored: database ${episode.dbPath} is held by ${describeHolder(episode.holder)}, ` +
+        `and the run was interrupted after waiting ${seconds(episode.waitedMs)} for it (${episode.attempts} tries). The items stored before are kept; ` +
+        `the run stays 'running'. Once the file is free, \`benchlab run --resume ${runId}\` runs the ${unstored} item(s) again.`,
+    );
+    this.name = 'UnstoredItemsError';
+    this.runId = runId;
+    this.unstored = unstored;
+  }
+}
+
+/** Completed items a write failure (disk full, file too large, permission denied) kept out of the store; `cause` is that failure. */
+export class RunWriteError extends Error {
+  readonly runId: string;
+  readonly unstored: number;
+
+  constructor(runId: string, unstored: number, cause: unknown) {
+    super(`${unstored} completed item(s) of run ${runId} could not be stored: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'RunWriteError';
+    this.runId = runId;
+    this.unstored = unstored;
+  }
+}
+
+/** `12.3 s`. */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 async function flush(store: Store, suite: Suite, ctx: RunContext, pending: PendingItem[], cache: ResponseCache): Promise<void> {
@@ -322,14 +434,52 @@ async function startGpuSampler(
 }
 
 
+/**
+ * Runs a suite, or resumes a run (options.resumeRunId) with the suite stored with it. The run's
+ * lock is held from before the run is created or read back until it is finished; a run another
+ * live process holds is refused (RunLockedError, exit 4).
+ */
 export async function runBench(options: BenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? (() => undefined);
+  // A new run is locked under the id it is about to be created with.
+  const runId = options.resumeRunId ?? newRunId();
+  const given = options.suite !== undefined || options.resumeRunId === undefined ? loadSuite(options.suite) : undefined;
+  const lock = acquireRunLock(resolveDbPath(options.dbPath), runId, log);
+  try {
+    return await runLocked(runId, given, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(runId: string, given: LoadedSuite | undefined, options: BenchOptions): Promise<BenchResult> {
+  const log = options.log ?? (() => undefined);
   const progress = options.progress ?? silentProgress;
-  const { suite, file: suiteFile } = loadSuite(options.suite);
   const cache = new ResponseCache();
   const useCache = options.useCache ?? true;
   const storeOptions = options.dbPath !== undefined ? { dbPath: options.dbPath } : {};
-  const ctx = await withStore(storeOptions, (store) => prepare(store, suite, suiteFile, options, cache, log));
+  // Every write of the run waits for a database another process holds, for as long as the run
+  // lives: single attempts (NO_LOCK_WAIT), a backoff capped at 5 s between them, one message per
+  // hold. Meanwhile the run goes on and keeps its completed items in memory (see maybeFlush).
+  let waitingFor = 'to start the run';
+  const held = new HeldDatabaseWait({
+    onHeld: (episode) =>
+      log(
+        `database ${episode.dbPath} is held by ${describeHolder(episode.holder)}: waiting for it ${waitingFor}, trying again every ` +
+          `${seconds(RUN_WRITE_BACKOFF.maxDelayMs)} at most for as long as the run lives (Ctrl-C: one last try, then the run stops)`,
+      ),
+    onFree: (episode) => log(`database ${episode.dbPath} is free again after ${seconds(episode.waitedMs)} (${episode.attempts} tries)`),
+  });
+  const writeOptions: StoreOptions = { ...storeOptions, lockRetry: NO_LOCK_WAIT };
+  const whenFree = <T>(work: (store: Store) => Promise<T>): Promise<T> => retryWhileHeld(held, () => withStore(writeOptions, work), options.signal);
+  const { ctx, suite, suiteFile } = await whenFree((store) => prepare(store, runId, given, options, cache, log)).catch((error: unknown) => {
+    const episode = held.episode;
+    if (error instanceof DatabaseLockedError && episode) {
+      throw new DatabaseLockedError(episode.dbPath, episode.holder, episode.waitedMs,
+        `database ${episode.dbPath} is held by ${describeHolder(episode.holder)}; the run waited ${seconds(episode.waitedMs)} for it to start and was interrupted: nothing was run or stored.`);
+    }
+    throw error;
+  });
 
   const llmEvents: string[] = [];
   const client = new LlmClient({
@@ -346,8 +496,19 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     },
   });
   const llmModels = suite.generators.flatMap((g) => (g.type === 'llm' ? [g.model] : []));
-  const { reachable, available, skipped } = await availableModels(client, llmModels, log);
-  const template = available.length > 0 ? loadPromptTemplate(suite.prompt) : undefined;
+  const { reachable, available, skipped, template } = await (async () => {
+    const models = await availableModels(client, llmModels, log);
+    return { ...models, template: models.available.length > 0 ? loadPromptTemplate(suite.prompt) : undefined };
+  })().catch(async (error: unknown) => {
+    // A new run has no row yet. A resumed one was set running by prepare: it is not left so.
+    if (options.resumeRunId !== undefined) {
+      const text = `the resume failed before its first item: ${error instanceof Error ? error.message : String(error)}`;
+      await withStore(storeOptions, (store) => finishRun(store, runId, 'failed', text)).catch((storeError: unknown) =>
+        log(`could not mark run ${runId} failed: ${storeError instanceof Error ? storeError.message : String(storeError)}`),
+      );
+    }
+    throw error;
+  });
   const analyzer = new Analyzer(ctx.analyzerSettings);
   const generators: QueryGenerator[] = suite.generators.flatMap((g): QueryGenerator[] => {
     if (g.type === 'question-or') return [new QuestionOrBaseline()];
@@ -361,24 +522,69 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
 
   const perQuestion = generators.length + (withMulti ? 1 : 0);
   const total = suite.repeats * ctx.questions.length * perQuestion;
+  if (options.resumeRunId === undefined) {
+    // The run row is created now that the run has all it needs: a run that fails before (a
+    // missing prompt template, an unknown dataset) leaves no 'running' row behind.
+    waitingFor = 'to create the run';
+    await whenFree((store) =>
+      createRun(store, { runId, kind: 'bench', dataset: suite.dataset, suite: suite.name, config: { suite, suiteFile, useCache, bm25: DEFAULT_BM25 } }),
+    ).catch((error: unknown) => {
+      const episode = held.episode;
+      if (error instanceof DatabaseLockedError && episode) {
+        throw new DatabaseLockedError(episode.dbPath, episode.holder, episode.waitedMs,
+          `database ${episode.dbPath} is held by ${describeHolder(episode.holder)}; the run waited ${seconds(episode.waitedMs)} to create run ${runId} and was interrupted: nothing was run or stored.`);
+      }
+      throw error;
+    });
+  }
   progress.start(total, ctx.done.size);
-  let pending: PendingItem[] = [];
+  // Completed items not stored yet. They leave this list only once their batch is committed, so
+  // a write that fails (a held database, a full disk) loses none of them.
+  const pending: PendingItem[] = [];
   let lastFlush = performance.now();
-  const flushPending = async () => {
+  /** The first write failure other than a held database (disk full, file too large, ...). */
+  let writeFailure: unknown;
+  /** One attempt to store the pending items; throws DatabaseLockedError when the file is held. */
+  const attemptFlush = async () => {
     if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    await withStore(storeOptions, (store) => flush(store, suite, ctx, batch, cache));
+    const batch = pending.slice();
+    try {
+      await withStore(writeOptions, (store) => flush(store, suite, ctx, batch, cache));
+    } catch (error) {
+      if (!(error instanceof DatabaseLockedError)) writeFailure ??= error;
+      throw error;
+    }
+    pending.splice(0, batch.length);
     lastFlush = performance.now();
+    if (held.isHeld) log(`stored the ${batch.length} completed item(s) kept in memory while the database was held`);
+  };
+  /** Stores the pending items, waiting while the database is held (until interrupted: then one last try). */
+  const flushPending = async () => {
+    waitingFor = `to store the run's last ${pending.length} completed item(s)`;
+    await retryWhileHeld(held, attemptFlush, options.signal);
   };
 
   const gpu = suite.gpu_sampling && llmGenerators.length > 0 ? await startGpuSampler(ctx.runId, storeOptions, client, log, options.gpu) : undefined;
   let status: BenchResult['status'] = 'completed';
   let failure: unknown;
+  /**
+   * Stores the pending items when a batch is full or the interval has passed. While the database
+   * is held this never waits: the run goes on with its items in memory, and tries again when
+   * the backoff says so.
+   */
   const maybeFlush = async () => {
-    if (pending.length >= (options.flushItems ?? DEFAULT_FLUSH_ITEMS) || performance.now() - lastFlush > (options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS)) {
-      await flushPending();
+    if (pending.length === 0 || !held.due) return;
+    const batchDue = pending.length >= (options.flushItems ?? DEFAULT_FLUSH_ITEMS) || performance.now() - lastFlush > (options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+    if (!batchDue && !held.isHeld) return;
+    waitingFor = `to store ${pending.length} completed item(s); the run goes on and keeps its completed items in memory meanwhile`;
+    try {
+      await attemptFlush();
+    } catch (error) {
+      if (!(error instanceof DatabaseLockedError)) throw error;
+      held.held(error);
+      return;
     }
+    held.free();
   };
   const aborted = () => options.signal?.aborted === true;
   // (repeat, question) -> the LLM generators' items, for the multi-model items.
@@ -512,15 +718,24 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     progress.stop();
   }
   const gpuSummary = gpu ? await gpu.stop() : undefined;
-  // Whatever completed is kept, whatever happened.
+  // Whatever completed is kept, whatever happened: while the database is held the run waits
+  // (one last try once interrupted); a write that fails for another reason is reported with its
+  // first cause and the number of items it kept out.
   try {
     await flushPending();
   } catch (error) {
+    const episode = held.episode;
+    if (error instanceof DatabaseLockedError && episode) throw new UnstoredItemsError(ctx.runId, pending.length, episode);
     status = 'failed';
     failure ??= error;
   }
+  if (pending.length > 0) {
+    // Not stored (disk full, file too large, ...): the first cause, not a later symptom.
+    failure = new RunWriteError(ctx.runId, pending.length, writeFailure ?? failure);
+  }
   const errorText = failure instanceof Error ? failure.message : failure !== undefined ? String(failure) : undefined;
-  const summary = await withStore(storeOptions, async (store) => {
+  waitingFor = 'to record the end of the run';
+  const finish = whenFree(async (store) => {
     await finishRun(store, ctx.runId, status, errorText ?? (status === 'interrupted' ? 'interrupted by signal' : undefined));
     await store.run(`UPDATE runs SET config = json_merge_patch(config, $extra) WHERE run_id = $id`, {
       id: ctx.runId,
@@ -530,6 +745,24 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     const gpuRun = gpuSummary && gpuSummary.samples > 0 ? await summarizeGpuRun(store, ctx.runId) : undefined;
     return { bench, gpuRun };
   });
+  let summary: Awaited<typeof finish>;
+  try {
+    summary = await finish;
+  } catch (error) {
+    // The run's own failure, when it has one, is the cause to report; the end not recorded follows from it.
+    if (failure !== undefined) {
+      log(`could not record the end of run ${ctx.runId}: ${error instanceof Error ? error.message : String(error)}`);
+      throw failure;
+    }
+    const episode = held.episode;
+    if (error instanceof DatabaseLockedError && episode) {
+      throw new DatabaseLockedError(episode.dbPath, episode.holder, episode.waitedMs,
+        `every completed item of run ${ctx.runId} is stored, but database ${episode.dbPath} is held by ${describeHolder(episode.holder)}, ` +
+          `and the run was interrupted after waiting ${seconds(episode.waitedMs)} to record its end: it stays 'running'. ` +
+          `Once the file is free, \`benchlab run --resume ${ctx.runId}\` finishes it.`);
+    }
+    throw error;
+  }
   if (failure !== undefined) throw failure;
   return {
     runId: ctx.runId, status, suite, suiteFile, llmReachable: reachable, skippedModels: skipped, summary: summary.bench,

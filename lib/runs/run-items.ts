@@ -100,3 +100,30 @@ export async function loadRunItems(store: Store, runId: string): Promise<RunItem
     metrics: metrics.get(r.item_key) ?? {},
   }));
 }
+
+/** A run as `benchlab runs` lists it: its row, how many items it stored, and the process recorded with it. */
+export interface RunOverview extends RunInfo {
+  /** Rows in run_items (0 for retrieval runs, which store per-query metrics only). */
+  items: number;
+  /** runs.host: the host of the process that created or last resumed the run. */
+  host: string;
+  /** runs.config.pid: that process; undefined for runs stored before it was recorded. */
+  pid: number | undefined;
+}
+
+/** Every run, oldest first, with its item count and recorded process. Reads only. */
+export async function listRunOverview(store: Store): Promise<RunOverview[]> {
+  const rows = await store.all<{
+    run_id: string; kind: string; dataset: string | null; suite: string | null; status: string; started_at: Date; ended_at: Date | null;
+    host: string; pid: number | null; items: bigint | number;
+  }>(
+    `SELECT r.run_id, r.kind, r.dataset, r.suite, r.status, r.started_at, r.ended_at, r.host,
+            TRY_CAST(json_extract_string(r.config, '$.pid') AS INTEGER) AS pid, coalesce(i.n, 0) AS items
+       FROM runs r LEFT JOIN (SELECT run_id, count(*) AS n FROM run_items GROUP BY run_id) i USING (run_id)
+      ORDER BY r.started_at, r.run_id`,
+  );
+  return rows.map((r) => ({
+    runId: r.run_id, kind: r.kind, dataset: r.dataset, suite: r.suite, status: r.status, startedAt: r.started_at, endedAt: r.ended_at,
+    items: Number(r.items), host: r.host, pid: r.pid ?? undefined,
+  }));
+}

@@ -1,7 +1,9 @@
 /**
  * Run bookkeeping in the store: a run row is created when work starts (status `running`) and
  * finished with `completed`, `failed` or `interrupted`; items, metric values and ranked results
- * are appended in batches, each batch atomically.
+ * are appended in batches, each batch atomically. The row names the process working on it
+ * (`runs.host`, and the pid as `runs.config.pid`), so `benchlab runs` can tell a run whose
+ * process is gone from one still running.
  */
 import os from 'node:os';
 import type { Store } from '../store/store';
@@ -13,14 +15,28 @@ export type RunKind = 'retrieve' | 'bench';
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 
 export interface NewRun {
+  /** The id to create the run under (a caller that locks the run first picks it); default: a new one. */
+  runId?: string;
   kind: RunKind;
   dataset?: string;
   suite?: string;
   config: unknown;
 }
 
+/** The process that works on a run, as stored with it: runs.host and runs.config.pid. */
+export interface RunProcess {
+  pid: number;
+  host: string;
+}
+
+export function thisProcess(): RunProcess {
+  return { pid: process.pid, host: os.hostname() };
+}
+
 export async function createRun(store: Store, run: NewRun): Promise<string> {
-  const runId = newRunId();
+  const runId = run.runId ?? newRunId();
+  const owner = thisProcess();
+  const config = typeof run.config === 'object' && run.config !== null && !Array.isArray(run.config) ? { ...run.config, pid: owner.pid } : run.config;
   await store.run(
     `INSERT INTO runs VALUES ($id, $kind, $dataset, $suite, $config, $versions, $host, 'running', current_timestamp, NULL, NULL)`,
     {
@@ -28,12 +44,21 @@ export async function createRun(store: Store, run: NewRun): Promise<string> {
       kind: run.kind,
       dataset: run.dataset ?? null,
       suite: run.suite ?? null,
-      config: JSON.stringify(run.config),
+      config: JSON.stringify(config),
       versions: JSON.stringify(collectVersions()),
-      host: os.hostname(),
+      host: owner.host,
     },
   );
   return runId;
+}
+
+/** A run taken up again (`--resume`): running, in this process, on this host. */
+export async function reopenRun(store: Store, runId: string): Promise<void> {
+  const owner = thisProcess();
+  await store.run(
+    `UPDATE runs SET status = 'running', ended_at = NULL, error = NULL, host = $host, config = json_merge_patch(config, $pid) WHERE run_id = $id`,
+    { id: runId, host: owner.host, pid: JSON.stringify({ pid: owner.pid }) },
+  );
 }
 
 export async function finishRun(store: Store, runId: string, status: Exclude<RunStatus, 'running'>, error?: string): Promise<void> {

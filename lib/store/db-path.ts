@@ -24,10 +24,20 @@ export function projectRoot(): string {
   }
 }
 
-export function resolveDbPath(explicit?: string): string {
-  const chosen = explicit ?? process.env[DB_ENV_VAR];
+export function resolveDbPath(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = explicit ?? env[DB_ENV_VAR];
   if (chosen !== undefined && chosen !== '') {
     return chosen === ':memory:' ? chosen : path.resolve(chosen);
   }
+  return defaultDbPath();
+}
+
+/** The default database, data/benchlab.duckdb in the project folder. */
+export function defaultDbPath(): string {
   return path.join(projectRoot(), DEFAULT_DB_RELATIVE);
+}
+
+/** Whether a resolved database path is the default one (however it was named). */
+export function isDefaultDbPath(resolved: string): boolean {
+  return resolved !== ':memory:' && path.resolve(resolved) === defaultDbPath();
 }

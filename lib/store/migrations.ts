@@ -9,10 +9,11 @@ import { selectionViews } from './migrations/002-selection-views';
 import { gpuPhases } from './migrations/003-gpu';
 import { rolloutSchema } from './migrations/004-rollout';
 import { llmAnswers } from './migrations/005-llm-answers';
+import { runItemsKey } from './migrations/006-run-items-key';
 
 export type { Migration };
 
-export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema, llmAnswers];
+export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema, llmAnswers, runItemsKey];
 
 // Versions must be 1, 2, 3, ... in list order: a migration inserted below one that shipped would
 // never run on databases already past it.

@@ -17,14 +17,76 @@ import {
 } from '@duckdb/node-api';
 import { resolveDbPath } from './db-path';
 import { DEFAULT_LOCK_RETRY, openWithLockRetry, type LockRetryOptions } from './lock-retry';
-import { migrate } from './migrate';
+import { currentSchemaVersion, LATEST_SCHEMA_VERSION, migrate, SchemaTooNewError } from './migrate';
+import { InputError } from '../input-error';
 
 export interface StoreOptions {
   /** Database file; defaults to --db / BENCHLAB_DB / data/benchlab.duckdb (see db-path.ts). */
   dbPath?: string;
-  /** Open read-only (notebooks, reports). A read-only open never migrates. */
+  /**
+   * Open read-only (the commands that only read, notebooks, reports): the file is never written,
+   * so it may be one the user cannot write, and other read-only openers (in other processes too)
+   * can hold it at the same time. A read-only open never migrates: it requires the file to exist
+   * (see mustExist) and to have this Benchlab's schema version.
+   */
   readOnly?: boolean;
+  /**
+   * Fail with DatabaseMissingError (exit 3, `no database at PATH`) instead of creating a new
+   * empty database when the file does not exist. Implied by readOnly.
+   */
+  mustExist?: boolean;
   lockRetry?: LockRetryOptions;
+}
+
+/** A command that needs an existing database was pointed at a file that does not exist (exit 3). */
+export class DatabaseMissingError extends InputError {
+  readonly dbPath: string;
+
+  constructor(dbPath: string) {
+    super(
+      `no database at ${dbPath}: run 'benchlab import' or 'benchlab run' first to create it, ` +
+        `or point --db PATH or BENCHLAB_DB at an existing database`,
+    );
+    this.name = 'DatabaseMissingError';
+    this.dbPath = dbPath;
+  }
+}
+
+/**
+ * A read-only open found an older schema: reading it could fail or mislead, and a read-only
+ * open may not migrate (exit 4). The next command that writes upgrades the file.
+ */
+export class SchemaTooOldError extends Error {
+  constructor(dbPath: string, found: number, expected: number) {
+    super(
+      `database ${dbPath} has schema version ${found}, older than this Benchlab's ${expected}, and a read-only ` +
+        `command does not upgrade it. Run a command that writes to it once (benchlab import, run, or retrieve ` +
+        `without --no-record), then try again.`,
+    );
+    this.name = 'SchemaTooOldError';
+  }
+}
+
+/** DuckDB's message when a read-write open meets a file the user may not write. */
+const CANNOT_WRITE = /Cannot open file .*: (Permission denied|Read-only file system|Operation not permitted)/;
+
+/**
+ * A command that writes met a database file the user cannot write (exit 4). Commands that only
+ * read open it read-only and work on it.
+ */
+export class DatabaseNotWritableError extends Error {
+  readonly dbPath: string;
+
+  constructor(dbPath: string, cause: unknown) {
+    super(
+      `database ${dbPath} cannot be opened for writing (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        `Commands that only read work on it (datasets, retrieve --no-record, report, compare); to write, ` +
+        `make the file writable or use another one with --db PATH or BENCHLAB_DB.`,
+      { cause },
+    );
+    this.name = 'DatabaseNotWritableError';
+    this.dbPath = dbPath;
+  }
 }
 
 /** Rows per data chunk handed to the Appender: DuckDB's vector size. */
@@ -54,6 +116,30 @@ function toDuckValue(value: AppendValue | Date, type: DuckDBType | undefined): D
   return value as DuckDBValue;
 }
 
+/**
+ * A write the database did not take (its COMMIT failed: disk full, file too large, permission
+ * denied). The message names the database and keeps DuckDB's own message, which names the file
+ * it could not write; `cause` is DuckDB's error.
+ */
+export class DatabaseWriteError extends Error {
+  readonly dbPath: string;
+
+  constructor(dbPath: string, cause: unknown) {
+    super(`could not write to database ${dbPath}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DatabaseWriteError';
+    this.dbPath = dbPath;
+  }
+}
+
+const ABORTED_TRANSACTION = /Current transaction is aborted/;
+
+/** The error to report for a failed transaction: the first failed statement's, not a later "aborted". */
+function firstCause(thrown: unknown, first: unknown): unknown {
+  if (first === undefined || first === thrown) return thrown;
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return ABORTED_TRANSACTION.test(message) ? first : thrown;
+}
+
 export class Store {
   readonly dbPath: string;
   readonly connection: DuckDBConnection;
@@ -69,18 +155,18 @@ export class Store {
 
   /** Runs a statement that returns nothing of interest. */
   async run(sql: string, params?: Params, types?: ParamTypes): Promise<void> {
-    await this.connection.run(sql, params, types);
+    await this.noting(() => this.connection.run(sql, params, types));
   }
 
   /** Runs a query and returns its rows as plain JS objects (BIGINT becomes bigint, lists arrays). */
   async all<T extends Row = Row>(sql: string, params?: Params, types?: ParamTypes): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params, types);
+    const reader = await this.noting(() => this.connection.runAndReadAll(sql, params, types));
     return reader.getRowObjectsJS() as T[];
   }
 
   /** Runs a query and returns its columns as arrays (faster than row objects for large results). */
   async columns(sql: string, params?: Params, types?: ParamTypes): Promise<unknown[][]> {
-    const reader = await this.connection.runAndReadAll(sql, params, types);
+    const reader = await this.noting(() => this.connection.runAndReadAll(sql, params, types));
     return reader.getColumnsJS();
   }
 
@@ -89,22 +175,66 @@ export class Store {
   }
 
   /**
+   * The first statement of the open transaction that failed. After it DuckDB answers every
+   * statement with "Current transaction is aborted", which is no cause at all; the transaction
+   * reports this one instead.
+   */
+  private firstFailure: unknown;
+
+  /** Runs a statement, noting its failure when it is the transaction's first. */
+  private async noting<T>(statement: () => Promise<T>): Promise<T> {
+    try {
+      return await statement();
+    } catch (error) {
+      if (this.inTransaction && this.firstFailure === undefined) this.firstFailure = error;
+      throw error;
+    }
+  }
+
+  /**
    * Runs `work` in one transaction: everything it wrote is committed together, or, when it
    * throws, nothing is. Nested calls join the outer transaction.
+   *
+   * A failure reports its first, real cause: the error of the statement that failed (not the
+   * "Current transaction is aborted" of a later one), and a failed COMMIT (disk full, file too
+   * large, permission denied) as a DatabaseWriteError naming the database and DuckDB's own
+   * message. The ROLLBACK after a failure never replaces it: after a failed COMMIT DuckDB has
+   * already rolled back, and its "cannot rollback - no transaction is active" is dropped.
    */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return work();
     await this.connection.run('BEGIN TRANSACTION');
     this.inTransaction = true;
+    this.firstFailure = undefined;
     try {
-      const result = await work();
-      await this.connection.run('COMMIT');
+      let result: T;
+      try {
+        result = await work();
+      } catch (error) {
+        throw firstCause(error, this.firstFailure);
+      }
+      try {
+        await this.connection.run('COMMIT');
+      } catch (error) {
+        throw new DatabaseWriteError(this.dbPath, error);
+      }
       return result;
     } catch (error) {
-      await this.connection.run('ROLLBACK');
+      await this.rollbackQuietly();
       throw error;
     } finally {
       this.inTransaction = false;
+      this.firstFailure = undefined;
+    }
+  }
+
+  /** Rolls the open transaction back, if DuckDB still has one; a failure here is never the cause. */
+  private async rollbackQuietly(): Promise<void> {
+    try {
+      await this.connection.run('ROLLBACK');
+    } catch {
+      // Already rolled back (a failed COMMIT), or the connection is unusable: either way the
+      // error of the write that failed is the one to report.
     }
   }
 
@@ -116,8 +246,9 @@ export class Store {
    */
   async append(table: string, rows: Iterable<readonly AppendValue[]>): Promise<number> {
     return this.transaction(async () => {
-      const appender = await this.connection.createAppender(table);
+      const appender = await this.noting(() => this.connection.createAppender(table));
       let count = 0;
+      let appended = false;
       try {
         const columnCount = appender.columnCount;
         const types = Array.from({ length: columnCount }, (_, i) => appender.columnType(i));
@@ -143,8 +274,17 @@ export class Store {
         }
         flushChunk();
         appender.flushSync();
+        appended = true;
+      } catch (error) {
+        if (this.firstFailure === undefined) this.firstFailure = error;
+        throw error;
       } finally {
-        appender.closeSync();
+        // Closing flushes: after a failure its error would only hide the first one.
+        try {
+          appender.closeSync();
+        } catch (error) {
+          if (appended) throw error;
+        }
       }
       return count;
     });
@@ -192,17 +332,16 @@ async function acquireInstance(dbPath: string, options: StoreOptions): Promise<D
   const config: Record<string, string> = readOnly ? { access_mode: 'READ_ONLY' } : {};
   const instance = (async () => {
     const created = await openWithLockRetry(dbPath, () => DuckDBInstance.create(dbPath, config), options.lockRetry ?? DEFAULT_LOCK_RETRY);
-    if (!readOnly) {
-      const connection = await created.connect();
-      try {
-        await migrate(connection, dbPath);
-      } catch (error) {
-        connection.closeSync();
-        created.closeSync();
-        throw error;
-      }
+    const connection = await created.connect();
+    try {
+      if (readOnly) await checkSchemaReadOnly(connection, dbPath);
+      else await migrate(connection, dbPath);
+    } catch (error) {
       connection.closeSync();
+      created.closeSync();
+      throw error;
     }
+    connection.closeSync();
     return created;
   })();
   const entry: SharedInstance = { instance, readOnly, users: 1 };
@@ -213,6 +352,20 @@ async function acquireInstance(dbPath: string, options: StoreOptions): Promise<D
     openInstances.delete(dbPath);
     throw error;
   }
+}
+
+/** What a read-only open checks instead of migrating: a Benchlab database of this schema version. */
+async function checkSchemaReadOnly(connection: DuckDBConnection, dbPath: string): Promise<void> {
+  if (dbPath === ':memory:') return;
+  const tables = await connection.runAndReadAll(
+    `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'schema_version'`,
+  );
+  if (Number(tables.getRowObjectsJS()[0]?.['n'] ?? 0) === 0) {
+    throw new InputError(`${dbPath} is not a Benchlab database (it has no schema_version table)`);
+  }
+  const found = await currentSchemaVersion(connection);
+  if (found > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(dbPath, found, LATEST_SCHEMA_VERSION);
+  if (found < LATEST_SCHEMA_VERSION) throw new SchemaTooOldError(dbPath, found, LATEST_SCHEMA_VERSION);
 }
 
 function releaseInstance(dbPath: string, instance: DuckDBInstance): void {
@@ -229,12 +382,20 @@ function releaseInstance(dbPath: string, instance: DuckDBInstance): void {
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const dbPath = resolveDbPath(options.dbPath);
   if (dbPath !== ':memory:') {
-    if (options.readOnly && !fs.existsSync(dbPath)) {
-      throw new Error(`database ${dbPath} does not exist yet: run 'benchlab import' or 'benchlab run' first`);
+    if (options.readOnly || options.mustExist) {
+      // Never a new empty file: a command that needs data names the file it could not find.
+      if (!fs.existsSync(dbPath)) throw new DatabaseMissingError(dbPath);
+      if (!fs.statSync(dbPath).isFile()) throw new InputError(`${dbPath} is not a database file (it is a folder or a device)`);
+    } else {
+      fs.mkdirSync(path.dirname(dbPath), { recursive: true });
     }
-    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
   }
-  const instance = await acquireInstance(dbPath, options);
+  let instance: DuckDBInstance;
+  try {
+    instance = await acquireInstance(dbPath, options);
+  } catch (error) {
+    throw options.readOnly || !CANNOT_WRITE.test(error instanceof Error ? error.message : String(error)) ? error : new DatabaseNotWritableError(dbPath, error);
+  }
   let connection: DuckDBConnection;
   try {
     connection = await instance.connect();

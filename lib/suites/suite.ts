@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { yamlToJs } from '../yaml-limits';
 import { z } from 'zod';
 import { InputError } from '../input-error';
 import { projectRoot } from '../store/db-path';
@@ -106,7 +107,7 @@ export function parseSuite(text: string, file: string): Suite {
       const line = first?.linePos?.[0]?.line;
       throw new InputError(`${file}${line ? `:${line}` : ''}: ${first?.message.split('\n')[0]}`);
     }
-    raw = doc.toJS();
+    raw = yamlToJs(doc, text, file);
   }
   const parsed = suiteSchema.safeParse(raw);
   if (!parsed.success) {

@@ -158,7 +158,7 @@ describe('classifyTrecFiles', () => {
   it('rejects a file it cannot place, and a missing role', async () => {
     const f = trecDir({ 'notes.txt': 'just some words here\n' });
     const err1 = await parseError(parseCollection('trec', [f['notes.txt']!, f['qrels.txt']!]));
-    expect(err1.message).toContain(`${f['notes.txt']}: cannot tell what this file is`);
+    expect(err1.message).toContain(`${f['notes.txt']}:1: cannot tell what this file is`);
     const err2 = await parseError(parseCollection('trec', [f['qrels.txt']!, f['docs.jsonl']!]));
     expect(err2.message).toContain('no topics file');
   });

@@ -118,6 +118,9 @@ describe('benchlab rollout step', () => {
     const errors = await withStore({ dbPath: ws.dbPath }, (store) => store.all<{ doc_id: string; error: string | null }>(`SELECT doc_id, error FROM keyword_extractions ORDER BY doc_id`));
     expect(errors.map((e) => [e.doc_id, e.error === null ? null : e.error.slice(0, 22)])).toEqual([['n1', null], ['n2', 'no keywords in the ans']]);
 
+    const flags = await withStore({ dbPath: ws.dbPath }, (store) => store.all<{ unit_id: string; metrics: string }>(`SELECT unit_id, metrics FROM experiment_events ORDER BY unit_id`));
+    expect(flags.map((f) => JSON.parse(f.metrics).llm_unavailable ?? false)).toEqual([false, false]); // a bad answer is an error, not an outage
+
     fs.writeFileSync(path.join(inbox, 'c.jsonl'), '{"id": "n3"}\n');
     await expect(step()).rejects.toThrow(InputError);
     await expect(step()).rejects.toThrow(/c\.jsonl:1: text/);
@@ -138,5 +141,18 @@ describe('the A/B stage of a batch rollout', () => {
     const gate = result.look?.assessment.readiness.gates.find((g) => g.gate === 'quality_lift');
     expect(['pass', 'fail', 'pending']).toContain(gate?.outcome);
     expect(result.look?.assessment.ab?.srm?.degenerate).toBeUndefined();
+  });
+});
+
+describe('an LLM service that cannot be reached', () => {
+  it('flags the treatment events llm_unavailable (and errors)', async () => {
+    const inbox = path.join(ws.dir, 'inbox-down');
+    fs.mkdirSync(inbox);
+    fs.writeFileSync(path.join(inbox, 'a.jsonl'), `${JSON.stringify({ id: 'd1', text: 'Statins lower cholesterol in elderly patients.' })}\n`);
+    writeExperiment(ws.experimentsDir, quickExperiment({ source: { inbox, batch_size: 10 }, llm: { hosts: ['http://127.0.0.1:9'] } }));
+    const result = await step({ monitor: false });
+    expect(result).toMatchObject({ processed: 1, errors: 1 });
+    const [event] = await withStore({ dbPath: ws.dbPath }, (store) => store.all<{ metrics: string }>(`SELECT metrics FROM experiment_events`));
+    expect(JSON.parse(event!.metrics)).toMatchObject({ error: true, llm_unavailable: true });
   });
 });

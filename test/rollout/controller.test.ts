@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withStore } from '../../lib/store/store';
 import { GatesNotMetError, advanceExperiment, experimentHistory, rollbackExperiment, rolloutStatus } from '../../lib/rollout/controller';
-import { getExperiment } from '../../lib/rollout/experiment-store';
+import { getExperiment, resolveExperiment } from '../../lib/rollout/experiment-store';
 import { InputError } from '../../lib/input-error';
 import { removeDir } from '../support/temp-store';
 import { addEvents, at, MINUTE, quickExperiment, rolloutWorkspace, writeExperiment } from './helpers';
@@ -20,6 +20,7 @@ afterEach(() => removeDir(ws.dir));
 describe('a person\'s rollout decisions', () => {
   it('refuses to advance while gates fail, says which, and records a forced advance with them', async () => {
     await withStore({ dbPath: ws.dbPath }, async (store) => {
+      await resolveExperiment(store, 'kw-test', opts(T0));
       const status = await rolloutStatus(store, 'kw-test', opts(T0));
       expect(status.readiness.ready).toBe(false);
       const error = await advanceExperiment(store, 'kw-test', opts(T0)).catch((e: unknown) => e);
@@ -36,7 +37,7 @@ describe('a person\'s rollout decisions', () => {
 
   it('advances without force once the stage has its time, units and healthy metrics', async () => {
     await withStore({ dbPath: ws.dbPath }, async (store) => {
-      await rolloutStatus(store, 'kw-test', opts(T0));
+      await resolveExperiment(store, 'kw-test', opts(T0));
       await addEvents(store, 'kw-test', Array.from({ length: 10 }, (_, i) => ({
         unit: `i${i}`, arm: 'treatment' as const, at: at(T0, 30_000), metrics: { error: false, processing_ms: 800, cache_hit: i < 5 },
       })));
@@ -53,7 +54,7 @@ describe('a person\'s rollout decisions', () => {
 
   it('fails a gate on a bad metric and rolls back one stage or to zero on request', async () => {
     await withStore({ dbPath: ws.dbPath }, async (store) => {
-      await rolloutStatus(store, 'kw-test', opts(T0));
+      await resolveExperiment(store, 'kw-test', opts(T0));
       await addEvents(store, 'kw-test', Array.from({ length: 10 }, (_, i) => ({
         unit: `i${i}`, arm: 'treatment' as const, at: at(T0, 30_000), metrics: { error: i === 0, processing_ms: 2500, cache_hit: false },
       })));

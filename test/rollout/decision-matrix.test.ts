@@ -82,7 +82,7 @@ describe.each([
 describe('runRolloutMonitor (the rollout-monitor job\'s entry point)', () => {
   it('looks at every stored experiment, records a decision each, and applies a due rollback', async () => {
     const first = await runRolloutMonitor({ ...options(), now: at(T0, 30_000) });
-    expect(first).toEqual({ decisions: 1, rowsWritten: 1 });
+    expect(first).toEqual({ decisions: 1, rowsWritten: 1, broken: [] });
     await withStore({ dbPath: ws.dbPath }, (store) => addEvents(store, 'kw-test', [0, 1, 2, 3, 4, 5, 6].flatMap((m) => minuteOfEvents(m, errors(0.5)))));
     const looks: string[] = [];
     let total = { decisions: 0, rowsWritten: 0 };

@@ -5,6 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { Command } from 'commander';
+import { vi } from 'vitest';
+import { rolloutCommand } from '../../lib/cli/commands/rollout-command';
+import { ingestCommand } from '../../lib/cli/commands/ingest-command';
+import { EXIT } from '../../lib/cli/exit-codes';
 import { withStore, type Store } from '../../lib/store/store';
 import { storeEvents, type EventMetrics, type ExperimentEvent } from '../../lib/rollout/events';
 import type { Arm } from '../../lib/rollout/assignment';
@@ -18,6 +23,33 @@ export async function rolloutWorkspace(): Promise<{ dir: string; dbPath: string;
   fs.mkdirSync(experimentsDir);
   await withStore({ dbPath }, async () => undefined); // creates the file with the whole schema
   return { dir, dbPath, experimentsDir };
+}
+
+/**
+ * Runs `benchlab --db DBPATH ARGS...` in-process through commander (main.ts registers the same
+ * command modules), capturing stdout and stderr; `code` is what the command set as exit code.
+ * An error a command throws (main.ts turns it into the exit code) is thrown here too.
+ */
+export async function runCli(dbPath: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  let stdout = '';
+  let stderr = '';
+  let code: number = EXIT.ok;
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const program = new Command('benchlab').option('--db <path>').exitOverride();
+  const globals = () => program.opts<{ db?: string }>();
+  program.addCommand(rolloutCommand(globals).exitOverride());
+  program.addCommand(ingestCommand(globals, (c) => (code = c)).exitOverride());
+  try {
+    await program.parseAsync(['node', 'benchlab', '--db', dbPath, ...args]);
+  } catch (error) {
+    if (error instanceof Error) Object.assign(error, { stdout, stderr });
+    throw error;
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return { stdout, stderr, code };
 }
 
 /** Writes an experiment file (YAML) and returns its path. */

@@ -118,4 +118,18 @@ describe('benchlab ingest', () => {
     fs.writeFileSync(p, 'event_id,unit,arm,timestamp,latency\ne1,u,control,2026-03-01T10:00:00Z,3\n');
     await expect(ingest(p, { experiment: 'kw-test' })).rejects.toThrow(/odd\.csv:1: unknown column\(s\) latency/);
   });
+
+  it('takes complaints (counts per event or unit) and the llm_unavailable flag, in JSONL and CSV', async () => {
+    const jsonl = file('complaints.jsonl', [
+      good('k1', { metrics: { complaints: 2 } }),
+      good('k2', { metrics: { error: true, llm_unavailable: true } }),
+      good('k3', { metrics: { complaints: -1 } }),
+    ]);
+    expect((await ingest(jsonl)).rejected).toEqual([expect.objectContaining({ line: 3, field: 'metrics.complaints' })]);
+    const p = path.join(ws.dir, 'complaints.csv');
+    fs.writeFileSync(p, 'event_id,unit,arm,timestamp,complaints,llm_unavailable\nq1,doc-1,treatment,2026-03-01T10:00:00Z,3,\nq2,doc-2,treatment,2026-03-01T10:01:00Z,,yes\n');
+    expect(await ingest(p, { experiment: 'kw-test' })).toMatchObject({ inserted: 2, rejected: [] });
+    const rows = await withStore({ dbPath: ws.dbPath }, (store) => store.all<{ event_id: string; metrics: string }>(`SELECT event_id, metrics FROM experiment_events ORDER BY event_id`));
+    expect(rows.map((r) => [r.event_id, JSON.parse(r.metrics)])).toEqual([['q1', { complaints: 3 }], ['q2', { llm_unavailable: true }]]);
+  });
 });

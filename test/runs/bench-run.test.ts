@@ -266,10 +266,10 @@ describe('benchlab models', () => {
     expect(table.stdout).toMatch(/llama3\.2:3b.*Q4_K_M.*yes/);
   });
 
-  it('exits 1 and names the host when no host answers', async () => {
+  it('exits 8 (no LLM host reachable) and names the host when no host answers', async () => {
     const url = await closedPortUrl();
     const result = await runCli(['models'], { OLLAMA_HOST: url });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(8);
     expect(result.stderr).toContain(`cannot reach ${url}`);
   });
 });

@@ -9,6 +9,6 @@ import path from 'node:path';
 
 export default function setup(): () => void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'benchlab-reports-'));
-  process.env['BENCHLAB_REPORTS_DIR'] = dir;
+  process.env['BENCHLAB_REPORTS'] = dir;
   return () => fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -6,7 +6,7 @@
  * side's cold starts (left out of latency); then each side's answer format (strict %, usable %,
  * syntax-valid %, descriptive, not tested); `--json` for scripts (the figures under
  * `answerFormat.a`/`.b`); `--report [DIR]` also writes the HTML A/B report (forest plots,
- * per-question differences, verdict) into DIR (default reports/), refreshes that folder's index
+ * per-question differences, verdict) into DIR (default: as `benchlab report`), refreshes that folder's index
  * page, and prints the report's path.
  *
  * `benchlab compare RUN --all-generators`: every pair of the run's generators, paired by
@@ -23,7 +23,7 @@ import { InputError } from '../../input-error';
 import { withStore } from '../../store/store';
 import { renderAbReport } from '../../report/ab-report';
 import { refreshIndexPage } from '../../report/index-refresh';
-import { defaultOutDir } from '../../report/report-files';
+import { REPORTS_ENV_VAR, resolveOutDir } from '../../report/report-files';
 import { commaList, finiteNumber } from '../parse-options';
 import { formatNumber, printJson, renderTable } from '../output';
 import type { GlobalOptions } from '../global-options';
@@ -177,7 +177,7 @@ export function compareCommand(globals: () => GlobalOptions): Command {
     .option('--all-generators', 'compare every pair of generators within RUN_A (paired by question and repeat, Holm across all pairs and metrics)', false)
     .option('--alpha <alpha>', 'significance level', finiteNumber('--alpha'), 0.05)
     .option('--json', 'print the comparison as JSON', false)
-    .option('--report [dir]', 'also write the HTML A/B report into DIR (default: reports/ in the project folder) and print its path')
+    .option('--report [dir]', `also write the HTML A/B report into DIR (default: $${REPORTS_ENV_VAR}, else reports/ beside the database; the project's reports/ for the default database) and print its path`)
     .action(async (runA: string, runB: string | undefined, options: CompareCommandOptions) => {
       if (options.allGenerators) {
         if (runB !== undefined) throw new InputError('--all-generators compares the generators of one run: give one run, not two');
@@ -193,7 +193,10 @@ export function compareCommand(globals: () => GlobalOptions): Command {
       const generators = options.generator;
       const pair: [string, string] | undefined =
         generators && generators.length > 0 ? [generators[0] as string, (generators[1] ?? generators[0]) as string] : undefined;
-      const outDir = options.report === undefined || options.report === false ? undefined : typeof options.report === 'string' ? options.report : defaultOutDir();
+      const outDir =
+        options.report === undefined || options.report === false
+          ? undefined
+          : resolveOutDir(typeof options.report === 'string' ? options.report : undefined, globals().db, '--report');
       const { comparison, report } = await withStore({ dbPath: globals().db, readOnly: true }, async (store) => {
         const result = await compareRuns(store, runA, runB, { metrics: options.metric, alpha: options.alpha, ...(pair ? { generators: pair } : {}) });
         if (outDir === undefined) return { comparison: result, report: undefined };

@@ -1,5 +1,6 @@
 /**
- * `benchlab datasets`: lists the imported datasets with their sizes and index settings.
+ * `benchlab datasets`: lists the imported datasets with their sizes and index settings (the
+ * database opened read-only; a missing database is an error, exit 3, never a new empty file).
  * `benchlab datasets pull NAME`: downloads a published BEIR collection (checksum-pinned, cached)
  * and imports it (lib/datasets/pull.ts). `benchlab datasets known`: the collections pull knows.
  */
@@ -117,7 +118,8 @@ export function datasetsCommand(globals: () => GlobalOptions): Command {
     .addCommand(pullCommand(globals).exitOverride().showHelpAfterError())
     .addCommand(knownCommand().exitOverride().showHelpAfterError())
     .action(async (options: { json: boolean }) => {
-      const datasets = await withStore({ dbPath: globals().db }, listDatasets);
+      // Only reads: read-only, so it works on a file the user cannot write and beside other readers.
+      const datasets = await withStore({ dbPath: globals().db, readOnly: true }, listDatasets);
       if (options.json) {
         printJson(datasets);
         return;

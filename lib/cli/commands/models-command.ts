@@ -1,5 +1,10 @@
-/** `benchlab models`: the models on each LLM host, with size, quantization and whether loaded. */
+/**
+ * `benchlab models`: the models on each LLM host, with size, quantization and whether loaded.
+ * A host that does not answer is reported on stderr; when none answers the command exits
+ * EXIT.noLlmHost (8), and a malformed OLLAMA_HOST exits 3.
+ */
 import { Command } from 'commander';
+import { EXIT } from '../exit-codes';
 import { LlmClient } from '../../llm/llm-client';
 import { ollamaHostsFromEnv } from '../../llm/hosts';
 import { printJson, renderTable } from '../output';
@@ -28,6 +33,14 @@ export function modelsCommand(setExitCode: (code: number) => void): Command {
           );
         }
       }
-      if (errors.length === client.hosts.length) setExitCode(1);
+      if (errors.length > 0 && errors.length === client.hosts.length) {
+        if (!options.json) {
+          process.stderr.write(
+            `no LLM host answered (${client.hosts.join(', ')}): ` +
+              'start Ollama (ollama serve) or point OLLAMA_HOST at a running server\n',
+          );
+        }
+        setExitCode(EXIT.noLlmHost);
+      }
     });
 }

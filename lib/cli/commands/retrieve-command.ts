@@ -1,7 +1,12 @@
 /**
  * `benchlab retrieve`: BM25 over a dataset's own queries; prints trec_eval-exact metrics when
  * the dataset has qrels, records the run, and optionally writes a TREC run file.
+ * The database must exist (exit 3 otherwise); with --no-record it is opened read-only. A
+ * `--run-out` that is a folder, or in a folder that does not exist, is refused before any work
+ * (exit 3), as is a run file that cannot be written.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { writeRunFile } from '../../evaluation/run-file';
 import { parseMeasure } from '../../evaluation/measure-registry';
@@ -36,6 +41,39 @@ function checkMeasures(measures: string[]): void {
   }
 }
 
+/** A Node file-system error (ENOENT, EACCES, EISDIR, ...). */
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined;
+}
+
+/** `fs.statSync`, or undefined where nothing is (ENOENT, or ENOTDIR: a file on the way). */
+function statOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Checks `--run-out FILE` before any work is done (and any run recorded): it must not be a
+ * folder, and its folder must exist. Returns the resolved path; an InputError (exit 3) otherwise.
+ */
+export function checkRunOut(file: string): string {
+  if (file.trim() === '') throw new InputError('--run-out needs a file name');
+  const resolved = path.resolve(file);
+  if (statOrUndefined(resolved)?.isDirectory()) {
+    throw new InputError(`--run-out ${file}: is a folder; give the run file's name, e.g. ${path.join(file, 'bm25.run')}`);
+  }
+  const dir = path.dirname(resolved);
+  const folder = statOrUndefined(dir);
+  if (folder === undefined) throw new InputError(`--run-out ${file}: folder ${dir} does not exist`);
+  if (!folder.isDirectory()) throw new InputError(`--run-out ${file}: ${dir} is a file, not a folder`);
+  return resolved;
+}
+
 export function retrieveCommand(globals: () => GlobalOptions): Command {
   return new Command('retrieve')
     .description("rank a dataset's own queries with BM25 and score them with trec_eval-exact measures")
@@ -50,7 +88,9 @@ export function retrieveCommand(globals: () => GlobalOptions): Command {
     .option('--json', 'print results as JSON', false)
     .action(async (options: RetrieveCommandOptions) => {
       checkMeasures(options.measures);
-      const result = await withStore({ dbPath: globals().db }, (store) =>
+      const runOut = options.runOut === undefined ? undefined : checkRunOut(options.runOut);
+      // --no-record only reads: read-only. Either way the database must exist (it holds the dataset).
+      const result = await withStore({ dbPath: globals().db, readOnly: !options.record, mustExist: true }, (store) =>
         runRetrieval(store, options.dataset, {
           params: { k1: options.k1, b: options.b },
           top: options.top,
@@ -58,7 +98,14 @@ export function retrieveCommand(globals: () => GlobalOptions): Command {
           record: options.record,
         }),
       );
-      if (options.runOut) await writeRunFile(options.runOut, result.run, BM25_SYSTEM);
+      if (runOut !== undefined) {
+        try {
+          await writeRunFile(runOut, result.run, BM25_SYSTEM);
+        } catch (error) {
+          if (!isFileSystemError(error)) throw error;
+          throw new InputError(`--run-out ${options.runOut}: cannot write the run file: ${error.message}`);
+        }
+      }
       const queries = result.run.size;
       const retrievedPerSecond = queries / (result.timingsMs.retrieve / 1000);
       if (options.json) {

@@ -1,18 +1,25 @@
 /**
- * `benchlab rollout`: staged rollouts of LLM keyword extraction. Subcommands: list, status,
- * advance, rollback, history, step (the batch job), monitor (one monitor look, as the
- * rollout-monitor job takes), sample (documents for manual review) and report (the HTML rollout
- * report). EXPERIMENT is a key in data/experiments/ or a path to an experiment file.
+ * `benchlab rollout`: staged rollouts of LLM keyword extraction. Subcommands: list, status
+ * (read-only), advance, rollback, resume (lift a pause), history, step (the batch job), monitor
+ * (one monitor look, as the rollout-monitor job takes), sample (documents for manual review) and
+ * report (the HTML rollout report). EXPERIMENT is a key in data/experiments/ or a path to an
+ * experiment file. status, advance, rollback, resume and monitor take `--now ISO` (or
+ * BENCHLAB_NOW) to act at a given time.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { withStore } from '../../store/store';
+import { resolveDbPath } from '../../store/db-path';
+import { InputError } from '../../input-error';
 import type { GlobalOptions } from '../global-options';
 import { formatNumber, printJson, renderTable } from '../output';
 import { positiveInteger } from '../parse-options';
-import { advanceExperiment, experimentHistory, rollbackExperiment, rolloutStatus } from '../../rollout/controller';
+import { NotStartedError, advanceExperiment, experimentHistory, resumeExperiment, rollbackExperiment, rolloutStatus } from '../../rollout/controller';
 import { listExperiments, resolveExperiment } from '../../rollout/experiment-store';
-import { listExperimentFiles } from '../../rollout/experiment-config';
+import { listExperimentFiles, type ExperimentConfig } from '../../rollout/experiment-config';
+import { describeCondition } from '../../rollout/triggers';
+import { commandClock, NOW_ENV_VAR } from '../../rollout/clock';
 import { runRolloutStep } from '../../rollout/batch-step';
 import { runRolloutMonitor, type Assessment } from '../../rollout/monitor';
 import { DEFAULT_REVIEW_PER_ARM, reviewSample } from '../../rollout/review-sample';
@@ -31,6 +38,37 @@ function rate(value: number | null): string {
 function ms(value: number | null): string {
   return value === null ? '-' : value.toFixed(0);
 }
+
+function triggerState(t: Assessment['triggers'][number]): string {
+  if (t.insufficient) return `too few events (< ${t.minUnits} a bucket)`;
+  if (!t.firing) return 'ok';
+  if (t.due) return `DUE (since ${t.since})`;
+  if (t.acted) return `acted on (episode since ${t.since})`;
+  return `pending ${formatDuration(t.heldMs)} of ${formatDuration(t.forMs)} (since ${t.since})`;
+}
+
+/** The plan of an experiment that has not started: its stages, gates and decision matrix. */
+function printPlan(config: ExperimentConfig, file: string | undefined): void {
+  process.stdout.write(`${config.key}: not started (nothing stored; 'rollout advance', 'rollout step', 'rollout monitor ${config.key}' or 'ingest' registers it)\n`);
+  if (file) process.stdout.write(`file: ${file}\n`);
+  process.stdout.write(
+    renderTable(
+      ['stage', 'percentage', 'min duration', 'min units', 'gates'],
+      config.stages.map((s) => [
+        s.name, `${s.percentage}%`, formatDuration(s.min_duration), s.min_units,
+        [s.ab_test ? 'A/B gates' : 'stage gates', ...Object.keys(s.gates ?? {})].join(', '),
+      ]),
+    ) + '\n',
+  );
+  process.stdout.write(
+    renderTable(
+      ['trigger', 'condition', 'for', 'action', 'severity'],
+      config.triggers.map((t) => [t.name, describeCondition(t), formatDuration(t.for), t.action, t.severity]),
+    ) + '\n',
+  );
+}
+
+const NOW_HELP = `act as if it were this time (ISO 8601 with a zone; default: $${NOW_ENV_VAR}, else the clock)`;
 
 function printAssessment(a: Assessment): void {
   const { state } = a;
@@ -53,7 +91,7 @@ function printAssessment(a: Assessment): void {
       ['trigger', 'condition', 'value', 'events', 'state', 'action'],
       a.triggers.map((t) => [
         t.name, t.condition, t.value === null ? '-' : formatNumber(t.value), t.support,
-        t.insufficient ? `too few events (< ${t.minUnits})` : t.due ? 'DUE' : t.firing ? `pending ${formatDuration(t.heldMs)} of ${formatDuration(t.forMs)}` : 'ok',
+        triggerState(t),
         t.action,
       ]),
     ) + '\n',
@@ -98,24 +136,38 @@ export function rolloutCommand(globals: () => GlobalOptions): Command {
 
   rollout
     .command('status')
-    .description('current stage, metrics per arm, gates, triggers and the A/B result (records nothing)')
+    .description('current stage, metrics per arm, gates, triggers and the A/B result (read-only: writes nothing)')
     .argument('<experiment>', 'experiment key or file')
+    .option('--now <iso>', NOW_HELP)
     .option('--json', 'print as JSON', false)
-    .action(async (experiment: string, options: { json: boolean }) => {
-      const assessment = await withStore(db(), (store) => rolloutStatus(store, experiment));
-      if (options.json) printJson(assessment);
-      else printAssessment(assessment);
+    .action(async (experiment: string, options: { json: boolean; now?: string }) => {
+      const now = commandClock(options.now)();
+      const dbPath = resolveDbPath(globals().db);
+      const hasDb = dbPath !== ':memory:' && fs.existsSync(dbPath);
+      try {
+        const assessment = hasDb
+          ? await withStore({ dbPath, readOnly: true }, (store) => rolloutStatus(store, experiment, { now }))
+          : await rolloutStatus(undefined, experiment, { now });
+        if (options.json) printJson(assessment);
+        else printAssessment(assessment);
+      } catch (error) {
+        if (!(error instanceof NotStartedError)) throw error;
+        if (options.json) printJson({ experiment: error.config.key, started: false, file: error.file ?? null, config: error.config });
+        else printPlan(error.config, error.file);
+      }
     });
 
   rollout
     .command('advance')
     .description('move to the next stage when every gate passes (a person\'s decision)')
     .argument('<experiment>', 'experiment key or file')
-    .option('--force', 'advance even though gates fail (recorded with them)', false)
+    .option('--force', 'advance even though gates fail (recorded with them); not past a pause', false)
     .option('--note <text>', 'why, stored with the decision')
+    .option('--now <iso>', NOW_HELP)
     .option('--json', 'print as JSON', false)
-    .action(async (experiment: string, options: { force: boolean; note?: string; json: boolean }) => {
-      const result = await withStore(db(), (store) => advanceExperiment(store, experiment, { force: options.force, ...(options.note ? { note: options.note } : {}) }));
+    .action(async (experiment: string, options: { force: boolean; note?: string; now?: string; json: boolean }) => {
+      const clock = commandClock(options.now);
+      const result = await withStore(db(), (store) => advanceExperiment(store, experiment, { force: options.force, clock, ...(options.note ? { note: options.note } : {}) }));
       if (options.json) printJson(result);
       else process.stdout.write(`${result.experiment}: ${result.description}\n`);
     });
@@ -126,9 +178,25 @@ export function rolloutCommand(globals: () => GlobalOptions): Command {
     .argument('<experiment>', 'experiment key or file')
     .option('--to-zero', 'roll back to the first stage (0%)', false)
     .option('--note <text>', 'why, stored with the decision')
+    .option('--now <iso>', NOW_HELP)
     .option('--json', 'print as JSON', false)
-    .action(async (experiment: string, options: { toZero: boolean; note?: string; json: boolean }) => {
-      const result = await withStore(db(), (store) => rollbackExperiment(store, experiment, { toZero: options.toZero, ...(options.note ? { note: options.note } : {}) }));
+    .action(async (experiment: string, options: { toZero: boolean; note?: string; now?: string; json: boolean }) => {
+      const clock = commandClock(options.now);
+      const result = await withStore(db(), (store) => rollbackExperiment(store, experiment, { toZero: options.toZero, clock, ...(options.note ? { note: options.note } : {}) }));
+      if (options.json) printJson(result);
+      else process.stdout.write(`${result.experiment}: ${result.description}\n`);
+    });
+
+  rollout
+    .command('resume')
+    .description('lift a pause (set by a rollback trigger such as too many complaints): advances are allowed again')
+    .argument('<experiment>', 'experiment key or file')
+    .option('--note <text>', 'why, stored with the decision')
+    .option('--now <iso>', NOW_HELP)
+    .option('--json', 'print as JSON', false)
+    .action(async (experiment: string, options: { note?: string; now?: string; json: boolean }) => {
+      const clock = commandClock(options.now);
+      const result = await withStore(db(), (store) => resumeExperiment(store, experiment, { clock, ...(options.note ? { note: options.note } : {}) }));
       if (options.json) printJson(result);
       else process.stdout.write(`${result.experiment}: ${result.description}\n`);
     });
@@ -185,15 +253,23 @@ export function rolloutCommand(globals: () => GlobalOptions): Command {
 
   rollout
     .command('monitor')
-    .description('take one monitor look (what the rollout-monitor job does): triggers, gates, automatic rollback')
+    .description('take one monitor look (what the rollout-monitor job does): triggers, gates, automatic rollback; a broken experiment file is reported (exit 3) after every other experiment was looked at')
     .argument('[experiment]', 'experiment key or file (default: every experiment in the database)')
-    .action(async (experiment: string | undefined) => {
+    .option('--now <iso>', NOW_HELP)
+    .action(async (experiment: string | undefined, options: { now?: string }) => {
+      const clock = commandClock(options.now);
       const result = await runRolloutMonitor({
         ...db(),
+        clock,
         ...(experiment ? { experiment } : {}),
         onLook: (look) => process.stdout.write(`${look.experiment}: ${look.decision}: ${look.description}\n`),
+        onBroken: (broken) =>
+          process.stderr.write(`${broken.experiment}: experiment file broken${broken.lookedAt ? ' (looked at with its stored configuration)' : ''}:\n  ${broken.message.replace(/\n/g, '\n  ')}\n`),
       });
       process.stdout.write(`${result.decisions} decision(s) recorded\n`);
+      if (result.broken.length > 0) {
+        throw new InputError(`${result.broken.length} broken experiment(s): ${result.broken.map((b) => b.experiment).join(', ')} (see above); every other experiment was looked at`);
+      }
     });
 
   rollout

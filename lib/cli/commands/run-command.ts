@@ -2,12 +2,14 @@
  * `benchlab run`: runs a benchmark suite (default data/suites/default.yaml), shows a progress
  * bar, prints the summary table, and exits non-zero when an expectation fails. Ctrl-C finishes
  * the item in flight, keeps every completed item and marks the run interrupted; `--resume`
- * finishes it later.
+ * finishes it later with the suite stored with the run (exit 3 when a `--suite` given differs
+ * from it, exit 4 when another process holds the run).
  */
 import { Command } from 'commander';
 import { runBench, type BenchResult } from '../../runs/bench-run';
 import { terminalProgress } from '../../runs/progress';
 import { renderRunReport } from '../../report/render-reports';
+import { REPORTS_ENV_VAR, resolveOutDir } from '../../report/report-files';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { formatNumber, printJson, renderTable } from '../output';
 import type { GlobalOptions } from '../global-options';
@@ -21,6 +23,8 @@ interface RunCommandOptions {
   resume?: string;
   retryErrors: boolean;
   json: boolean;
+  /** Folder for the run's report (default: see defaultOutDir in lib/report/report-files.ts). */
+  out?: string;
 }
 
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(0)}%`);
@@ -85,9 +89,9 @@ function printSummary(result: BenchResult): void {
 }
 
 /** Renders the run's report; a report failure is reported but never fails the run. */
-async function writeRunReport(db: string | undefined, runId: string): Promise<string | undefined> {
+async function writeRunReport(db: string | undefined, runId: string, outDir?: string): Promise<string | undefined> {
   try {
-    return await renderRunReport(db, runId);
+    return await renderRunReport(db, runId, outDir);
   } catch (error) {
     process.stderr.write(`could not render the run report: ${error instanceof Error ? error.message : String(error)}\n`);
     return undefined;
@@ -104,10 +108,13 @@ export function runCommand(globals: () => GlobalOptions, setExitCode: (code: num
     .description('run a benchmark suite: generate queries with baselines and LLMs, retrieve, score, store')
     .option('--suite <file>', 'suite file or name in data/suites/ (default: default.yaml)')
     .option('--no-cache', 'do not read or write the LLM response cache')
-    .option('--resume <runId>', 'finish an interrupted run without redoing completed items (items not attempted are attempted)')
+    .option('--resume <runId>', "finish an interrupted run with the suite stored with it, without redoing completed items (items not attempted are attempted); a --suite given must match the run's")
     .option('--retry-errors', 'with --resume: also attempt the items that ended in an error again', false)
     .option('--json', 'print the result as JSON', false)
+    .option('--out <dir>', `folder for the run's report (default: $${REPORTS_ENV_VAR}, else reports/ beside the database; the project's reports/ for the default database)`)
     .action(async (options: RunCommandOptions) => {
+      // A bad report folder is refused before the run starts (exit 3), not after it.
+      const outDir = options.out === undefined ? undefined : resolveOutDir(options.out, globals().db);
       const controller = new AbortController();
       const stop = (signal: NodeJS.Signals) => {
         if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
@@ -126,7 +133,7 @@ export function runCommand(globals: () => GlobalOptions, setExitCode: (code: num
           log: (line) => process.stderr.write(`${line}\n`),
           signal: controller.signal,
         });
-        const report = await writeRunReport(globals().db, result.runId);
+        const report = await writeRunReport(globals().db, result.runId, outDir);
         if (options.json) printJson({ ...result, report: report ?? null });
         else printSummary(result);
         if (report) process.stderr.write(`report: ${report}\n`);

@@ -4,7 +4,7 @@
  * models from Ollama's /api/ps). Prints the model and the reason; `--explain` adds every
  * candidate's breakdown; `--json` prints the whole selection; `--report [DIR]` also writes the
  * HTML selection report (this selection's breakdown and the selection log's views) into DIR
- * (default reports/) and prints its path. Every selection is logged to the store
+ * (default: as `benchlab report`) and prints its path. Every selection is logged to the store
  * (model_selections).
  */
 import { Command } from 'commander';
@@ -12,6 +12,7 @@ import { LlmClient } from '../../llm/llm-client';
 import { ollamaHostsFromEnv } from '../../llm/hosts';
 import { withStore } from '../../store/store';
 import { renderSelectionReport } from '../../report/selection-report';
+import { REPORTS_ENV_VAR, resolveOutDir } from '../../report/report-files';
 import { selectModel, type Selection } from '../../scoring/select-model';
 import type { SelectionConstraints } from '../../scoring/constraints';
 import { formatGb, parseSize } from '../../scoring/sizes';
@@ -82,7 +83,7 @@ export function selectCommand(globals: () => GlobalOptions): Command {
     .option('--gpu-aware', 'use free GPU memory (gpu_samples) and loaded models (Ollama /api/ps) to choose model and GPU', false)
     .option('--explain', "print every candidate's breakdown", false)
     .option('--json', 'print the whole selection as JSON', false)
-    .option('--report [dir]', 'also write the HTML selection report into DIR (default: reports/ in the project folder) and print its path')
+    .option('--report [dir]', `also write the HTML selection report into DIR (default: $${REPORTS_ENV_VAR}, else reports/ beside the database; the project's reports/ for the default database) and print its path`)
     .action(async (options: SelectCommandOptions) => {
       const constraints: SelectionConstraints = {
         ...(options.maxVram !== undefined ? { maxVramBytes: options.maxVram } : {}),
@@ -93,10 +94,12 @@ export function selectCommand(globals: () => GlobalOptions): Command {
       };
       const llm = options.gpuAware ? new LlmClient({ hosts: ollamaHostsFromEnv() }) : undefined;
       const wantsReport = options.report !== undefined && options.report !== false;
+      // Checked before the selection is made and logged: a bad folder is an input error (exit 3).
+      const reportDir = wantsReport ? resolveOutDir(typeof options.report === 'string' ? options.report : undefined, globals().db, '--report') : undefined;
       const { selection, report } = await withStore({ dbPath: globals().db }, async (store) => {
         const made = await selectModel(options.category, constraints, { store, gpuAware: options.gpuAware, ...(llm ? { llm } : {}) });
         // Rendered after the selection is logged, so the report's log includes it.
-        const file = wantsReport ? await renderSelectionReport(store, typeof options.report === 'string' ? options.report : undefined, made) : undefined;
+        const file = wantsReport ? await renderSelectionReport(store, reportDir, made) : undefined;
         return { selection: made, report: file };
       });
       if (options.json) {
