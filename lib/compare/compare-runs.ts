@@ -25,7 +25,7 @@ import { adjustPValues, DEFAULT_ALPHA } from '../stats/index';
 import { formatLevel, formatNumber } from '../stats/format-sentence';
 import { InputError } from '../input-error';
 import { coldLoadMs, parseCompareMetric, DEFAULT_COMPARE_METRICS, type CompareMetric, type ScoredItem } from './compare-metrics';
-import { testMetric, type LocationEstimate, type MetricTest } from './metric-test';
+import { testMetric, type MetricTest } from './metric-test';
 import { decideVerdict, directionPhrase, favouredWords, orientationSign, winTieLoss, type Better, type Verdict, type WinTieLoss } from './orientation';
 
 export type { Verdict } from './orientation';
@@ -40,41 +40,15 @@ export interface CompareOptions {
   alpha?: number;
 }
 
-export interface MetricComparison {
+/** One metric compared: the test's result (metric-test.ts) plus what the comparison adds to it. */
+export interface MetricComparison extends MetricTest {
   metric: string;
   label: string;
   /** Which direction is better (orientation.ts). */
   better: Better;
   /** The range a value of a bounded measure can take ([0, 1]); null when unbounded. */
   range: [number, number] | null;
-  paired: boolean;
-  /** Observations: pairs when paired, else questions per side. */
-  nA: number;
-  nB: number;
-  meanA: number | null;
-  meanB: number | null;
-  /** Mean B − mean A with its t interval, cut to the feasible range for bounded measures (descriptive). */
-  difference: number | null;
-  differenceInterval: [number, number] | null;
-  differenceClipped: boolean;
-  /** The location estimate of the test used, which the verdict follows. */
-  location: LocationEstimate;
-  relativeLift: number | null;
-  liftInterval: [number, number] | null;
-  liftMethod: string | null;
-  test: string;
-  statistic: number | null;
-  pValue: number | null;
   adjustedPValue: number | null;
-  /** The test's statistic, df and p in one line. */
-  testSummary: string;
-  effectSizeName: string;
-  effectSize: number | null;
-  effectSizeInterval: [number, number] | null;
-  /** Items (pairs, or per group) for 80% power at the observed standardized effect. */
-  itemsFor80Power: number | null;
-  /** Both sides have the same value on every question. */
-  identical: boolean;
   /** Questions where B is better (higher), tied within 1e-9, worse (lower); paired only. */
   record: WinTieLoss | null;
   verdict: Verdict;

@@ -42,7 +42,7 @@ export function defaultOutDir(dbPath?: string, env: NodeJS.ProcessEnv = process.
 }
 
 /** `fs.statSync`, or undefined where nothing is (ENOENT, or ENOTDIR: a file on the way). */
-function statOrUndefined(p: string): fs.Stats | undefined {
+export function statOrUndefined(p: string): fs.Stats | undefined {
   try {
     return fs.statSync(p);
   } catch (error) {

@@ -5,6 +5,7 @@
  * `--run-out` that is a folder, or in a folder that does not exist, is refused before any work
  * (exit 3), as is a run file that cannot be written.
  */
+import { statOrUndefined } from '../../report/report-files';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -46,16 +47,6 @@ function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined;
 }
 
-/** `fs.statSync`, or undefined where nothing is (ENOENT, or ENOTDIR: a file on the way). */
-function statOrUndefined(p: string): fs.Stats | undefined {
-  try {
-    return fs.statSync(p);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
-  }
-}
 
 /**
  * Checks `--run-out FILE` before any work is done (and any run recorded): it must not be a
