@@ -88,10 +88,18 @@ export class ResponseCache {
     }
   }
 
-  /** Writes the answers added since the last flush (inside the caller's transaction). */
-  async flush(store: Store): Promise<number> {
-    const batch = this.pending.splice(0);
-    if (batch.length === 0) return 0;
+  /**
+   * Writes the answers added since the last committed flush (inside the caller's transaction)
+   * and returns a function to call once that transaction has committed. Until then the answers
+   * stay pending, so a failed commit (a held or full disk) writes them again next time;
+   * INSERT OR IGNORE makes the repeat harmless.
+   */
+  async flush(store: Store): Promise<() => void> {
+    const batch = this.pending.slice();
+    const committed = () => {
+      this.pending.splice(0, batch.length);
+    };
+    if (batch.length === 0) return committed;
     // New answers are few per batch (each cost an LLM call); INSERT OR IGNORE keeps an answer
     // another process stored meanwhile.
     for (const a of batch) {
@@ -110,6 +118,6 @@ export class ResponseCache {
         },
       );
     }
-    return batch.length;
+    return committed;
   }
 }

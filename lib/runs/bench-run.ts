@@ -356,7 +356,7 @@ function seconds(ms: number): string {
 async function flush(store: Store, suite: Suite, ctx: RunContext, pending: PendingItem[], cache: ResponseCache): Promise<void> {
   const executed = await executeQueries(store, suite.dataset, ctx.qrels, pending.map((p) => ({ key: p.key, questionId: p.questionId, queries: p.queries })), suite.top_k);
   const replaced = pending.filter((p) => ctx.redo.has(p.key)).map((p) => p.key);
-  await store.transaction(async () => {
+  const cacheCommitted = await store.transaction(async () => {
     if (replaced.length > 0) {
       // Items attempted again (--resume): their new rows replace the old ones in one transaction.
       const keys = { run: ctx.runId, keys: listValue(replaced) };
@@ -388,8 +388,9 @@ async function flush(store: Store, suite: Suite, ctx: RunContext, pending: Pendi
       executed.flatMap((e, i) => (pending[i]?.status !== 'not-attempted' ? Object.entries(e.metrics).map(([measure, value]) => [ctx.runId, e.key, measure, value]) : [])),
     );
     await store.append('llm_calls', pending.flatMap((p) => p.calls.map((c) => llmCallRow(c, ctx.runId, p.key))));
-    await cache.flush(store);
+    return cache.flush(store);
   });
+  cacheCommitted();
   for (const p of pending) {
     ctx.done.add(p.key);
     ctx.redo.delete(p.key);
