@@ -4,7 +4,8 @@
 import { InputError } from '../input-error';
 import { DatabaseLockedError } from '../store/lock-retry';
 import { SchemaTooNewError } from '../store/migrate';
-import { DatabaseNotWritableError, SchemaTooOldError } from '../store/store';
+import { DatabaseNotWritableError, DatabaseWriteError, SchemaTooOldError } from '../store/store';
+import { RunWriteError } from '../runs/run-errors';
 
 export const EXIT = {
   /** Success. */
@@ -18,7 +19,8 @@ export const EXIT = {
   /**
    * The database is held by another process, was written by a newer Benchlab, or (for a
    * read-only command, which does not migrate) by an older one, or a command that writes met a
-   * file the user cannot write.
+   * file the user cannot write, or a write the file system refused (disk full, file too large,
+   * permission): the message names the cause and the file, and nothing stored before is lost.
    */
   database: 4,
   /** The work ran but an expectation failed (e.g. a suite's minimum nDCG@10). */
@@ -44,7 +46,9 @@ export function exitCodeFor(error: unknown): ExitCode {
     error instanceof DatabaseLockedError ||
     error instanceof SchemaTooNewError ||
     error instanceof SchemaTooOldError ||
-    error instanceof DatabaseNotWritableError
+    error instanceof DatabaseNotWritableError ||
+    error instanceof DatabaseWriteError ||
+    error instanceof RunWriteError
   ) {
     return EXIT.database;
   }

@@ -11,7 +11,7 @@
 import { timestampValue, type DuckDBValue } from '@duckdb/node-api';
 import { newRunId } from '../runs/run-id';
 import type { Store } from '../store/store';
-import { isProcessAlive } from './process-alive';
+import { isProcessAlive } from '../store/process-alive';
 
 export const JOB_STATUSES = ['running', 'succeeded', 'failed', 'interrupted', 'skipped'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

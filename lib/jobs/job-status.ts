@@ -1,7 +1,9 @@
 /**
  * What `benchlab jobs list` shows: every job the registry knows, with its schedule from the
  * jobs config (or none), its next fire times, its latest execution from job_runs, and whether
- * a daemon is running for the database (from the lock file).
+ * a daemon is running for the database (from the lock file). It only reads: the database is
+ * opened read-only (so a file the user cannot write works, beside a running daemon too), and a
+ * database that does not exist is an error (exit 3, `no database at PATH`), never a new file.
  */
 import { resolveDbPath } from '../store/db-path';
 import { withStore } from '../store/store';
@@ -35,7 +37,8 @@ export interface JobsStatus {
 export async function jobsStatus(options: { dbPath?: string; config: JobsConfig; next?: number; registry?: JobRegistry }): Promise<JobsStatus> {
   const dbPath = resolveDbPath(options.dbPath);
   const registry = options.registry ?? JOB_HANDLERS;
-  const latest = await withStore({ dbPath }, latestJobRuns);
+  // An in-memory database is new in every process: there is nothing to read, and read-only cannot open it.
+  const latest = await withStore({ dbPath, readOnly: dbPath !== ':memory:' }, latestJobRuns);
   const lockPath = lockPathFor(dbPath);
   const owner = liveLockOwner(lockPath);
   const jobs = JOB_NAMES.map((name): JobStatusEntry => {

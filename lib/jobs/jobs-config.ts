@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter, type Document } from 'yaml';
+import { yamlToJs } from '../yaml-limits';
 import { z } from 'zod';
 import { InputError } from '../input-error';
 import { projectRoot } from '../store/db-path';
@@ -99,7 +100,7 @@ export function parseJobsConfig(text: string, file: string, registry: JobRegistr
     problems.push(`${file}${line ? `:${line}` : ''}: ${message}`);
   };
 
-  const top = fileSchema.safeParse(doc.toJS() ?? {});
+  const top = fileSchema.safeParse(yamlToJs(doc, text, file) ?? {});
   if (!top.success) {
     for (const issue of top.error.issues) report(issueLocation(issue), `${fieldPath(issue.path) || '(root)'}: ${issue.message}`);
     throw new InputError(`invalid jobs config:\n${problems.join('\n')}`);

@@ -21,7 +21,6 @@ import type { KeywordDocument, KeywordExtraction, KeywordExtractor, KeywordTarge
 export const MAX_KEYWORD_CHARS = 100;
 /** Most document text put into the prompt, so a long document cannot overflow the context. */
 export const MAX_PROMPT_DOCUMENT_CHARS = 12_000;
-const ANSWER_PREVIEW_CHARS = 120;
 
 /**
  * Extracts the keywords from a model's answer with the tolerant reader (strict schema, known

@@ -29,7 +29,7 @@
  * Written by hand: the repairs are defined by this project's query language and the defects our
  * models make; no library knows either.
  */
-import { JOINERS, MAX_QUERY_LENGTH, QUOTES, WORD_CHAR, WORD_START, charAt, parseQuery, scanWord } from '../retrieval/query-parser';
+import { MAX_QUERY_LENGTH, QUOTES, WORD_START, charAt, parseQuery, scanWord } from '../retrieval/query-parser';
 
 export type RepairKind = 'lowercase-operators' | 'closed-parenthesis' | 'typographic-quotes';
 

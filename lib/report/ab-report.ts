@@ -22,7 +22,7 @@ import { copyAssets } from './assets';
 import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
 import { formatCount, formatRate, formatTime } from './format';
 import { html, renderPage, type SafeHtml } from './html-page';
-import { defaultOutDir, reportContext, runReportFileName, standardNav, writePage, type ReportContext } from './report-files';
+import { reportContext, runReportFileName, standardNav, writePage, type ReportContext } from './report-files';
 import { safeFilePart } from './safe-file-name';
 import { MISSING, renderTable } from './table';
 
@@ -359,11 +359,11 @@ ${perItem}
 }
 
 /**
- * Writes the A/B report into outDir (default <projectRoot>/reports), with the chart scripts in
- * outDir/assets/, and returns the file's absolute path.
+ * Writes the A/B report into outDir (the caller resolves it: resolveOutDir, which follows --db and
+ * BENCHLAB_REPORTS), with the chart scripts in outDir/assets/, and returns the file's absolute path.
  */
-export async function renderAbReport(comparison: RunComparison, outDir?: string): Promise<string> {
-  const dir = path.resolve(outDir ?? defaultOutDir());
+export async function renderAbReport(comparison: RunComparison, outDir: string): Promise<string> {
+  const dir = path.resolve(outDir);
   copyAssets(dir);
   const existing = new Set(fs.readdirSync(dir));
   const page = await renderAbReportPage(comparison, await reportContext(), existing);

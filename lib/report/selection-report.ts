@@ -18,7 +18,7 @@ import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } fr
 import { formatCount, formatMetric, formatMs, formatRate, formatTime } from './format';
 import { html, renderPage, type SafeHtml } from './html-page';
 import { refreshIndexPage } from './index-refresh';
-import { defaultOutDir, reportContext, standardNav, writePage, type ReportContext, SELECTION_REPORT_FILE } from './report-files';
+import { reportContext, standardNav, writePage, type ReportContext, SELECTION_REPORT_FILE } from './report-files';
 import {
   benchmarkBreakdownSpec, candidatePoints, candidateScoresSpec, candidateStatus, categoryPerformanceSpec, primaryVsSecondarySpec, selectionsPerCategorySpec,
 } from './selection-charts';
@@ -337,8 +337,8 @@ export async function renderSelectionReportPage(data: SelectionLogData, selectio
  * Writes reports/selection.html (or outDir/selection.html) from the store's selection log and,
  * when given, a live selection; refreshes the folder's index page; returns the file's path.
  */
-export async function renderSelectionReport(store: Store, outDir?: string, selection?: Selection): Promise<string> {
-  const dir = path.resolve(outDir ?? defaultOutDir());
+export async function renderSelectionReport(store: Store, outDir: string, selection?: Selection): Promise<string> {
+  const dir = path.resolve(outDir);
   const context = await reportContext();
   const data = await loadSelectionLogData(store);
   copyAssets(dir);

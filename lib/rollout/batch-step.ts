@@ -19,7 +19,7 @@ import { InputError } from '../input-error';
 import { withStore, type Store } from '../store/store';
 import { getDataset } from '../datasets/catalog';
 import { Analyzer, DEFAULT_ANALYZER } from '../retrieval/analyzer';
-import { LlmClient, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
+import { LlmClient, type LlmClientOptions } from '../llm/llm-client';
 import { limitsFromSettings } from '../llm/llm-settings';
 import { type HostConfig, hostsFromSettings } from '../llm/hosts';
 import { llmCallRow } from '../llm/call-log';

@@ -253,6 +253,12 @@ export const experimentSchema = z
         auto_rollback: z.boolean().default(true),
         /** Advance automatically when every gate passes (the plan: no, a person decides). */
         auto_advance: z.boolean().default(false),
+        /**
+         * Whether a whole bucket without a single event of an arm that has traffic counts as the LLM
+         * being unavailable. Default: yes for live traffic (events ingested as they happen), no for an
+         * experiment with a `source` (batches from `rollout step`, silent between batches by design).
+         */
+        silence_means_unavailable: z.boolean().optional(),
       })
       .strict()
       .prefault({}),
@@ -342,4 +348,9 @@ export function listExperimentFiles(dir: string = experimentsDir()): string[] {
     .filter((f) => /\.(ya?ml|json)$/.test(f))
     .sort()
     .map((f) => path.join(dir, f));
+}
+
+/** Whether silence (a whole bucket without events of an arm with traffic) counts as the LLM being unavailable. */
+export function silenceMeansUnavailable(config: Pick<ExperimentConfig, 'monitor' | 'source'>): boolean {
+  return config.monitor.silence_means_unavailable ?? config.source === undefined;
 }

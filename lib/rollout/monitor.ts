@@ -16,6 +16,7 @@ import { applyStageChange, listExperimentKeys, resolveForLook, setExperimentStat
 import { evaluateStageGates, needsAbAnalysis, type GateResult, type StageReadiness } from './gates';
 import { bucketCounts, summarizeArms, type ArmSummaries } from './metrics';
 import { evaluateTriggers, type TriggerLook, type TriggerStates } from './triggers';
+import { silenceMeansUnavailable } from './experiment-config';
 import { nowOf, type Clock } from './clock';
 
 /** The evidence field that carries trigger state from look to look. */
@@ -51,6 +52,7 @@ export async function assessExperiment(store: Store, state: ExperimentState, now
     bucketMs: config.monitor.bucket,
     buckets,
     percentage: state.percentage,
+    silenceMeansUnavailable: silenceMeansUnavailable(config),
     minUnitsFor: (t) => t.min_units ?? (t.metric === 'llm_unavailable' ? 1 : config.monitor.min_units),
     previous,
   });

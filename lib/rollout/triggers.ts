@@ -11,7 +11,8 @@
  *   metrics: `complaints` is the running count of complaints since the stage started and every
  *   bucket is judged; `llm_unavailable` is the share of events that could not reach the LLM
  *   service (min_units 1 unless set), and a whole bucket without a single event of the arm while
- *   the arm has traffic (treatment: percentage > 0) is judged as unavailable (1).
+ *   the arm has traffic (treatment: percentage > 0) is judged as unavailable (1), for live
+ *   traffic only (`monitor.silence_means_unavailable`; off by default for batch experiments).
  * - Episodes. A trigger's episode is the run of judged buckets, ending at the newest judged one,
  *   in which its condition held without a break; it starts at the start of the run's first
  *   bucket and has lasted until the end of the newest judged bucket (now, for the current one).
@@ -150,6 +151,11 @@ export interface TriggerInputs {
   buckets: ReadonlyMap<number, Record<Arm, BucketCounts>>;
   /** The experiment's current treatment percentage (whether an arm should be seeing traffic). */
   percentage: number;
+  /**
+   * Whether a whole bucket without events of an arm with traffic is judged as the LLM being
+   * unavailable (live traffic), or is simply not judged (batch experiments, silent between batches).
+   */
+  silenceMeansUnavailable: boolean;
   minUnitsFor: (trigger: TriggerConfig) => number;
   previous: TriggerStates;
 }
@@ -176,7 +182,7 @@ export function judgedSpans(trigger: TriggerConfig, inputs: TriggerInputs, minUn
     }
     const metric = trigger.metric;
     if (metric === 'llm_unavailable' && counts.events === 0) {
-      if (complete && share > 0) {
+      if (complete && share > 0 && inputs.silenceMeansUnavailable) {
         pool = undefined;
         spans.push({ start, end, value: 1, support: 0 });
       }

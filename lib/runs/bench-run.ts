@@ -29,7 +29,7 @@ import { parseCollection } from '../datasets/index';
 import { importCollection } from '../datasets/import';
 import { UnknownDatasetError } from '../datasets/catalog';
 import { withStore, type Store, type StoreOptions } from '../store/store';
-import { DatabaseLockedError, HeldDatabaseWait, NO_LOCK_WAIT, RUN_WRITE_BACKOFF, describeHolder, retryWhileHeld, type HeldEpisode } from '../store/lock-retry';
+import { DatabaseLockedError, HeldDatabaseWait, NO_LOCK_WAIT, RUN_WRITE_BACKOFF, describeHolder, retryWhileHeld } from '../store/lock-retry';
 import { GpuSampler } from '../gpu/gpu-sampler';
 import { summarizeGpuRun, type GpuRunSummary } from '../gpu/run-summary';
 import { Analyzer } from '../retrieval/analyzer';
@@ -61,6 +61,7 @@ import { MULTI_MODEL_GENERATOR, summarizeBenchRun, type BenchSummary } from './b
 
 export { MULTI_MODEL_GENERATOR };
 import { checkExpectations } from './expectations';
+import { RunWriteError, UnstoredItemsError } from './run-errors';
 
 export const DEFAULT_FLUSH_ITEMS = 100;
 
@@ -312,41 +313,7 @@ async function availableModels(client: LlmClient, models: string[], log: (line: 
   return { reachable: true, available, skipped };
 }
 
-/**
- * Completed items that could not be stored because another process held the database until the
- * run was interrupted (exit 4, like any held database). `--resume` runs them again.
- */
-export class UnstoredItemsError extends DatabaseLockedError {
-  readonly runId: string;
-  readonly unstored: number;
-
-  constructor(runId: string, unstored: number, episode: HeldEpisode) {
-    super(
-      episode.dbPath,
-      episode.holder,
-      episode.waitedMs,
-      `${unstored} completed item(s) of run ${runId} could not be stored: database ${episode.dbPath} is held by ${describeHolder(episode.holder)}, ` +
-        `and the run was interrupted after waiting ${seconds(episode.waitedMs)} for it (${episode.attempts} tries). The items stored before are kept; ` +
-        `the run stays 'running'. Once the file is free, \`benchlab run --resume ${runId}\` runs the ${unstored} item(s) again.`,
-    );
-    this.name = 'UnstoredItemsError';
-    this.runId = runId;
-    this.unstored = unstored;
-  }
-}
-
-/** Completed items a write failure (disk full, file too large, permission denied) kept out of the store; `cause` is that failure. */
-export class RunWriteError extends Error {
-  readonly runId: string;
-  readonly unstored: number;
-
-  constructor(runId: string, unstored: number, cause: unknown) {
-    super(`${unstored} completed item(s) of run ${runId} could not be stored: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'RunWriteError';
-    this.runId = runId;
-    this.unstored = unstored;
-  }
-}
+export { RunWriteError, UnstoredItemsError };
 
 /** `12.3 s`. */
 function seconds(ms: number): string {

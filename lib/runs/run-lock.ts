@@ -1,19 +1,16 @@
 /**
  * A benchmark run is worked on by one process at a time. The process that starts a run, or
- * resumes one, holds the run's lock file beside the database (`<db>.run-<id>.jobs.lock`, holding
- * its pid, host and start time) until the run is finished, so a second `--resume` of the same
- * run, or a resume while the run's own process is still working, is refused (exit 4) naming the
- * holder. A lock left by a process that died (same host, pid not alive) is taken over.
- *
- * The lock is the jobs daemon's (lib/jobs/daemon-lock.ts: atomic `wx` create, pid-based
- * staleness, a take-over that cannot steal a lock replaced meanwhile), taken on the path
- * `<db>.run-<id>`; hence the `.jobs.lock` suffix.
+ * resumes one, holds the run's lock file beside the database (`<db>.run-<id>.lock`, holding its
+ * pid, host and start time) until the run is finished, so a second `--resume` of the same run,
+ * or a resume while the run's own process is still working, is refused (exit 4) naming the
+ * holder. A lock left by a process that died (same host, pid not alive) is taken over. The lock
+ * file itself is lib/store/pid-lock.ts, as the jobs daemon's is.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { acquireDaemonLock, DaemonLockedError, liveLockOwner, lockPathFor, readLock, type DaemonLock, type LockOwner } from '../jobs/daemon-lock';
-import { isProcessAlive } from '../jobs/process-alive';
+import { acquirePidLock, liveLockOwner, type LockOwner, type PidLock } from '../store/pid-lock';
+import { isProcessAlive } from '../store/process-alive';
 import { InputError } from '../input-error';
 import { DatabaseLockedError } from '../store/lock-retry';
 
@@ -38,7 +35,7 @@ function canonicalDbPath(dbPath: string): string {
 }
 
 export function runLockPath(dbPath: string, runId: string): string {
-  return lockPathFor(`${canonicalDbPath(dbPath)}.run-${runId}`);
+  return `${canonicalDbPath(dbPath)}.run-${runId}.lock`;
 }
 
 /** Another process works on the run. A DatabaseLockedError, so the CLI exits with code 4. */
@@ -62,27 +59,21 @@ export class RunLockedError extends DatabaseLockedError {
 }
 
 /** A lock that locks nothing: for an in-memory database, which no other process can open. */
-const NO_LOCK: DaemonLock = { path: '', owner: { pid: process.pid, host: os.hostname(), startedAt: new Date(0).toISOString() }, release: () => undefined };
+const NO_LOCK: PidLock = { path: '', owner: { pid: process.pid, host: os.hostname(), startedAt: new Date(0).toISOString() }, release: () => undefined };
 
 /**
  * Takes run `runId`'s lock for this process, or throws RunLockedError naming the holder. `log`
  * hears about a stale lock taken over. Release it when the run is finished.
  */
-export function acquireRunLock(dbPath: string, runId: string, log: (line: string) => void = () => undefined): DaemonLock {
+export function acquireRunLock(dbPath: string, runId: string, log: (line: string) => void = () => undefined): PidLock {
   if (!RUN_ID_PATTERN.test(runId)) throw new InputError(`'${runId}' is not a run id`);
   if (dbPath === ':memory:') return NO_LOCK;
   fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
-  const base = `${canonicalDbPath(dbPath)}.run-${runId}`;
-  const lockPath = lockPathFor(base);
-  const before = readLock(lockPath);
-  try {
-    return acquireDaemonLock(base, () =>
-      log(`took over the stale lock of run ${runId} (${lockPath}): its process${before ? ` (pid ${before.pid}, since ${before.startedAt})` : ''} is no longer running`),
-    );
-  } catch (error) {
-    if (error instanceof DaemonLockedError) throw new RunLockedError(dbPath, runId, lockPath, error.owner);
-    throw error;
-  }
+  const lockPath = runLockPath(dbPath, runId);
+  return acquirePidLock(lockPath, {
+    held: (owner) => new RunLockedError(dbPath, runId, lockPath, owner),
+    tookOver: (stale) => log(`took over the stale lock of run ${runId} (${lockPath}): its process (pid ${stale.pid}, since ${stale.startedAt}) is no longer running`),
+  });
 }
 
 export interface RunProcessInfo {

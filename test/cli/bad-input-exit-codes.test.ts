@@ -110,6 +110,15 @@ describe('an alias-bomb YAML file', () => {
     expect(() => parseExperiment(aliasBomb('key: bomb\n'), 'bomb-exp.yaml')).toThrow(/^bomb-exp\.yaml:3: YAML aliases expand past the limit/);
   });
 
+  it('a jobs config: `jobs list` exits 3 naming the file and the line of the first alias', async () => {
+    const config = path.join(dir, 'bomb-jobs.yaml');
+    fs.writeFileSync(config, aliasBomb('jobs: []\n'));
+    const result = await runCli(['--db', db, 'jobs', 'list', '--config', config]);
+    expect(result.code).toBe(EXIT.input);
+    expect(result.stderr).toContain(`${config}:3: YAML aliases expand past the limit of ${ALIAS_LIMIT}`);
+    expectNoStack(result);
+  });
+
   it('a few aliases are still fine', () => {
     const text = 'name: ok\ndataset: tiny\nopts: &o {temperature: 0}\noptions: *o\ngenerators: [{type: question-or}]\n';
     expect(() => parseSuite(text, 'ok.yaml')).toThrow(/opts/); // the schema rejects the extra key, not the alias

@@ -113,6 +113,7 @@ describe('benchlab jobs', () => {
 
   it('list shows each job\'s schedule and next fire times in its time zone', async () => {
     const { dir, db } = freshDb();
+    await withStore({ dbPath: db }, async () => undefined); // list only reads: the database must exist
     const file = writeConfig(
       dir,
       `jobs:\n  - name: report\n    cron: "0 3 * * *"\n    timezone: UTC\n  - name: retention\n    cron: "30 3 * * *"\n    timezone: Asia/Kolkata\n  - name: bench\n    cron: "0 1 * * *"\n    enabled: false\n`,

@@ -101,6 +101,29 @@ describe('benchlab report and run: where the reports go', () => {
     expect((JSON.parse(viaOut.stdout) as { index: string }).index).toBe(path.join(out, 'index.html'));
   });
 
+  it('rollout report: beside the database by default, $BENCHLAB_REPORTS, and --out above it', async () => {
+    const experiment = path.join(dir, 'kw-out.yaml');
+    fs.writeFileSync(
+      experiment,
+      'key: kw-out\narms: {control: {method: frequency}, treatment: {method: llm, model: "qwen2.5:7b"}}\n' +
+        'stages:\n  - {name: internal, percentage: 0, min_duration: 1m, min_units: 5}\n  - {name: full, percentage: 100}\n',
+    );
+    const byDefault = await runCli(['--db', db, 'rollout', 'report', experiment], NO_REPORTS_ENV);
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.stdout.trim()).toBe(path.join(dir, 'reports', 'rollout-kw-out.html'));
+    const fromEnv = path.join(dir, 'rollout-env');
+    const viaEnv = await runCli(['--db', db, 'rollout', 'report', experiment], { ...NO_REPORTS_ENV, BENCHLAB_REPORTS: fromEnv });
+    expect(viaEnv.stdout.trim()).toBe(path.join(fromEnv, 'rollout-kw-out.html'));
+    const out = path.join(dir, 'rollout-out');
+    const viaOut = await runCli(['--db', db, 'rollout', 'report', '--out', out, experiment], { ...NO_REPORTS_ENV, BENCHLAB_REPORTS: fromEnv });
+    expect(viaOut.stdout.trim()).toBe(path.join(out, 'rollout-kw-out.html'));
+    const file = path.join(dir, 'rollout-file.txt');
+    fs.writeFileSync(file, 'x');
+    const refused = await runCli(['--db', db, 'rollout', 'report', '--out', file, experiment], NO_REPORTS_ENV);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`--out ${file}: ${file} is a file, not a folder`);
+  });
+
   it('report --out to a file: exit 3, no stack trace', async () => {
     const file = path.join(dir, 'not-a-folder.txt');
     fs.writeFileSync(file, 'x');

@@ -4,7 +4,7 @@
  * buckets, complaints and the LLM-unavailable / silence rule.
  */
 import { describe, expect, it } from 'vitest';
-import { PLAN_TRIGGERS, parseExperiment } from '../../lib/rollout/experiment-config';
+import { PLAN_TRIGGERS, parseExperiment, silenceMeansUnavailable } from '../../lib/rollout/experiment-config';
 import { emptyCounts, type BucketCounts } from '../../lib/rollout/metrics';
 import { episodeBounds, evaluateTriggers, type TriggerLook, type TriggerStates } from '../../lib/rollout/triggers';
 import type { Arm } from '../../lib/rollout/assignment';
@@ -32,7 +32,7 @@ type Traffic = (m: number) => BucketCounts | undefined;
  * 30 s into the minute) are not after the look, the state carried from look to look as the
  * monitor does. Returns each look's trigger looks.
  */
-function lookAt(traffic: Traffic, looks: number[], options: { percentage?: number; state?: TriggerStates; triggers?: typeof config.triggers; windowStart?: number } = {}): TriggerLook[][] {
+function lookAt(traffic: Traffic, looks: number[], options: { percentage?: number; state?: TriggerStates; triggers?: typeof config.triggers; windowStart?: number; silence?: boolean } = {}): TriggerLook[][] {
   let state: TriggerStates = options.state ?? {};
   return looks.map((offset) => {
     const now = T0 + offset;
@@ -42,7 +42,7 @@ function lookAt(traffic: Traffic, looks: number[], options: { percentage?: numbe
       if (counts) buckets.set(Math.floor((T0 + m * MINUTE) / MINUTE), { control: emptyCounts(), treatment: counts });
     }
     const result = evaluateTriggers(options.triggers ?? config.triggers, {
-      now: new Date(now), windowStart: new Date(options.windowStart ?? T0), bucketMs: MINUTE, buckets, percentage: options.percentage ?? 25,
+      now: new Date(now), windowStart: new Date(options.windowStart ?? T0), bucketMs: MINUTE, buckets, percentage: options.percentage ?? 25, silenceMeansUnavailable: options.silence ?? true,
       minUnitsFor: (t) => t.min_units ?? (t.metric === 'llm_unavailable' ? 1 : 20), previous: state,
     });
     state = result.state;
@@ -171,6 +171,22 @@ describe('the rollback decision matrix', () => {
     // Not at 0% (nobody is in treatment), and not within the current, unfinished minute.
     expect(dueAt(stops, 12, { percentage: 0 })).toEqual([]);
     expect(lookAt(() => undefined, [59_000])[0]?.find((t) => t.name === 'llm-unavailable')).toMatchObject({ firing: false, insufficient: true });
+  });
+
+  it('does not read the silence between batches as the LLM being unavailable in a batch experiment (one with a source)', () => {
+    // `rollout step` writes a batch of events at minute 0 and the next one at minute 30: silent in between.
+    const batches: Traffic = (m) => (m % 30 === 0 ? minute('error_rate', 0) : undefined);
+    expect(dueAt(batches, 40)).toContain('llm-unavailable@6'); // read as live traffic, the silence rolls back
+    const batch = parseExperiment('key: b\narms:\n  control: { method: frequency }\n  treatment: { method: llm, model: m }\nsource: { dataset: sample }\n', 'b.yaml');
+    expect(silenceMeansUnavailable(batch)).toBe(false);
+    expect(silenceMeansUnavailable(config)).toBe(true);
+    expect(dueAt(batches, 40, { silence: silenceMeansUnavailable(batch) })).toEqual([]);
+    // A batch experiment can still ask for it, and a live one can turn it off.
+    expect(silenceMeansUnavailable({ ...batch, monitor: { ...batch.monitor, silence_means_unavailable: true } })).toBe(true);
+    expect(silenceMeansUnavailable({ ...config, monitor: { ...config.monitor, silence_means_unavailable: false } })).toBe(false);
+    // Errors reported by the batches' events still count.
+    const failing: Traffic = (m) => (m % 30 === 0 ? { ...minute('error_rate', 0), unavailable: EVENTS } : undefined);
+    expect(lookAt(failing, [MINUTE], { silence: false })[0]?.find((t) => t.name === 'llm-unavailable')).toMatchObject({ firing: true });
   });
 
   it('reads the state written before episodes were tracked: an acted run stays acted', () => {

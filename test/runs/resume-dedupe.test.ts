@@ -98,3 +98,27 @@ describe('migration 6: run_items keyed by (run_id, item_key)', () => {
     });
   });
 });
+
+describe('migration 7: item_metrics keyed by (run_id, item_key, measure)', () => {
+  it('de-duplicates the metrics two resumes stored, so a mean counts each item once, and keys the table', async () => {
+    const db = path.join(dir, 'metric-duplicates.duckdb');
+    await databaseAt(db, 6, [
+      `INSERT INTO runs VALUES ('r1', 'bench', 'sample', 'dup', '{}', '{}', 'host', 'completed', current_timestamp, current_timestamp, NULL)`,
+      // q1 scored twice (two resumes before runs were locked; the second is the kept attempt), q2 once.
+      `INSERT INTO item_metrics VALUES ('r1', 'r0|g|q1', 'ndcg_cut_10', 0.2), ('r1', 'r0|g|q1', 'P_10', 0.1), ('r1', 'r0|g|q2', 'ndcg_cut_10', 0.8)`,
+      `INSERT INTO item_metrics VALUES ('r1', 'r0|g|q1', 'ndcg_cut_10', 0.4), ('r1', 'r0|g|q1', 'P_10', 0.3)`,
+    ]);
+    await withStore({ dbPath: db }, async (store) => {
+      const mean = await store.one<{ n: bigint; mean: number }>(`SELECT count(*) AS n, avg(value) AS mean FROM item_metrics WHERE measure = 'ndcg_cut_10'`);
+      expect(Number(mean?.n)).toBe(2);
+      expect(mean?.mean).toBeCloseTo(0.6, 12);
+      const p10 = await store.all<{ value: number }>(`SELECT value FROM item_metrics WHERE measure = 'P_10'`);
+      expect(p10.map((r) => r.value)).toEqual([0.3]);
+      const key = await store.all<{ constraint_column_names: string[] }>(
+        `SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = 'item_metrics' AND constraint_type = 'PRIMARY KEY'`,
+      );
+      expect(key.map((k) => k.constraint_column_names)).toEqual([['run_id', 'item_key', 'measure']]);
+      await expect(store.append('item_metrics', [['r1', 'r0|g|q2', 'ndcg_cut_10', 0.9]])).rejects.toThrow(/primary key|duplicate/i);
+    });
+  });
+});

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../lib/runs/bench-run';
 import { acquireRunLock, runLockPath } from '../../lib/runs/run-lock';
-import { readLock } from '../../lib/jobs/daemon-lock';
+import { readLock } from '../../lib/store/pid-lock';
 import { withStore } from '../../lib/store/store';
 import { closedPortUrl } from '../support/closed-port';
 import { runCli } from '../support/run-cli';
@@ -99,13 +99,16 @@ describe('one process per run', () => {
   it('holds the run lock while the run works and releases it at the end', async () => {
     const db = path.join(dir, 'held.duckdb');
     const seen: (number | undefined)[] = [];
+    const names = new Set<string>();
     const lockFiles = () => fs.readdirSync(dir).filter((name) => name.startsWith('held.duckdb.run-'));
     const result = await runBench({
       suite, dbPath: db, useCache: false,
-      progress: { start: () => undefined, stop: () => undefined, advance: () => seen.push(...lockFiles().map((name) => readLock(path.join(dir, name))?.pid)) },
+      progress: { start: () => undefined, stop: () => undefined, advance: () => seen.push(...lockFiles().map((name) => (names.add(name), readLock(path.join(dir, name))?.pid))) },
     });
     expect(result.status).toBe('completed');
     expect(seen.length).toBe(12);
+    // Its own name, not the jobs daemon's: `<db>.run-<id>.lock`.
+    expect([...names]).toEqual([`held.duckdb.run-${result.runId}.lock`]);
     expect(seen.every((pid) => pid === process.pid)).toBe(true);
     expect(lockFiles()).toEqual([]); // released
     expect(fs.existsSync(runLockPath(db, result.runId))).toBe(false);

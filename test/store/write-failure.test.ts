@@ -56,7 +56,8 @@ describe('a write the file system refuses', () => {
 
     // 256 KiB: opening and reading work; the import's COMMIT cannot write its WAL.
     const failed = await cliWithFileLimit(256, ['--db', db, 'import', '--format', 'beir', '--dataset', 'big', SAMPLE]);
-    expect(failed.code).toBe(1);
+    expect(failed.code).toBe(4);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
     const message = /^benchlab: (.*)$/m.exec(failed.stderr)?.[1] ?? '';
     expect(message).toMatch(CAUSE);
     expect(message).not.toMatch(SYMPTOM);
@@ -79,7 +80,8 @@ describe('a write the file system refuses', () => {
 
     // 16 KiB: the run row fits in the WAL, a batch of 64 items does not.
     const failed = await cliWithFileLimit(16, ['--db', db, 'run', '--suite', suite, '--json'], env);
-    expect(failed.code).toBe(1);
+    expect(failed.code).toBe(4);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
     const message = /^benchlab: (.*)$/m.exec(failed.stderr)?.[1] ?? '';
     expect(message).toMatch(/^64 completed item\(s\) of run r\S+ could not be stored: could not write to database /);
     expect(message).toMatch(CAUSE);

@@ -4,20 +4,17 @@
  * - `jobs run NAME`: one execution now, recorded like a scheduled one;
  * - `jobs start`: the daemon, in the foreground, until SIGINT/SIGTERM;
  * - `jobs history [NAME]`: the latest executions from job_runs.
- * `list` and `history` only read: they open the database read-only and never create it.
- * `history` needs it (exit 3 `no database at PATH` otherwise); `list` without one shows the
- * schedules with no executions.
+ * `list` and `history` only read: they open the database read-only and never create it; a
+ * database that does not exist is an error (exit 3 `no database at PATH`).
  */
-import fs from 'node:fs';
 import { Command } from 'commander';
 import { InputError } from '../../input-error';
 import { JobDaemon } from '../../jobs/daemon';
 import type { JobExecution } from '../../jobs/execute-job';
 import { timestampedLogger } from '../../jobs/job-log';
-import { liveLockOwner, lockPathFor } from '../../jobs/daemon-lock';
-import { jobRunHistory, latestJobRuns, type JobRunRow } from '../../jobs/job-runs';
-import { jobsStatus, type JobsStatus, type JobStatusEntry } from '../../jobs/job-status';
-import { defaultJobsConfigPath, loadJobsConfig, type JobsConfig } from '../../jobs/jobs-config';
+import { jobRunHistory, type JobRunRow } from '../../jobs/job-runs';
+import { jobsStatus, type JobStatusEntry } from '../../jobs/job-status';
+import { defaultJobsConfigPath, loadJobsConfig } from '../../jobs/jobs-config';
 import { runJobNow } from '../../jobs/run-job-now';
 import { resolveDbPath } from '../../store/db-path';
 import { withStore } from '../../store/store';
@@ -98,28 +95,6 @@ function scheduleCell(job: JobStatusEntry): string {
   return `${job.cron}${job.timezone ? ` ${job.timezone}` : ''}${job.enabled ? '' : ' (disabled)'}`;
 }
 
-/**
- * What `jobs list` shows, read without writing: jobsStatus opens its database read-write
- * (lib/jobs/job-status.ts), so the schedules come from it over an empty in-memory store, and
- * the latest executions and the daemon are read here, the file opened read-only. Without a
- * database file there are no executions and no file is created (`lastRunsFrom` is null).
- */
-async function readJobsStatus(dbPath: string, config: JobsConfig, next: number): Promise<JobsStatus & { lastRunsFrom: string | null }> {
-  const schedules = await jobsStatus({ dbPath: ':memory:', config, next });
-  if (dbPath === ':memory:') return { ...schedules, lastRunsFrom: dbPath };
-  const exists = fs.existsSync(dbPath);
-  const latest = exists ? await withStore({ dbPath, readOnly: true }, latestJobRuns) : new Map<string, JobRunRow>();
-  const lockPath = lockPathFor(dbPath);
-  const owner = liveLockOwner(lockPath);
-  return {
-    ...schedules,
-    dbPath,
-    daemon: owner ? { ...owner, lockPath } : null,
-    jobs: schedules.jobs.map((job) => ({ ...job, lastRun: latest.get(job.name) ?? null })),
-    lastRunsFrom: exists ? dbPath : null,
-  };
-}
-
 function listCommand(globals: () => GlobalOptions): Command {
   return configOption(subcommand('list'))
     .description('show each job\'s schedule, next fire times and latest result')
@@ -127,8 +102,7 @@ function listCommand(globals: () => GlobalOptions): Command {
     .option('--json', 'print as JSON', false)
     .action(async (options: ConfigOption & { next: number; json: boolean }) => {
       const config = loadJobsConfig(options.config);
-      const { lastRunsFrom, ...status } = await readJobsStatus(resolveDbPath(globals().db), config, options.next);
-      if (lastRunsFrom === null && !options.json) process.stderr.write(`no database at ${status.dbPath} yet: no job executions recorded\n`);
+      const status = await jobsStatus({ dbPath: globals().db, config, next: options.next });
       if (options.json) {
         printJson(status);
         return;

@@ -6,7 +6,6 @@
  * (exit 3), as is a run file that cannot be written.
  */
 import { statOrUndefined } from '../../report/report-files';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { writeRunFile } from '../../evaluation/run-file';

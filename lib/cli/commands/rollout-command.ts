@@ -26,7 +26,7 @@ import { DEFAULT_REVIEW_PER_ARM, reviewSample } from '../../rollout/review-sampl
 import { writeRolloutReport } from '../../rollout/rollout-report';
 import { formatDuration } from '../../rollout/duration';
 import { stageGauge } from '../../rollout/stage-gauge';
-import { defaultOutDir } from '../../report/report-files';
+import { resolveOutDir } from '../../report/report-files';
 
 const PERCENT = 100;
 const DEFAULT_HISTORY = 20;
@@ -294,10 +294,11 @@ export function rolloutCommand(globals: () => GlobalOptions): Command {
     .command('report')
     .description('write the HTML rollout report')
     .argument('<experiment>', 'experiment key or file')
-    .option('--out <dir>', 'output folder (default: the reports folder, beside the run reports)', defaultOutDir())
+    .option('--out <dir>', 'output folder (default: $BENCHLAB_REPORTS, or the reports folder of the database, beside the run reports)')
     .option('--per-arm <n>', 'review documents per arm', positiveInteger('--per-arm'), DEFAULT_REVIEW_PER_ARM)
-    .action(async (experiment: string, options: { out: string; perArm: number }) => {
-      const file = await writeRolloutReport(experiment, { ...db(), outDir: options.out, reviewPerArm: options.perArm });
+    .action(async (experiment: string, options: { out?: string; perArm: number }) => {
+      const outDir = resolveOutDir(options.out, globals().db);
+      const file = await writeRolloutReport(experiment, { ...db(), outDir, reviewPerArm: options.perArm });
       process.stdout.write(`${file}\n`);
     });
 

@@ -99,7 +99,7 @@ export function selectCommand(globals: () => GlobalOptions): Command {
       const { selection, report } = await withStore({ dbPath: globals().db }, async (store) => {
         const made = await selectModel(options.category, constraints, { store, gpuAware: options.gpuAware, ...(llm ? { llm } : {}) });
         // Rendered after the selection is logged, so the report's log includes it.
-        const file = wantsReport ? await renderSelectionReport(store, reportDir, made) : undefined;
+        const file = reportDir !== undefined ? await renderSelectionReport(store, reportDir, made) : undefined;
         return { selection: made, report: file };
       });
       if (options.json) {

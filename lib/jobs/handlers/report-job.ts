@@ -10,7 +10,10 @@ import { defineJob } from '../job-handler';
 
 export const reportJobOptions = z
   .object({
-    /** Output folder, relative to the project folder (default: renderReports' own, reports/). */
+    /**
+     * Output folder, relative to the project folder. Default as `benchlab report`'s: $BENCHLAB_REPORTS,
+     * else the project's reports/ for the default database and a reports/ folder beside any other.
+     */
     out_dir: z.string().min(1).optional(),
     /** Render every run, not only the latest. */
     all: z.boolean().default(false),
