@@ -11,13 +11,26 @@
 import type { ScoredDocument } from '../evaluation/types';
 import type { QueryParseError } from '../retrieval/query-parser';
 
+/** How a backend names a matching document in a match set: compact where it can be. */
+export type MatchKey = string | number;
+
 export interface BackendQuery {
   key: string;
   text: string;
 }
 
 export type BackendResult =
-  | { key: string; ok: true; matched: number; results: ScoredDocument[]; matchedIds?: ReadonlySet<string> }
+  | {
+      key: string;
+      ok: true;
+      matched: number;
+      results: ScoredDocument[];
+      /**
+       * With `withMatches`: every matching document, as the backend's match keys (the embedded
+       * engine's dense doc numbers, PostgreSQL's ids): `judgedKeys` maps judged ids to the same keys.
+       */
+      matchedKeys?: ReadonlySet<MatchKey>;
+    }
   | { key: string; ok: false; error: QueryParseError };
 
 export interface BackendSearchOptions {
@@ -31,6 +44,8 @@ export interface SearchBackend {
   /** e.g. `postgres:public.med_docs (english)`. */
   readonly description: string;
   search(queries: BackendQuery[], options: BackendSearchOptions): Promise<BackendResult[]>;
+  /** The match keys of the given (judged) document ids; ids not in the collection are left out. */
+  judgedKeys(docIds: string[]): Promise<Map<string, MatchKey>>;
   /** The documents' fields by id; ids not found are left out. */
   fetchDocuments(ids: string[]): Promise<Map<string, Record<string, string>>>;
   close(): Promise<void>;

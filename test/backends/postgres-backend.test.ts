@@ -154,7 +154,7 @@ describe.skipIf(!pgBin)(`PostgreSQL full-text search backend${SKIP}`, () => {
       );
       expect(all?.ok && all.results.length).toBe(5);
       if (!all?.ok || !top?.ok) throw new Error('expected results');
-      expect(all.matched).toBe(all.matchedIds?.size);
+      expect(all.matched).toBe(all.matchedKeys?.size);
       expect(all.matched).toBeGreaterThan(5);
       const scores = all.results.map((r) => r.score);
       expect([...scores].sort((a, b) => b - a)).toEqual(scores);

@@ -7,7 +7,7 @@
  */
 import { Pool } from 'pg';
 import { parseQuery } from '../../retrieval/query-parser';
-import type { BackendQuery, BackendResult, BackendSearchOptions, SearchBackend } from '../search-backend';
+import type { BackendQuery, BackendResult, BackendSearchOptions, MatchKey, SearchBackend } from '../search-backend';
 import { connectionString, quoteIdentifier, type PostgresSettings } from './postgres-settings';
 import { toTsquery } from './tsquery';
 
@@ -45,11 +45,16 @@ export class PostgresBackend implements SearchBackend {
         const result: BackendResult = { key: query.key, ok: true, matched: rows[0]?.matched ?? 0, results: rows.map((r) => ({ docId: r.id, score: r.score })) };
         if (options.withMatches) {
           const ids = (await this.pool.query<{ id: string }>(all, [this.settings.config, tsquery])).rows.map((r) => r.id);
-          return { ...result, matchedIds: new Set(ids) };
+          return { ...result, matchedKeys: new Set(ids) };
         }
         return result;
       }),
     );
+  }
+
+  /** PostgreSQL's match keys are the ids themselves. */
+  async judgedKeys(docIds: string[]): Promise<Map<string, MatchKey>> {
+    return new Map(docIds.map((id) => [id, id]));
   }
 
   async fetchDocuments(ids: string[]): Promise<Map<string, Record<string, string>>> {
