@@ -16,6 +16,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportDatasetToPostgres } from '../../lib/backends/postgres/export-dataset';
 import { PostgresBackend } from '../../lib/backends/postgres/postgres-backend';
+import { BackendUnavailableError } from '../../lib/backends/postgres/postgres-error';
 import { postgresSettingsSchema } from '../../lib/backends/postgres/postgres-settings';
 import { quoteLexeme, toTsquery } from '../../lib/backends/postgres/tsquery';
 import { loadQrels, loadQueries } from '../../lib/datasets/catalog';
@@ -171,6 +172,16 @@ describe.skipIf(!pgBin)(`PostgreSQL full-text search backend${SKIP}`, () => {
     await client.connect();
     expect((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM sample_docs')).rows[0]?.n).toBe(327);
     await client.end();
+  });
+
+  it('a server that is not there, or a table that is not there, is a BackendUnavailableError saying what to do', async () => {
+    const gone = new PostgresBackend(settings('sample_docs'), { BENCHLAB_PG_URL: `postgresql://benchlab@/postgres?host=${encodeURIComponent(dir)}&port=1` });
+    await expect(gone.search([{ key: 'q', text: 'x' }], { top: 1 })).rejects.toThrow(BackendUnavailableError);
+    await expect(gone.search([{ key: 'q', text: 'x' }], { top: 1 })).rejects.toThrow(/cannot reach PostgreSQL .*BENCHLAB_PG_URL/);
+    await gone.close();
+    const noTable = new PostgresBackend(settings('no_such_table'), env());
+    await expect(noTable.search([{ key: 'q', text: 'x' }], { top: 1 })).rejects.toThrow(/the table does not exist/);
+    await noTable.close();
   });
 
   it.skipIf(!sharedPresent)('the same queries on both backends: MED, the question-as-OR baseline (figures printed)', async () => {

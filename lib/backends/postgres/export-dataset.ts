@@ -16,6 +16,7 @@ import { getDataset } from '../../datasets/catalog';
 import { InputError } from '../../input-error';
 import type { Store } from '../../store/store';
 import { connectionString, quoteIdentifier, type PostgresSettings } from './postgres-settings';
+import { explainPostgresError } from './postgres-error';
 
 export interface ExportOptions {
   settings: PostgresSettings;
@@ -50,7 +51,11 @@ export async function exportDatasetToPostgres(store: Store, dataset: string, opt
   const loading = quoteIdentifier(schema ? `${schema}.${loadingName}` : loadingName);
   const url = connectionString(settings, options.env);
   const client = new Client(url !== undefined ? { connectionString: url } : {});
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw explainPostgresError(error, `export of '${dataset}' to ${settings.table}`);
+  }
   try {
     // The configuration must exist (also checks it before any row is sent).
     try {

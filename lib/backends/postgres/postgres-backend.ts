@@ -9,6 +9,7 @@ import { Pool } from 'pg';
 import { parseQuery } from '../../retrieval/query-parser';
 import type { BackendQuery, BackendResult, BackendSearchOptions, MatchKey, SearchBackend } from '../search-backend';
 import { connectionString, quoteIdentifier, type PostgresSettings } from './postgres-settings';
+import { explainPostgresError } from './postgres-error';
 import { toTsquery } from './tsquery';
 
 /** Queries sent at once: PostgreSQL runs each on its own connection of the pool. */
@@ -33,6 +34,14 @@ export class PostgresBackend implements SearchBackend {
   }
 
   async search(queries: BackendQuery[], options: BackendSearchOptions): Promise<BackendResult[]> {
+    try {
+      return await this.searchAll(queries, options);
+    } catch (error) {
+      throw explainPostgresError(error, this.description);
+    }
+  }
+
+  private async searchAll(queries: BackendQuery[], options: BackendSearchOptions): Promise<BackendResult[]> {
     const ranked = `SELECT ${this.id}::text AS id, ts_rank_cd(${this.tsv}, q)::float8 AS score, count(*) OVER ()::int AS matched
       FROM ${this.table}, to_tsquery($1::regconfig, $2) AS q WHERE ${this.tsv} @@ q ORDER BY score DESC, id DESC LIMIT $3`;
     const all = `SELECT ${this.id}::text AS id FROM ${this.table} WHERE ${this.tsv} @@ to_tsquery($1::regconfig, $2)`;
