@@ -11,7 +11,7 @@ export { importCollection } from './datasets/import';
 export { listDatasets, getDataset, loadQueries, loadQrels, type DatasetInfo } from './datasets/catalog';
 export type { Document, Query, Judgment, ParsedCollection, DatasetFormat } from './datasets/types';
 
-export { Analyzer, DEFAULT_ANALYZER } from './retrieval/analyzer';
+export { Analyzer, DEFAULT_ANALYZER } from './text/analyzer';
 export { parseQuery } from './retrieval/query-parser';
 export { queryToString, positiveTerms, type QueryNode } from './retrieval/query-ast';
 export { scoreBm25, DEFAULT_BM25 } from './retrieval/bm25';

@@ -1,21 +1,8 @@
 /**
- * How the CLI prints: aligned tables (cli-table3) for people, JSON for scripts (`--json`),
- * and numbers with a fixed number of decimals so columns line up.
+ * How the CLI prints: aligned tables for people (lib/terminal-table, re-exported here so the
+ * commands import their output helpers from one place), JSON for scripts (`--json`).
  */
-import Table from 'cli-table3';
-
-export const METRIC_DECIMALS = 4;
-
-export function formatNumber(value: number | undefined | null, decimals = METRIC_DECIMALS): string {
-  if (value === undefined || value === null || Number.isNaN(value)) return '-';
-  return Number.isInteger(value) ? String(value) : value.toFixed(decimals);
-}
-
-export function renderTable(head: string[], rows: (string | number)[][]): string {
-  const table = new Table({ head, style: { head: [], border: [] } });
-  for (const row of rows) table.push(row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : cell)));
-  return table.toString();
-}
+export { METRIC_DECIMALS, formatNumber, renderTable } from '../terminal-table';
 
 /** JSON with bigint turned into numbers and Maps into objects, for `--json` output. */
 export function toJson(value: unknown): string {

@@ -3,7 +3,7 @@
  * its queries and its qrels (as the evaluation module's `Qrels`).
  */
 import type { Store } from '../store/store';
-import type { AnalyzerSettings } from '../retrieval/analyzer';
+import type { AnalyzerSettings } from '../text/analyzer';
 import type { Qrels } from '../evaluation/types';
 import type { Query } from './types';
 import { InputError } from '../input-error';

@@ -6,8 +6,8 @@
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { InputError } from '../input-error';
-import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../retrieval/analyzer';
-import { buildInvertedIndex, type InvertedIndex } from '../retrieval/inverted-index';
+import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../text/analyzer';
+import { buildInvertedIndex, type InvertedIndex } from './inverted-index';
 import { compareStrcmp } from '../evaluation/trec-order';
 import type { ParsedCollection } from './types';
 

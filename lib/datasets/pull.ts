@@ -30,7 +30,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../input-error';
-import type { AnalyzerSettings } from '../retrieval/analyzer';
+import type { AnalyzerSettings } from '../text/analyzer';
 import { projectRoot } from '../store/db-path';
 import type { Store } from '../store/store';
 import { readBeirArchive, UNPACK_PREFIX } from './beir-archive';

@@ -4,7 +4,7 @@
  * the output is a file or a pipe, and tables for a one-off snapshot (GPUs, processes, loaded
  * Ollama models). Unknown values print as `-`, never as 0.
  */
-import { renderTable } from '../cli/output';
+import { renderTable } from '../terminal-table';
 import { offloadShare } from './ollama-ps';
 import type { GpuSnapshot } from './snapshot';
 import type { GpuReading, GpuSample } from './types';

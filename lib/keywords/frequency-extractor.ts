@@ -5,7 +5,7 @@
  * from an imported dataset's index, or are built in memory from a set of documents (an inbox).
  */
 import type { Store } from '../store/store';
-import type { Analyzer } from '../retrieval/analyzer';
+import type { Analyzer } from '../text/analyzer';
 import { tfidfKeywords, type TermStatistics } from '../querygen/tfidf-keywords-baseline';
 import { hallucinatedKeywords } from './hallucination';
 import { targetCount, type KeywordDocument, type KeywordExtraction, type KeywordExtractor, type KeywordTarget } from './keyword-extraction';

@@ -4,7 +4,7 @@
  * not occur in the document, or when it has no terms at all. "heart attacks" is grounded in a
  * document that says "heart attack"; "myocardial infarction" is not.
  */
-import type { Analyzer } from '../retrieval/analyzer';
+import type { Analyzer } from '../text/analyzer';
 
 /** The keywords not grounded in `documentText`, in their original order. */
 export function hallucinatedKeywords(keywords: readonly string[], documentText: string, analyzer: Analyzer): string[] {

@@ -7,7 +7,7 @@
  */
 import type { LlmClient } from '../llm/llm-client';
 import type { GenerationOptions } from '../llm/types';
-import type { Analyzer } from '../retrieval/analyzer';
+import type { Analyzer } from '../text/analyzer';
 import { answerFormat, renderPrompt, type LoadedPromptTemplate } from '../querygen/prompt-template';
 import { extractStringList, type AnswerReading } from '../llm/answer-extraction';
 import { splitRequestFields } from '../llm/llm-settings';

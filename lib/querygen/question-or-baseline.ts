@@ -2,7 +2,7 @@
  * Baseline: the question itself as a query, every word joined with OR. Words come from the
  * analyzer's tokenizer, so the query is always valid in the engine's syntax.
  */
-import { Analyzer } from '../retrieval/analyzer';
+import { Analyzer } from '../text/analyzer';
 import type { Query } from '../datasets/types';
 import { baselineGeneration, type GeneratedQueries, type QueryGenerator } from './types';
 

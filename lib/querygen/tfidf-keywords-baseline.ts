@@ -4,7 +4,7 @@
  * the top `keywords` become an OR query. Words absent from the collection are dropped: they can
  * match nothing.
  */
-import { Analyzer } from '../retrieval/analyzer';
+import { Analyzer } from '../text/analyzer';
 import type { Query } from '../datasets/types';
 import { baselineGeneration, type GeneratedQueries, type QueryGenerator } from './types';
 

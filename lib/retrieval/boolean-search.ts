@@ -13,7 +13,7 @@ import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import type { ScoredDocument } from '../evaluation/types';
 import { getDataset } from '../datasets/catalog';
-import { Analyzer } from './analyzer';
+import { Analyzer } from '../text/analyzer';
 import { parseQuery, type QueryParseError } from './query-parser';
 import { positiveTerms, type QueryNode } from './query-ast';
 import { scoreBm25, type Bm25Params, type Candidate, type QueryTerm } from './bm25';

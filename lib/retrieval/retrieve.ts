@@ -5,7 +5,7 @@
 import type { Store } from '../store/store';
 import type { Run } from '../evaluation/types';
 import { getDataset, loadQueries } from '../datasets/catalog';
-import { Analyzer } from './analyzer';
+import { Analyzer } from '../text/analyzer';
 import { scoreBm25, type Bm25Options, type QueryTerm } from './bm25';
 
 export interface KeyedText {

@@ -26,7 +26,7 @@ import { PERCENT, type Arm } from './assignment';
 import type { ExperimentState } from './experiment-store';
 import { unitValues, type TimeWindow } from './metrics';
 import { latestQualityEvaluation } from './rollout-quality';
-import { stageGates } from './gates';
+import { stageGates } from './stage-gates-config';
 
 /** The planned sample (units over both arms) the confidence sequence is tuned for, when the stage names none. */
 export const DEFAULT_PLANNED_UNITS = 1000;

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { InputError } from '../input-error';
 import { withStore, type Store } from '../store/store';
 import { getDataset } from '../datasets/catalog';
-import { Analyzer, DEFAULT_ANALYZER } from '../retrieval/analyzer';
+import { Analyzer, DEFAULT_ANALYZER } from '../text/analyzer';
 import { LlmClient, type LlmClientOptions } from '../llm/llm-client';
 import { limitsFromSettings } from '../llm/llm-settings';
 import { type HostConfig, hostsFromSettings } from '../llm/hosts';

@@ -15,6 +15,7 @@ import { SUMMARY_METRIC_VALUES, type ArmSummaries } from './metrics';
 import type { AbAnalysis } from './ab-analysis';
 import type { ExperimentState } from './experiment-store';
 import { formatDuration } from './duration';
+import { stageGates } from './stage-gates-config';
 
 export type GateName = keyof AbGatesConfig;
 export type GateOutcome = 'pass' | 'fail' | 'pending';
@@ -47,12 +48,6 @@ function boundsGate(metric: SummaryMetric) {
 const SIGNIFICANT = 4;
 function round(value: number): number {
   return Number(value.toPrecision(SIGNIFICANT));
-}
-
-/** The gates of stage `index`: the stage gates (A/B gates at the A/B stage), with the stage's own gates over them. */
-export function stageGates(config: ExperimentConfig, index: number): AbGatesConfig {
-  const stage = config.stages[index];
-  return { ...(stage?.ab_test ? config.ab_gates : config.gates), ...(stage?.gates ?? {}) };
 }
 
 /** Whether stage `index` needs the A/B analysis (it is the A/B stage, or one of its gates compares the arms). */

@@ -19,7 +19,8 @@ export { EVENT_METRICS, storeEvents, type EventMetrics, type ExperimentEvent } f
 export { ingestEventsFile, formatLineErrors, type IngestOptions, type IngestResult, type LineError } from './ingest';
 export { summarizeArms, bucketCounts, type ArmSummary, type ArmSummaries, type BucketCounts } from './metrics';
 export { evaluateTriggers, conditionHolds, episodeBounds, type TriggerLook, type TriggerStates } from './triggers';
-export { evaluateStageGates, stageGates, GATE_EVALUATORS, type GateResult, type StageReadiness } from './gates';
+export { evaluateStageGates, GATE_EVALUATORS, type GateResult, type StageReadiness } from './gates';
+export { stageGates } from './stage-gates-config';
 export { analyzeAb, type AbAnalysis } from './ab-analysis';
 export {
   assessExperiment, lookAtExperiment, runRolloutMonitor, type Assessment, type BrokenExperiment, type LookResult, type MonitorOptions, type MonitorResult,

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Store } from '../store/store';
 import { getDataset } from '../datasets/catalog';
-import { Analyzer } from '../retrieval/analyzer';
+import { Analyzer } from '../text/analyzer';
 import { FrequencyKeywordExtractor, loadTermStatistics } from '../keywords/frequency-extractor';
 import type { KeywordMethod } from '../keywords/keyword-extraction';
 import { growthbookHash } from './growthbook-hash';

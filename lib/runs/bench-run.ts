@@ -32,7 +32,7 @@ import { withStore, type Store, type StoreOptions } from '../store/store';
 import { DatabaseLockedError, HeldDatabaseWait, NO_LOCK_WAIT, RUN_WRITE_BACKOFF, describeHolder, retryWhileHeld } from '../store/lock-retry';
 import { GpuSampler } from '../gpu/gpu-sampler';
 import { summarizeGpuRun, type GpuRunSummary } from '../gpu/run-summary';
-import { Analyzer } from '../retrieval/analyzer';
+import { Analyzer } from '../text/analyzer';
 import { DEFAULT_BM25 } from '../retrieval/bm25';
 import { LlmClient, type LlmCall, type LlmClientOptions } from '../llm/llm-client';
 import { hostsFromSettings, type HostConfig } from '../llm/hosts';

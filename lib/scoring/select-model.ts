@@ -14,26 +14,28 @@
  */
 import type { LlmClient } from '../llm/llm-client';
 import type { Store } from '../store/store';
-import { categoryScore, type CategoryScore } from './category-score';
+import { categoryScore } from './category-score';
 import { combineConfidence, confidenceOf, roleOf, type Role } from './confidence';
 import {
   buildConstraints,
   noModelFits,
   validateConstraints,
   type ConstrainedCandidate,
-  type ConstraintId,
   type SelectionConstraints,
 } from './constraints';
-import { readGpuState, type GpuInfo, type GpuState, type LoadedModel } from './gpu-state';
+import { readGpuState, type GpuInfo, type GpuState } from './gpu-state';
 import { blendScores, loadLocalEvidence, type LocalEvidence } from './local-evidence';
 import { MemoryEstimator, type MemoryNeed } from './memory-need';
 import type { RegistryModel } from './registry-schema';
 import { selectionReason } from './selection-reason';
 import { logSelection } from './selection-log';
 import { categoryConfig, loadScoringData, withCategoryWeights, type ScoringData } from './scoring-data';
-import { settingDifferences, type SettingDifference } from './score-settings';
+import { settingDifferences } from './score-settings';
 import { formatGb } from './sizes';
 import { InputError } from '../input-error';
+import type { CandidateBreakdown, GpuChoice, Selection } from './selection';
+
+export type { CandidateBreakdown, GpuChoice, Selection } from './selection';
 
 export interface SelectOptions {
   /** Registry and categories; loaded from data/ when absent. */
@@ -49,64 +51,6 @@ export interface SelectOptions {
   /** Log to model_selections (default: true when a store is given). */
   log?: boolean;
   now?: () => Date;
-}
-
-export interface GpuChoice {
-  uuid: string;
-  host: string;
-  name: string | null;
-  freeBytes: number;
-  utilizationPct: number | null;
-}
-
-export interface CandidateBreakdown {
-  model: string;
-  family: string;
-  role: Role;
-  isPrimaryCategory: boolean;
-  confidence: number;
-  benchmark: CategoryScore;
-  local: (LocalEvidence & { weight: number }) | null;
-  blendedScore: number | null;
-  finalScore: number | null;
-  memory: MemoryNeed;
-  contextTokens: number | null;
-  license: string;
-  /** Where Ollama has it loaded (GPU-aware selection only). */
-  loaded: LoadedModel | null;
-  /** The GPU it would run on (GPU-aware selection with GPU data only). */
-  gpu: GpuChoice | null;
-  eliminatedBy: { constraint: ConstraintId; label: string; detail: string }[];
-  /** 1 for the best eligible candidate; null when set aside. */
-  rank: number | null;
-}
-
-export interface Selection {
-  category: string;
-  model: string;
-  finalScore: number;
-  confidence: number;
-  role: Role;
-  isPrimaryCategory: boolean;
-  breakdown: CandidateBreakdown;
-  runnerUp: CandidateBreakdown | null;
-  /** Every candidate: eligible ones by rank, then the ones set aside. */
-  candidates: CandidateBreakdown[];
-  weights: Record<string, number>;
-  constraints: SelectionConstraints;
-  /** Benchmarks on which the choice and the runner-up were measured in different settings. */
-  comparability: SettingDifference[];
-  gpuAware: boolean;
-  /** Whether GPU memory was checked (GPU-aware with recent GPU data). */
-  gpuChecked: boolean;
-  gpu: GpuChoice | null;
-  /** What GPU-aware selection did not know (no GPU data, no /api/ps data, ...). */
-  gpuNotes: string[];
-  /** A loaded model was chosen over a better one that would need a load. */
-  preferredLoaded: boolean;
-  reason: string;
-  selectedAt: Date;
-  durationMs: number;
 }
 
 function gpuChoice(gpu: GpuInfo): GpuChoice {

@@ -5,7 +5,7 @@
  */
 import { timestampValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
-import type { Selection } from './select-model';
+import type { Selection } from './selection';
 
 const MICROS_PER_MS = 1000n;
 

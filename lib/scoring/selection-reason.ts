@@ -3,7 +3,7 @@
  * what it is made of), the runner-up, what the constraints set aside, whether its scores mix
  * settings, and where it runs (already loaded, which GPU, or that there was no GPU data).
  */
-import type { CandidateBreakdown, GpuChoice, Selection } from './select-model';
+import type { CandidateBreakdown, GpuChoice, Selection } from './selection';
 import { formatGb } from './sizes';
 
 const PERCENT = 100;

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Analyzer } from '../../lib/retrieval/analyzer';
+import { Analyzer } from '../../lib/text/analyzer';
 
 const SAMPLE = path.resolve(__dirname, '../../data/sample');
 

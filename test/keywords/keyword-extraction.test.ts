@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Analyzer } from '../../lib/retrieval/analyzer';
+import { Analyzer } from '../../lib/text/analyzer';
 import { hallucinatedKeywords } from '../../lib/keywords/hallucination';
 import { FrequencyKeywordExtractor, termStatisticsOf } from '../../lib/keywords/frequency-extractor';
 import { LlmKeywordExtractor, parseKeywordsAnswer } from '../../lib/keywords/llm-extractor';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Analyzer } from '../../lib/retrieval/analyzer';
+import { Analyzer } from '../../lib/text/analyzer';
 
 describe('Analyzer', () => {
   it('lowercases, tokenizes on non-word characters and applies Porter2 stemming', () => {

@@ -3,8 +3,8 @@
  * documents, ready to be appended to the `index_terms` and `index_postings` tables. Document
  * length is the number of indexed tokens, as BM25 expects.
  */
-import type { Document } from '../datasets/types';
-import type { Analyzer } from './analyzer';
+import type { Document } from './types';
+import type { Analyzer } from '../text/analyzer';
 
 /** Positions of consecutive fields are this far apart, so a phrase never matches across fields. */
 export const FIELD_POSITION_GAP = 100;

@@ -9,15 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { parseSmart } from '../datasets/smart';
-import { importCollection } from '../datasets/import';
-import { loadQrels } from '../datasets/catalog';
-import { evaluateRun } from '../evaluation/evaluate';
-import { retrieveAll } from '../retrieval/retrieve';
-import { runRetrieval } from '../runs/retrieval-run';
-import { withStore, type Store } from '../store/store';
-import { projectRoot } from '../store/db-path';
-import type { ParsedCollection } from '../datasets/types';
+import { parseSmart } from '../../lib/datasets/smart';
+import { importCollection } from '../../lib/datasets/import';
+import { loadQrels } from '../../lib/datasets/catalog';
+import { evaluateRun } from '../../lib/evaluation/evaluate';
+import { retrieveAll } from '../../lib/retrieval/retrieve';
+import { runRetrieval } from '../../lib/runs/retrieval-run';
+import { withStore, type Store } from '../../lib/store/store';
+import { projectRoot } from '../../lib/store/db-path';
+import type { ParsedCollection } from '../../lib/datasets/types';
 
 /** Xapian's MED figure from ../shared/reference/ir-bm25.md, used only when Xapian is not installed. */
 export const REFERENCE_XAPIAN_QPS = 590;
@@ -74,7 +74,7 @@ function runXapian(collection: ParsedCollection, fields: string[]): RetrievalPer
     const docs = collection.documents.map((d) => JSON.stringify({ id: d.id, text: fields.map((f) => d.fields[f] ?? '').join('\n') }));
     fs.writeFileSync(path.join(folder, 'docs.jsonl'), docs.join('\n') + '\n');
     fs.writeFileSync(path.join(folder, 'queries.jsonl'), collection.queries.map((q) => JSON.stringify(q)).join('\n') + '\n');
-    const script = path.join(projectRoot(), 'lib', 'perf', 'xapian-baseline.py');
+    const script = path.join(projectRoot(), 'test', 'perf', 'xapian-baseline.py');
     const result = spawnSync(python, [script, folder, String(RETRIEVE_REPEATS)], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`xapian baseline failed: ${result.stderr}`);
     const out = JSON.parse(result.stdout) as { index_s: number; query_s: number; queries: number };

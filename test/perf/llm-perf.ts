@@ -11,11 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ollama } from 'ollama';
-import { startFakeOllama } from '../../test/support/fake-ollama/server';
-import { queryResponder } from '../../test/support/query-responder';
-import { LlmClient } from '../llm/llm-client';
-import { ResponseCache } from '../llm/response-cache';
-import { runBench } from '../runs/bench-run';
+import { startFakeOllama } from '../support/fake-ollama/server';
+import { queryResponder } from '../support/query-responder';
+import { LlmClient } from '../../lib/llm/llm-client';
+import { ResponseCache } from '../../lib/llm/response-cache';
+import { runBench } from '../../lib/runs/bench-run';
 
 export const OVERHEAD_CALLS = 300;
 export const VALIDATIONS = 100_000;

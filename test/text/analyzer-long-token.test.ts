@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import stem from 'wink-porter2-stemmer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Analyzer, capToken, MAX_TOKEN_CHARS } from '../../lib/retrieval/analyzer';
+import { Analyzer, capToken, MAX_TOKEN_CHARS } from '../../lib/text/analyzer';
 import { retrieveTexts } from '../../lib/retrieval/retrieve';
 import { searchBoolean } from '../../lib/retrieval/boolean-search';
 import { withStore } from '../../lib/store/store';
@@ -62,7 +62,7 @@ describe('the token length cap', () => {
 
   it('analyzes a 200,000-character token in linear time (in a child process, so the old quadratic stemmer is cut off)', () => {
     const script = `
-      const { Analyzer } = require(${JSON.stringify(path.join(DIST, 'retrieval', 'analyzer.js'))});
+      const { Analyzer } = require(${JSON.stringify(path.join(DIST, 'text', 'analyzer.js'))});
       const token = (n) => 'acgt'.repeat(Math.ceil(n / 4)).slice(0, n - 3) + 'ing';
       const started = performance.now();
       const terms = [...new Analyzer().terms(token(${LONG})), ...new Analyzer().terms(token(${2 * LONG}))];

@@ -5,11 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../store/db-path';
+import { projectRoot } from '../../lib/store/db-path';
 import { measureRetrieval, INDEX_SIZE_LIMIT_RATIO } from './retrieval-perf';
 import { measureLlm, OVERHEAD_CALLS, VALIDATIONS, CACHE_HITS, CACHED_RUN_REPEATS } from './llm-perf';
 import { measureGpuPerf, PERF_SAMPLES, PERF_INTERVAL_MS } from './gpu-perf';
-import { renderTable } from '../cli/output';
+import { renderTable } from '../../lib/terminal-table';
 
 const SHARED_DATASETS = path.resolve(projectRoot(), '..', 'shared', 'datasets');
 

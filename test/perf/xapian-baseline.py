@@ -4,7 +4,7 @@ documents and queries Benchlab indexes, with the settings of ../shared/reference
 (k1=1.2, b=0.75, Porter2 stemming of all terms, no stopwords, OR of all query terms, top 1000).
 
 Input: a folder with docs.jsonl ({"id","text"}) and queries.jsonl ({"id","text"}), written by
-lib/perf/retrieval-perf.ts. Output: one JSON line {"index_s", "query_s", "queries", "repeats"}.
+test/perf/retrieval-perf.ts. Output: one JSON line {"index_s", "query_s", "queries", "repeats"}.
 """
 import json
 import sys

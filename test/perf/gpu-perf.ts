@@ -16,10 +16,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GpuSampler } from '../gpu/gpu-sampler';
-import { metricIndex, NvidiaCsvReader, readingFromRow } from '../gpu/nvidia-csv';
-import { DYNAMIC_METRICS, emptyCatalog, resolveFields } from '../gpu/nvidia-fields';
-import { projectRoot } from '../store/db-path';
+import { GpuSampler } from '../../lib/gpu/gpu-sampler';
+import { metricIndex, NvidiaCsvReader, readingFromRow } from '../../lib/gpu/nvidia-csv';
+import { DYNAMIC_METRICS, emptyCatalog, resolveFields } from '../../lib/gpu/nvidia-fields';
+import { projectRoot } from '../../lib/store/db-path';
 
 export const PERF_SAMPLES = 200;
 export const PERF_INTERVAL_MS = 20;
