@@ -15,6 +15,7 @@ import { loadQrels } from '../datasets/catalog';
 import { evaluateRun } from '../evaluation/evaluate';
 import { retrieveAll } from '../retrieval/retrieve';
 import { runRetrieval } from '../runs/retrieval-run';
+import { median } from '../stats/descriptive';
 import { withStore, type Store } from '../store/store';
 import { projectRoot } from '../store/db-path';
 import type { ParsedCollection } from '../datasets/types';
@@ -38,11 +39,6 @@ export interface RetrievalPerf {
   rawTextBytes: number;
   indexToRawRatio: number;
   map: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
