@@ -39,7 +39,8 @@ export {
   meanDifference, relativeLift, cohensD, cohensDz, holmAdjust, adjustPValues,
   tTestPower, tTestSampleSize, minimumDetectableEffect, DEFAULT_ALPHA, DEFAULT_POWER,
   startConfidenceSequence, updateConfidenceSequence, confidenceSequenceResult,
-  type StatsResult, type TestResult, type EstimateOutcome, type EstimateResult, type DegenerateResult,
+  mean, median, quantile, quantiles, sampleVariance, sampleStandardDeviation, medianAbsoluteDeviation, sampleCorrelation, linearTrend,
+  type LinearTrend, type StatsResult, type TestResult, type EstimateOutcome, type EstimateResult, type DegenerateResult,
   type ConfidenceSequenceResult, type ConfidenceSequenceState,
 } from './stats/index';
 

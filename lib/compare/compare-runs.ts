@@ -21,7 +21,7 @@ import type { Store } from '../store/store';
 import { getRun, loadRunItems, type RunItem, type RunInfo } from '../runs/run-items';
 import { summarizeBenchRun } from '../runs/bench-summary';
 import { COLD_START_MS } from '../llm/types';
-import { adjustPValues, DEFAULT_ALPHA } from '../stats/index';
+import { adjustPValues, DEFAULT_ALPHA, mean } from '../stats/index';
 import { formatLevel, formatNumber } from '../stats/format-sentence';
 import { InputError } from '../input-error';
 import { coldLoadMs, parseCompareMetric, DEFAULT_COMPARE_METRICS, type CompareMetric, type ScoredItem } from './compare-metrics';
@@ -132,17 +132,16 @@ export function coldStartsOf(items: readonly ScoredItem[], generator: string): C
 
 /** question id -> mean over repeats of the metric, for one generator's items. */
 function perQuestion(items: RunItem[], generator: string, metric: CompareMetric): Map<string, number> {
-  const sums = new Map<string, { sum: number; n: number }>();
+  const values = new Map<string, number[]>();
   for (const item of items) {
     if (item.generator !== generator) continue;
     const value = metric.value(item);
     if (value === undefined || !Number.isFinite(value)) continue;
-    const entry = sums.get(item.questionId) ?? { sum: 0, n: 0 };
-    entry.sum += value;
-    entry.n += 1;
-    sums.set(item.questionId, entry);
+    const list = values.get(item.questionId);
+    if (list) list.push(value);
+    else values.set(item.questionId, [value]);
   }
-  return new Map([...sums].map(([q, s]) => [q, s.sum / s.n]));
+  return new Map([...values].map(([q, v]) => [q, mean(v)]));
 }
 
 function chooseGenerators(itemsA: RunItem[], itemsB: RunItem[], requested: [string, string] | undefined): [string, string] {

@@ -13,7 +13,7 @@
 import type { Store } from '../store/store';
 import { getRun, type RunInfo } from '../runs/run-items';
 import { COLD_START_MS } from '../llm/types';
-import { adjustPValues, DEFAULT_ALPHA } from '../stats/index';
+import { adjustPValues, DEFAULT_ALPHA, meanOrNull } from '../stats/index';
 import { InputError } from '../input-error';
 import { parseCompareMetric, DEFAULT_COMPARE_METRICS, type CompareMetric, type ScoredItem } from './compare-metrics';
 import { coldStartsOf, locationSentence, MIN_PAIRS, type ColdStartSide } from './compare-runs';
@@ -201,7 +201,7 @@ export function compareGeneratorPairs(items: readonly ScoredItem[], options: Gen
     marker: markers.get(g) ?? '',
     cells: metrics.map((m, k) => {
       const v = [...(values.get(g)?.[k]?.values() ?? [])].map((e) => e.value);
-      return { metric: m.name, mean: v.length === 0 ? null : v.reduce((s, x) => s + x, 0) / v.length, n: v.length, beats: (beats.get(g)?.[k] ?? []).sort() };
+      return { metric: m.name, mean: meanOrNull(v), n: v.length, beats: (beats.get(g)?.[k] ?? []).sort() };
     }),
   }));
   return {

@@ -15,7 +15,7 @@
  *    Cohen's d or dz and the items a t-test would need for 80% power.
  */
 import {
-  cohensD, cohensDz, hodgesLehmannPaired, hodgesLehmannShift, mannWhitneyU, pairedTTest, relativeLift, roundedDifferences, tTestSampleSize,
+  cohensD, cohensDz, hodgesLehmannPaired, hodgesLehmannShift, mannWhitneyU, meanOrNull, pairedTTest, relativeLift, roundedDifferences, tTestSampleSize,
   welchTTest, wilcoxonSignedRank, DEFAULT_POWER, type EstimateOutcome, type StatsResult,
 } from '../stats/index';
 import { roundSignificant } from '../stats/round-significant';
@@ -62,8 +62,6 @@ export interface MetricTest {
   /** Every paired difference is 0 (or, unpaired, every value on both sides is the same). */
   identical: boolean;
 }
-
-const mean = (v: readonly number[]): number | null => (v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length);
 
 function interval(r: StatsResult | EstimateOutcome): [number, number] | null {
   return r.degenerate || r.interval === undefined ? null : [r.interval[0], r.interval[1]];
@@ -112,8 +110,8 @@ export function testMetric(metric: CompareMetric, b: readonly number[], a: reado
     ? paired ? wilcoxonSignedRank(b, a, { labels, metric: metric.label }) : mannWhitneyU(b, a, { labels, metric: metric.label })
     : paired ? pairedTTest(b, a, options) : welchTTest(b, a, options);
   const tTest = !metric.rankBased ? test : paired ? pairedTTest(b, a, options) : welchTTest(b, a, options);
-  const meanA = mean(a);
-  const meanB = mean(b);
+  const meanA = meanOrNull(a);
+  const meanB = meanOrNull(b);
   const difference = meanA !== null && meanB !== null ? meanB - meanA : null;
   const range = differenceRange(metric);
   const tInterval = clipInterval(interval(tTest), range);

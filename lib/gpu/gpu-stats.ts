@@ -3,21 +3,23 @@
  * answer without reading the store: mean and peak utilization, peak memory, mean power, energy
  * (Wh, trapezoidal, see energy.ts) and peak temperature. Unknown values are skipped, not zeroed.
  */
+import { addToMean } from '../stats/descriptive';
 import { segmentWh } from './energy';
 import type { GpuSample } from './types';
 
 const MS_PER_SECOND = 1000;
 
+/** A running mean (simple-statistics' addToMean): the sampler keeps no readings. */
 class Mean {
-  sum = 0;
+  mean = 0;
   count = 0;
   add(v: number | null): void {
     if (v === null) return;
-    this.sum += v;
+    this.mean = addToMean(this.mean, this.count, v);
     this.count++;
   }
   get value(): number | null {
-    return this.count > 0 ? this.sum / this.count : null;
+    return this.count > 0 ? this.mean : null;
   }
 }
 

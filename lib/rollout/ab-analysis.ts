@@ -13,6 +13,7 @@
 import {
   DEFAULT_ALPHA,
   confidenceSequenceResult,
+  meanOrNull,
   relativeLift,
   sampleRatioMismatch,
   startConfidenceSequence,
@@ -64,10 +65,6 @@ export interface AbAnalysis {
   srm: SampleRatioMismatchResult | null;
 }
 
-function mean(values: readonly number[]): number | null {
-  return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
-}
-
 function compare(x: readonly number[], y: readonly number[], design: 'paired' | 'unpaired', plannedSampleSize: number, alpha: number, metric: string) {
   const labels: [string, string] = ['treatment', 'control'];
   const sequential = confidenceSequenceResult(
@@ -92,7 +89,7 @@ export async function analyzeAb(store: Store, state: ExperimentState, window: Ti
   if (perUnit.treatment.length >= MIN_UNITS_PER_ARM && perUnit.control.length >= MIN_UNITS_PER_ARM) {
     quality = {
       source: 'events', design: 'unpaired', n: { control: perUnit.control.length, treatment: perUnit.treatment.length },
-      controlMean: mean(perUnit.control), treatmentMean: mean(perUnit.treatment),
+      controlMean: meanOrNull(perUnit.control), treatmentMean: meanOrNull(perUnit.treatment),
       ...compare(perUnit.treatment, perUnit.control, 'unpaired', planned, alpha, 'quality'),
     };
   } else {
@@ -102,15 +99,15 @@ export async function analyzeAb(store: Store, state: ExperimentState, window: Ti
       const control = evaluation.queries.map((q) => q.control);
       quality = {
         source: 'retrieval', design: 'paired', n: { control: control.length, treatment: treatment.length },
-        controlMean: mean(control), treatmentMean: mean(treatment),
+        controlMean: meanOrNull(control), treatmentMean: meanOrNull(treatment),
         ...compare(treatment, control, 'paired', evaluation.queries.length, alpha, 'nDCG@10'),
       };
     }
   }
 
   const times = await unitValues(store, state.key, window, 'processing_ms');
-  const controlMs = mean(times.control);
-  const treatmentMs = mean(times.treatment);
+  const controlMs = meanOrNull(times.control);
+  const treatmentMs = meanOrNull(times.treatment);
   const time: TimeComparison = {
     controlMs,
     treatmentMs,

@@ -10,6 +10,7 @@
 import crypto from 'node:crypto';
 import type { Store } from '../store/store';
 import { evaluateExpansions } from '../keywords/expansion-quality';
+import { mean } from '../stats/descriptive';
 import type { Arm } from './assignment';
 import type { ExperimentState } from './experiment-store';
 import { toTimestamp } from './timestamps';
@@ -81,7 +82,7 @@ function toEvaluations(rows: QualityRow[]): QualityEvaluation[] {
     if (list) list.push(row);
     else byId.set(row.evaluation_id, [row]);
   }
-  const avg = (values: number[]) => (values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+  const avg = (values: number[]) => (values.length > 0 ? mean(values) : 0);
   return [...byId.values()].map((group) => {
     const first = group[0] as QualityRow;
     const queries = group.map((r) => ({ queryId: r.query_id, plain: r.plain_ndcg10, control: r.control_ndcg10, treatment: r.treatment_ndcg10 }));

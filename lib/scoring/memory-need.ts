@@ -5,6 +5,7 @@
  * example). Without a published download size, the size is estimated from the parameter count
  * with the registry's own median download-GB-per-billion-parameters, and marked as estimated.
  */
+import { median } from '../stats/descriptive';
 import type { Registry, RegistryModel } from './registry-schema';
 import { BYTES_PER_GB } from './sizes';
 
@@ -13,13 +14,6 @@ export type MemoryBasis = 'measured' | 'download size' | 'estimated from paramet
 export interface MemoryNeed {
   bytes: number;
   basis: MemoryBasis;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** The median published download GB per billion parameters; NaN when no model has a size. */

@@ -13,7 +13,7 @@ import { isConstant } from './is-constant';
 import { formatInterval, formatNumber } from './format-sentence';
 import { noncentralTInterval } from './noncentral-t-interval';
 import { type CommonTestOptions, resolveOptions } from './options';
-import { sampleMoments } from './sample-moments';
+import { sampleMoments } from './descriptive';
 import type { EstimateOutcome } from './test-result';
 
 const TEST = "Cohen's d";

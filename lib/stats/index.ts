@@ -2,7 +2,9 @@
  * Owns the public API of lib/stats, the A/B statistics of Benchlab: unpaired and paired
  * hypothesis tests, effect sizes with confidence intervals, Hodges-Lehmann location estimates
  * with distribution-free intervals, multiple-testing adjustments, the sample-ratio-mismatch
- * check, t-test power planning, and the sequential confidence sequence.
+ * check, t-test power planning, and the sequential confidence sequence; and the descriptive
+ * statistics every folder uses (descriptive.ts: simple-statistics does the arithmetic, @stdlib
+ * the distribution tails of the tests).
  * Every test returns a TestResult or an explicit DegenerateResult (see test-result.ts).
  */
 
@@ -78,6 +80,26 @@ export {
   type ConfidenceSequenceResult,
   type ConfidenceSequenceState,
 } from './confidence-sequence';
+
+export {
+  sum,
+  mean,
+  meanOrNull,
+  addToMean,
+  median,
+  quantile,
+  quantiles,
+  quantileSorted,
+  sampleVariance,
+  sampleStandardDeviation,
+  sampleCovariance,
+  sampleMoments,
+  medianAbsoluteDeviation,
+  sampleCorrelation,
+  linearTrend,
+  type LinearTrend,
+  type SampleMoments,
+} from './descriptive';
 
 export { noncentralTCdf } from './noncentral-t-cdf';
 export { studentTQuantile } from './student-t-quantile';

@@ -9,8 +9,7 @@ import { pairedInputProblem } from './paired-input-problem';
 import { degenerateResult } from './degenerate-result';
 import { formatDirection, formatInterval } from './format-sentence';
 import { type CommonTestOptions, resolveOptions } from './options';
-import { quantileSorted } from './quantile-sorted';
-import { sampleMoments } from './sample-moments';
+import { mean, quantileSorted } from './descriptive';
 import { DEFAULT_SEED, seededRandom } from './seeded-random';
 import type { EstimateOutcome } from './test-result';
 
@@ -36,7 +35,7 @@ export function pairedBootstrap(x: readonly number[], y: readonly number[], opti
   const problem = pairedInputProblem(x, y, MIN_PAIRS);
   if (problem !== undefined) return degenerateResult(TEST, n, problem);
   const d = x.map((v, i) => v - (y[i] as number));
-  const estimate = sampleMoments(d).mean;
+  const estimate = mean(d);
   const means = new Float64Array(resamples);
   for (let r = 0; r < resamples; r += 1) {
     let sum = 0;

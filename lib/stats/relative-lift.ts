@@ -18,11 +18,10 @@
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 
 import { nonFiniteReason } from './check-finite';
-import { compensatedSum } from './compensated-sum';
 import { degenerateResult } from './degenerate-result';
 import { formatInterval, formatNumber } from './format-sentence';
 import { type CommonTestOptions, resolveOptions } from './options';
-import { sampleMoments } from './sample-moments';
+import { sampleCovariance, sampleMoments } from './descriptive';
 import type { EstimateOutcome, SampleCounts } from './test-result';
 
 const TEST = 'Relative lift';
@@ -51,7 +50,7 @@ export function relativeLift(x: readonly number[], y: readonly number[], options
   const ratio = a.mean / b.mean;
   let variance: number;
   if (paired) {
-    const covariance = compensatedSum(x.map((v, i) => (v - a.mean) * ((y[i] as number) - b.mean))) / (a.n - 1);
+    const covariance = sampleCovariance(x, y);
     variance =
       (a.variance / b.mean ** 2 + (b.variance * a.mean ** 2) / b.mean ** 4 - (2 * covariance * a.mean) / b.mean ** 3) / a.n;
   } else {

@@ -1,8 +1,12 @@
 /**
- * Owns running (streaming) mean and variance for the sequential monitor: Welford's update,
- * folded in batch by batch with Chan et al.'s merge, so a monitor can take new observations
- * without keeping the old ones. Immutable: adding returns a new value.
+ * Owns running (streaming) mean and variance for the sequential monitor: each batch's mean and
+ * sum of squared deviations come from descriptive.ts (simple-statistics), and are folded into
+ * the moments so far with Chan et al.'s merge, so a monitor can take new observations without
+ * keeping the old ones. One batch gives exactly sampleMoments' figures. Immutable: adding
+ * returns a new value.
  */
+
+import { mean as meanOf, sumSquaredDeviations } from './descriptive';
 
 /** Count, mean and sum of squared deviations (M2) of the values seen so far. */
 export interface RunningMoments {
@@ -16,14 +20,15 @@ export const EMPTY_MOMENTS: RunningMoments = { n: 0, mean: 0, m2: 0 };
 
 /** Moments after adding `values`. */
 export function addToMoments(moments: RunningMoments, values: readonly number[]): RunningMoments {
-  let { n, mean, m2 } = moments;
-  for (const value of values) {
-    n += 1;
-    const delta = value - mean;
-    mean += delta / n;
-    m2 += delta * (value - mean);
-  }
-  return { n, mean, m2 };
+  if (values.length === 0) return moments;
+  const added = values.length;
+  const n = moments.n + added;
+  const delta = meanOf(values) - moments.mean;
+  return {
+    n,
+    mean: moments.mean + delta * (added / n),
+    m2: moments.m2 + sumSquaredDeviations(values) + delta * delta * ((moments.n * added) / n),
+  };
 }
 
 /** Unbiased variance of the values seen (NaN below 2 values). */

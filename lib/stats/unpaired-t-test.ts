@@ -11,7 +11,7 @@ import { isConstant } from './is-constant';
 import { formatDf, formatDirection, formatInterval, formatNumber, formatPValue } from './format-sentence';
 import { type CommonTestOptions, resolveOptions } from './options';
 import { tPValue } from './p-value';
-import { sampleMoments } from './sample-moments';
+import { sampleMoments } from './descriptive';
 import { tInterval } from './t-interval';
 import type { StatsResult } from './test-result';
 

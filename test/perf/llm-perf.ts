@@ -16,6 +16,7 @@ import { queryResponder } from '../support/query-responder';
 import { LlmClient } from '../../lib/llm/llm-client';
 import { ResponseCache } from '../../lib/llm/response-cache';
 import { runBench } from '../../lib/runs/bench-run';
+import { median } from '../../lib/stats/descriptive';
 
 export const OVERHEAD_CALLS = 300;
 export const VALIDATIONS = 100_000;
@@ -30,11 +31,6 @@ export interface LlmPerf {
   validationMs: number;
   cacheHitMs: number;
   cachedRun: { items: number; fillMs: number; cachedMs: number };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 export async function measureLlm(): Promise<LlmPerf> {

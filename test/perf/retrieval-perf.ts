@@ -18,6 +18,7 @@ import { runRetrieval } from '../../lib/runs/retrieval-run';
 import { withStore, type Store } from '../../lib/store/store';
 import { projectRoot } from '../../lib/store/db-path';
 import type { ParsedCollection } from '../../lib/datasets/types';
+import { median } from '../../lib/stats/descriptive';
 
 /** Xapian's MED figure from ../shared/reference/ir-bm25.md, used only when Xapian is not installed. */
 export const REFERENCE_XAPIAN_QPS = 590;
@@ -38,11 +39,6 @@ export interface RetrievalPerf {
   rawTextBytes: number;
   indexToRawRatio: number;
   map: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
