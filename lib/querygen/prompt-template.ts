@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { projectRoot } from '../store/db-path';
 import { InputError } from '../input-error';
 import { loadConfigFile } from '../config/load-config';
+import { PROMPT_REF } from './prompt-ref';
 import { schemaPredicate } from '../llm/answer-extraction';
 import type { AnswerSchema } from '../llm/types';
 
@@ -60,7 +61,7 @@ export function promptsDir(): string {
 
 /** Loads `id@version` (e.g. `boolean-query@1`) from the prompts folder. */
 export function loadPromptTemplate(ref: string, dir: string = promptsDir()): LoadedPromptTemplate {
-  const match = /^([a-z0-9][a-z0-9-]*)@(\d+)$/.exec(ref);
+  const match = PROMPT_REF.exec(ref);
   if (!match) throw new InputError(`prompt reference '${ref}' must look like NAME@VERSION, e.g. boolean-query@1`);
   const file = path.join(dir, `${match[1]}.v${match[2]}.json`);
   if (!fs.existsSync(file)) {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadConfigFile, parseConfigText, validateConfig, type ConfigPath } from '../config/load-config';
 import { llmSchema } from '../suites/suite';
+import { PROMPT_REF } from '../querygen/prompt-ref';
 import { projectRoot } from '../store/db-path';
 import { HASH_VERSIONS } from './growthbook-hash';
 import { DEFAULT_KEYWORD_TARGET } from '../keywords/keyword-extraction';
@@ -118,7 +119,7 @@ const armSchema = z.discriminatedUnion('method', [
     .object({
       method: z.literal('llm'),
       model: z.string().min(1),
-      prompt: z.string().default(DEFAULT_KEYWORD_PROMPT),
+      prompt: z.string().regex(PROMPT_REF, 'must look like NAME@VERSION, e.g. keywords@1').default(DEFAULT_KEYWORD_PROMPT),
       /** Generation options passed to the model (Ollama names); temperature 0 keeps answers repeatable. */
       options: z.record(z.string(), z.unknown()).default({ temperature: 0 }),
     })

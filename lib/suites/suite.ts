@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseConfigText } from '../config/load-config';
 import { InputError } from '../input-error';
+import { PROMPT_REF } from '../querygen/prompt-ref';
 import { projectRoot } from '../store/db-path';
 
 const generatorSchema = z.discriminatedUnion('type', [
@@ -67,7 +68,7 @@ export const suiteSchema = z
       .optional(),
     generators: z.array(generatorSchema).min(1),
     llm: llmSchema.optional(),
-    prompt: z.string().default('boolean-query@2'),
+    prompt: z.string().regex(PROMPT_REF, 'must look like NAME@VERSION, e.g. boolean-query@2').default('boolean-query@2'),
     queries_per_model: z.number().int().min(1).max(20).default(3),
     /** Repair lowercase and/or/not used as operators, a missing closing parenthesis and typographic quotes (each repair is flagged). */
     repair_queries: z.boolean().default(false),

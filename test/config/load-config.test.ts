@@ -57,6 +57,10 @@ describe('one error format, FILE:LINE: field.path: message, for each kind of con
     expect(errorOf(() => parseSuite(`${SUITE}repeats: 0\n`, 'suites/s.yaml'))).toMatch(/^suites\/s\.yaml:5: repeats: Too small: expected number to be >=1$/);
   });
 
+  it('a suite whose prompt reference is malformed, at load rather than when a model first needs it', () => {
+    expect(errorOf(() => parseSuite(`${SUITE}prompt: boolean-query v2\n`, 's.yaml'))).toBe('s.yaml:5: prompt: must look like NAME@VERSION, e.g. boolean-query@2');
+  });
+
   it('a suite (JSON, parsed strictly, lines still found)', () => {
     const text = JSON.stringify({ name: 's', dataset: 'sample', generators: [{ type: 'llm', model: 7 }] }, null, 2);
     expect(errorOf(() => parseSuite(text, 's.json'))).toMatch(
