@@ -9,12 +9,15 @@
  * list it holds (`list`, e.g. `queries`) and the field names a model may put each item under
  * when it answers with objects (`item_fields`), which the tolerant reader uses. The schema is
  * compiled with ajv when the template loads, so a broken schema fails there, naming the file.
+ * Templates are read by the config loader (lib/config): a problem is `FILE:LINE: field.path: message`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../store/db-path';
 import { InputError } from '../input-error';
+import { loadConfigFile } from '../config/load-config';
+import { PROMPT_REF } from './prompt-ref';
 import { schemaPredicate } from '../llm/answer-extraction';
 import type { AnswerSchema } from '../llm/types';
 
@@ -58,34 +61,26 @@ export function promptsDir(): string {
 
 /** Loads `id@version` (e.g. `boolean-query@1`) from the prompts folder. */
 export function loadPromptTemplate(ref: string, dir: string = promptsDir()): LoadedPromptTemplate {
-  const match = /^([a-z0-9][a-z0-9-]*)@(\d+)$/.exec(ref);
+  const match = PROMPT_REF.exec(ref);
   if (!match) throw new InputError(`prompt reference '${ref}' must look like NAME@VERSION, e.g. boolean-query@1`);
   const file = path.join(dir, `${match[1]}.v${match[2]}.json`);
   if (!fs.existsSync(file)) {
     const available = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
     throw new InputError(`prompt template ${file} not found; available: ${available.join(', ') || 'none'}`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new InputError(`${file}: not valid JSON: ${(error as Error).message}`);
-  }
-  const parsed = templateSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
-  if (`${parsed.data.id}@${parsed.data.version}` !== ref) {
-    throw new InputError(`${file}: declares ${parsed.data.id}@${parsed.data.version}, expected ${ref}`);
-  }
-  let isStrict: (json: unknown) => boolean;
-  try {
-    isStrict = schemaPredicate(parsed.data.answer.schema, `${file}: answer.schema`);
-  } catch (error) {
-    throw new InputError((error as Error).message);
-  }
-  return { ...parsed.data, ref, isStrict };
+  let isStrict: (json: unknown) => boolean = () => false;
+  const template = loadConfigFile(file, templateSchema, {
+    what: 'prompt template',
+    check: (loaded, problems) => {
+      if (`${loaded.id}@${loaded.version}` !== ref) problems.add(['id'], `declares ${loaded.id}@${loaded.version}, expected ${ref}`);
+      try {
+        isStrict = schemaPredicate(loaded.answer.schema, 'answer.schema');
+      } catch (error) {
+        problems.add(['answer', 'schema'], (error as Error).message.replace(/^invalid JSON Schema in answer\.schema: /, 'not a valid JSON Schema: '));
+      }
+    },
+  });
+  return { ...template, ref, isStrict };
 }
 
 /** The answer schema as the request's format. */

@@ -4,16 +4,15 @@
  * the stages (percentage, minimum duration, minimum units, which one is the A/B test), the stage
  * gates and A/B gates (and gates of single stages, such as the quality gate at 25%), the rollback
  * decision matrix (triggers with their windows), the monitor's settings and where batch units
- * come from. Every error names the file, the line and the field
- * path. Defaults are the rollout plan's values, named below.
+ * come from. Read and validated by the config loader (lib/config): every error names the file,
+ * the line and the field path. Defaults are the rollout plan's values, named below.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML, { LineCounter, isNode, type Document } from 'yaml';
-import { yamlToJs } from '../yaml-limits';
 import { z } from 'zod';
+import { loadConfigFile, parseConfigText, validateConfig, type ConfigPath } from '../config/load-config';
 import { llmSchema } from '../suites/suite';
-import { InputError } from '../input-error';
+import { PROMPT_REF } from '../querygen/prompt-ref';
 import { projectRoot } from '../store/db-path';
 import { HASH_VERSIONS } from './growthbook-hash';
 import { DEFAULT_KEYWORD_TARGET } from '../keywords/keyword-extraction';
@@ -120,7 +119,7 @@ const armSchema = z.discriminatedUnion('method', [
     .object({
       method: z.literal('llm'),
       model: z.string().min(1),
-      prompt: z.string().default(DEFAULT_KEYWORD_PROMPT),
+      prompt: z.string().regex(PROMPT_REF, 'must look like NAME@VERSION, e.g. keywords@1').default(DEFAULT_KEYWORD_PROMPT),
       /** Generation options passed to the model (Ollama names); temperature 0 keeps answers repeatable. */
       options: z.record(z.string(), z.unknown()).default({ temperature: 0 }),
     })
@@ -229,15 +228,25 @@ export const experimentSchema = z
     stages: z
       .array(stageSchema)
       .min(2)
-      .refine((stages) => stages.every((s, i) => i === 0 || s.percentage > (stages[i - 1]?.percentage ?? 0)), {
-        message: 'stage percentages must increase from stage to stage',
+      .superRefine((stages, ctx) => {
+        stages.forEach((stage, i) => {
+          const previous = stages[i - 1];
+          if (previous && stage.percentage <= previous.percentage) {
+            ctx.addIssue({ code: 'custom', path: [i, 'percentage'], message: `stage percentages must increase from stage to stage (${previous.percentage} before ${stage.percentage})` });
+          }
+        });
       })
       .prefault(PLAN_STAGES.map((s) => ({ ...s }))),
     gates: gatesSchema.prefault(PLAN_GATES),
     ab_gates: abGatesSchema.prefault(PLAN_AB_GATES),
     triggers: z
       .array(triggerSchema)
-      .refine((triggers) => new Set(triggers.map((t) => t.name)).size === triggers.length, { message: 'trigger names must be unique' })
+      .superRefine((triggers, ctx) => {
+        triggers.forEach((trigger, i) => {
+          const first = triggers.findIndex((t) => t.name === trigger.name);
+          if (first < i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `trigger names must be unique ('${trigger.name}' is also triggers.${first})` });
+        });
+      })
       .prefault(PLAN_TRIGGERS.map((t) => ({ ...t }))),
     monitor: z
       .object({
@@ -280,43 +289,21 @@ export function experimentsDir(): string {
   return fromEnv !== undefined && fromEnv !== '' ? path.resolve(fromEnv) : path.join(projectRoot(), 'data', 'experiments');
 }
 
-/** The line of the YAML node at `issuePath`, or of its nearest existing parent. */
-function lineOf(doc: Document, counter: LineCounter, issuePath: readonly PropertyKey[]): number | undefined {
-  for (let depth = issuePath.length; depth >= 0; depth--) {
-    const node: unknown = doc.getIn(issuePath.slice(0, depth) as (string | number)[], true);
-    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
-  }
-  return undefined;
-}
-
 /** The seed actually used for hashing. */
 export function experimentSeed(config: ExperimentConfig): string {
   return config.seed ?? config.key;
 }
 
+const WHAT = 'experiment';
+
 /** Validates an experiment given as YAML or JSON text; `file` only names it in errors. */
 export function parseExperiment(text: string, file: string): ExperimentConfig {
-  const counter = new LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter: counter, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const line = first?.linePos?.[0]?.line;
-    throw new InputError(`${file}${line ? `:${line}` : ''}: ${first?.message.split('\n')[0]}`);
-  }
-  return validateExperiment(yamlToJs(doc, text, file), file, (issuePath) => lineOf(doc, counter, issuePath));
+  return parseConfigText(text, file, experimentSchema, { what: WHAT });
 }
 
 /** Validates an already parsed experiment (e.g. the copy stored in the database). */
-export function validateExperiment(raw: unknown, file: string, line: (issuePath: readonly PropertyKey[]) => number | undefined = () => undefined): ExperimentConfig {
-  const parsed = experimentSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const at = line(issue.path);
-      return `${file}${at ? `:${at}` : ''}: ${issue.path.join('.') || '(root)'}: ${issue.message}`;
-    });
-    throw new InputError(`invalid experiment:\n  ${problems.join('\n  ')}`);
-  }
-  return parsed.data;
+export function validateExperiment(raw: unknown, file: string, line: (issuePath: ConfigPath) => number | undefined = () => undefined): ExperimentConfig {
+  return validateConfig({ file, value: raw, lineOf: line }, experimentSchema, { what: WHAT });
 }
 
 /** Finds an experiment file by path, or by key in the experiments folder. */
@@ -332,11 +319,14 @@ export function experimentFile(keyOrFile: string, dir: string = experimentsDir()
 export function loadExperimentFile(keyOrFile: string, dir: string = experimentsDir()): { config: ExperimentConfig; file: string } | undefined {
   const file = experimentFile(keyOrFile, dir);
   if (!file) return undefined;
-  const config = parseExperiment(fs.readFileSync(file, 'utf8'), file);
   const byName = path.basename(file).replace(/\.(ya?ml|json)$/, '');
-  if (!keyOrFile.includes('/') && !keyOrFile.includes('.') && byName !== config.key) {
-    throw new InputError(`${file}: declares key '${config.key}', expected '${byName}'`);
-  }
+  const byKey = !keyOrFile.includes('/') && !keyOrFile.includes('.');
+  const config = loadConfigFile(file, experimentSchema, {
+    what: WHAT,
+    check: (experiment, problems) => {
+      if (byKey && byName !== experiment.key) problems.add(['key'], `'${experiment.key}' does not match the file's name (expected '${byName}')`);
+    },
+  });
   return { config, file };
 }
 

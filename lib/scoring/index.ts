@@ -23,5 +23,4 @@ export { MemoryEstimator, downloadGbPerBillionParameters, type MemoryNeed } from
 export { readGpuState, type GpuState, type GpuInfo, type LoadedModel } from './gpu-state';
 export { logSelection, storedBreakdown } from './selection-log';
 export { parseSize, formatGb } from './sizes';
-export { DataFileError, formatJsonPath } from './data-file';
 export { settingsMix, settingDifferences, type SettingsMix, type SettingDifference } from './score-settings';

@@ -8,9 +8,10 @@ import path from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { projectRoot } from '../store/db-path';
 import { InputError } from '../input-error';
-import { DataFileError, readDataFile, type JsonPath } from './data-file';
+import { ConfigProblems, configError, loadConfigFile, parseConfigSource, readConfigText, validateConfig, type ConfigPath } from '../config/load-config';
 import { categoriesFileSchema, type CategoriesFile, type CategoryConfig } from './categories-schema';
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from './registry';
+import { DEFAULT_REGISTRY_FILE, REGISTRY_VALIDATION } from './registry';
+import { registrySchema } from './registry-schema';
 import type { Registry } from './registry-schema';
 
 export const DEFAULT_CATEGORIES_FILE = path.join(projectRoot(), 'data', 'categories.json');
@@ -29,38 +30,40 @@ export interface ScoringDataFiles {
 
 /** Loads categories.json (default data/categories.json) and checks its benchmarks against `registry`. */
 export function loadCategories(registry: Registry, file: string = DEFAULT_CATEGORIES_FILE): CategoriesFile {
-  const categories = readDataFile(file, categoriesFileSchema, 'categories file');
-  const problems: { path: JsonPath; message: string }[] = [];
-  for (const [name, category] of Object.entries(categories.categories)) {
-    for (const benchmark of Object.keys(category.weights)) {
-      if (!(benchmark in registry.benchmarks)) {
-        problems.push({ path: ['categories', name, 'weights', benchmark], message: `unknown benchmark '${benchmark}' (not in the registry's benchmarks)` });
+  return loadConfigFile(file, categoriesFileSchema, {
+    what: 'categories file',
+    check: (categories, problems) => {
+      for (const [name, category] of Object.entries(categories.categories)) {
+        for (const benchmark of Object.keys(category.weights)) {
+          if (!(benchmark in registry.benchmarks)) {
+            problems.add(['categories', name, 'weights', benchmark], `unknown benchmark '${benchmark}' (not in the registry's benchmarks)`);
+          }
+        }
       }
-    }
-  }
-  if (problems.length > 0) throw new DataFileError(file, problems, 'categories file');
-  return categories;
+    },
+  });
 }
 
 /** Loads the registry and the categories and checks that each model's categories exist. */
 export function loadScoringData(files: ScoringDataFiles = {}): ScoringData {
   const registryFile = files.registryFile ?? DEFAULT_REGISTRY_FILE;
   const categoriesFile = files.categoriesFile ?? DEFAULT_CATEGORIES_FILE;
-  const registry = loadRegistry(registryFile);
+  const registrySource = parseConfigSource(readConfigText(registryFile), registryFile);
+  const registry = validateConfig(registrySource, registrySchema, REGISTRY_VALIDATION);
   const categories = loadCategories(registry, categoriesFile);
-  const problems: { path: JsonPath; message: string }[] = [];
+  const problems = new ConfigProblems();
   registry.models.forEach((model, i) => {
-    const named: [string, JsonPath][] = [
+    const named: [string, ConfigPath][] = [
       [model.categories.primary, ['models', i, 'categories', 'primary']],
-      ...model.categories.secondary.map((c, j): [string, JsonPath] => [c, ['models', i, 'categories', 'secondary', j]]),
+      ...model.categories.secondary.map((c, j): [string, ConfigPath] => [c, ['models', i, 'categories', 'secondary', j]]),
     ];
     for (const [category, at] of named) {
       if (!(category in categories.categories)) {
-        problems.push({ path: at, message: `unknown category '${category}' (${categoriesFile} has ${Object.keys(categories.categories).join(', ')})` });
+        problems.add(at, `unknown category '${category}' (${categoriesFile} has ${Object.keys(categories.categories).join(', ')})`);
       }
     }
   });
-  if (problems.length > 0) throw new DataFileError(registryFile, problems, 'model registry');
+  if (problems.size > 0) throw configError(registrySource, REGISTRY_VALIDATION.what, problems);
   return { registry, categories, registryFile, categoriesFile };
 }
 

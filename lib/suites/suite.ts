@@ -1,14 +1,15 @@
 /**
  * Benchmark suites: a YAML or JSON file in data/suites/ naming the dataset, the generators
- * (baselines and LLM models), generation options, repeats and expectations. Validated with zod;
- * every error names the file and the field path (`generators.2.model: expected string`).
+ * (baselines and LLM models), generation options, repeats and expectations. Read and validated
+ * by the config loader (lib/config): every error names the file, the line and the field path
+ * (`suite.yaml:7: generators.2.model: Invalid input: expected string, received number`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
-import { yamlToJs } from '../yaml-limits';
 import { z } from 'zod';
+import { parseConfigText } from '../config/load-config';
 import { InputError } from '../input-error';
+import { PROMPT_REF } from '../querygen/prompt-ref';
 import { projectRoot } from '../store/db-path';
 
 const generatorSchema = z.discriminatedUnion('type', [
@@ -67,7 +68,7 @@ export const suiteSchema = z
       .optional(),
     generators: z.array(generatorSchema).min(1),
     llm: llmSchema.optional(),
-    prompt: z.string().default('boolean-query@2'),
+    prompt: z.string().regex(PROMPT_REF, 'must look like NAME@VERSION, e.g. boolean-query@2').default('boolean-query@2'),
     queries_per_model: z.number().int().min(1).max(20).default(3),
     /** Repair lowercase and/or/not used as operators, a missing closing parenthesis and typographic quotes (each repair is flagged). */
     repair_queries: z.boolean().default(false),
@@ -92,29 +93,9 @@ export function suitesDir(): string {
   return path.join(projectRoot(), 'data', 'suites');
 }
 
+/** Parses and validates a suite given as YAML or JSON text (`.json`: strict JSON); `file` names it in errors. */
 export function parseSuite(text: string, file: string): Suite {
-  let raw: unknown;
-  if (file.endsWith('.json')) {
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(`${file}: not valid JSON: ${(error as Error).message}`);
-    }
-  } else {
-    const doc = YAML.parseDocument(text, { prettyErrors: true });
-    if (doc.errors.length > 0) {
-      const first = doc.errors[0];
-      const line = first?.linePos?.[0]?.line;
-      throw new InputError(`${file}${line ? `:${line}` : ''}: ${first?.message.split('\n')[0]}`);
-    }
-    raw = yamlToJs(doc, text, file);
-  }
-  const parsed = suiteSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new InputError(`${file}: invalid suite: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseConfigText(text, file, suiteSchema, { what: 'suite' });
 }
 
 /** Loads a suite by path, or by name from data/suites/. */

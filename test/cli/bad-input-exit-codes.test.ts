@@ -18,7 +18,7 @@ import { runCli, type CliResult } from '../support/run-cli';
 import { removeDir, tempDir } from '../support/temp-store';
 import { tinyCollection } from '../support/tiny-collection';
 
-/** lib/yaml-limits.ts's MAX_YAML_ALIAS_COUNT (a literal, so this file also loads on code without it). */
+/** lib/config/load-config.ts's MAX_YAML_ALIAS_COUNT (a literal, so this file also loads on code without it). */
 const ALIAS_LIMIT = 100;
 
 let dir: string;

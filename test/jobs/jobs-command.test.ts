@@ -70,8 +70,8 @@ describe('benchlab jobs', () => {
     const file = writeConfig(dir, `jobs:\n  - name: retention\n    cron: "0 4 * * 0"\n  - name: nope\n    cron: "0 5 * * *"\n  - name: bench\n    cron: "every day"\n`);
     const result = await runCli(['--db', db, 'jobs', 'start', '--config', file]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`${file}:4: jobs[1] (nope): name: unknown job 'nope'; known jobs: bench, report, retention`);
-    expect(result.stderr).toContain(`${file}:7: jobs[2] (bench): cron: invalid cron expression 'every day'`);
+    expect(result.stderr).toContain(`${file}:4: jobs.1.name: unknown job 'nope'; known jobs: bench, report, retention`);
+    expect(result.stderr).toContain(`${file}:7: jobs.2.cron: invalid cron expression 'every day'`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(lockPathFor(db))).toBe(false);
   });

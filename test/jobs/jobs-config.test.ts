@@ -64,12 +64,12 @@ jobs:
   - name: bench
     cron: "61 * * * *"
 `);
-    expect(message).toContain(`${FILE}:5: jobs[1] (bench): cron: invalid cron expression '61 * * * *': minute: 61 is a invalid expression for minute`);
+    expect(message).toContain(`${FILE}:5: jobs.1.cron: invalid cron expression '61 * * * *': minute: 61 is a invalid expression for minute`);
   });
 
   it('rejects an unknown job name and lists the known ones', () => {
     expect(problems(`jobs:\n  - name: backup\n    cron: "0 1 * * *"\n`)).toContain(
-      `${FILE}:2: jobs[0] (backup): name: unknown job 'backup'; known jobs: ${JOB_NAMES.join(', ')}`,
+      `${FILE}:2: jobs.0.name: unknown job 'backup'; known jobs: ${JOB_NAMES.join(', ')}`,
     );
   });
 
@@ -90,19 +90,19 @@ jobs:
     schedule: "0 3 * * *"
 `);
     const lines = message.split('\n');
-    expect(lines[0]).toBe('invalid jobs config:');
+    expect(lines[0]).toBe(`${FILE}: invalid jobs config (7 problems):`);
     expect(message).toContain(`${FILE}:1: timezone: unknown time zone 'Mars/Olympus'`);
-    expect(message).toContain(`${FILE}:6: jobs[0] (bench): options.no_cache:`);
-    expect(message).toContain(`${FILE}:7: jobs[0] (bench): options: Unrecognized key: "suites"`);
-    expect(message).toContain(`${FILE}:10: jobs[1] (retention): timezone: unknown time zone 'Nowhere/City'`);
-    expect(message).toContain(`${FILE}:11: jobs[2] (bench): name: job 'bench' is already defined at jobs[0]`);
-    expect(message).toContain(`${FILE}:13: jobs[3] (report): cron:`);
-    expect(message).toContain(`${FILE}:14: jobs[3] (report): (entry): Unrecognized key: "schedule"`);
+    expect(message).toContain(`${FILE}:6: jobs.0.options.no_cache:`);
+    expect(message).toContain(`${FILE}:7: jobs.0.options: Unrecognized key: "suites"`);
+    expect(message).toContain(`${FILE}:10: jobs.1.timezone: unknown time zone 'Nowhere/City'`);
+    expect(message).toContain(`${FILE}:11: jobs.2.name: job 'bench' is already defined at jobs.0`);
+    expect(message).toContain(`${FILE}:13: jobs.3.cron:`);
+    expect(message).toContain(`${FILE}:14: jobs.3: Unrecognized key: "schedule"`);
   });
 
   it('checks at load time that a bench job\'s suite exists', () => {
     expect(problems(`jobs:\n  - name: bench\n    cron: "0 2 * * *"\n    options:\n      suite: nope.yaml\n`)).toContain(
-      `${FILE}:5: jobs[0] (bench): options.suite: suite 'nope.yaml' not found`,
+      `${FILE}:5: jobs.0.options.suite: suite 'nope.yaml' not found`,
     );
   });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REGISTRY_FILE, loadRegistry } from '../../lib/scoring/registry';
 import { DEFAULT_CATEGORIES_FILE, loadScoringData, withCategoryWeights } from '../../lib/scoring/scoring-data';
-import { DataFileError, formatJsonPath } from '../../lib/scoring/data-file';
+import { ConfigError, formatConfigPath } from '../../lib/config/load-config';
 import { InputError } from '../../lib/input-error';
 import { removeDir, tempDir } from '../support/temp-store';
 import { sharedPath, sharedPresent, SKIP_SHARED_REASON } from '../support/shared';
@@ -57,26 +57,27 @@ describe('malformed data files', () => {
   it('reports bad JSON with file, line and column', () => {
     const file = writeFile(dir, 'bad.json', '{\n  "models": [\n    { "tag": "x:1", },\n  ]\n}\n');
     expect(() => loadRegistry(file)).toThrow(InputError);
-    expect(() => loadRegistry(file)).toThrow(new RegExp(`^${file.replaceAll('.', '\\.')}:3:21: not valid JSON`));
+    expect(() => loadRegistry(file)).toThrow(new RegExp(`^${file.replaceAll('.', '\\.')}:3: not valid JSON: .* \\(column 21\\)$`));
   });
 
   it('reports an empty file and a missing file', () => {
     expect(() => loadRegistry(writeFile(dir, 'empty.json', ''))).toThrow(/empty\.json: the file is empty/);
-    expect(() => loadRegistry(`${dir}/nope.json`)).toThrow(/nope\.json: cannot read the model registry: ENOENT/);
+    expect(() => loadRegistry(`${dir}/nope.json`)).toThrow(/nope\.json: cannot read: ENOENT/);
   });
 
   it('names the file and the JSON path of a missing field', () => {
     const raw = registryJson();
     delete (raw.models[7] as Record<string, unknown>)['license'];
     const file = writeFile(dir, 'missing-field.json', raw);
+    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`"tag": "${String(raw.models[7]?.['tag'])}"`)); // the line of its "{"
     let error: unknown;
     try {
       loadRegistry(file);
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(DataFileError);
-    expect((error as DataFileError).message).toBe(`${file}: invalid model registry: $.models[7].license: missing (expected object)`);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(`${file}:${line}: models.7.license: missing (expected object)`);
   });
 
   it('names the path of a wrongly typed value and of an unknown key', () => {
@@ -92,14 +93,14 @@ describe('malformed data files', () => {
         return (e as Error).message;
       }
     })();
-    expect(message).toContain('$.models[0].scores.HumanEval.value: Invalid input: expected number, received string');
-    expect(message).toContain('$.models[1]: Unrecognized key: "licence"');
+    expect(message).toContain('models.0.scores.HumanEval.value: Invalid input: expected number, received string');
+    expect(message).toContain('models.1: Unrecognized key: "licence"');
   });
 
   it('rejects an empty registry', () => {
     const raw = registryJson();
     raw.models = [];
-    expect(() => loadRegistry(writeFile(dir, 'no-models.json', raw))).toThrow(/\$\.models: the registry lists no models/);
+    expect(() => loadRegistry(writeFile(dir, 'no-models.json', raw))).toThrow(/:\d+: models: the registry lists no models/);
   });
 
   it('checks cross-references: sources, benchmarks, duplicate tags, categories', () => {
@@ -108,20 +109,20 @@ describe('malformed data files', () => {
     (m0.scores['MMLU'] as { source: string }).source = 'S999';
     (raw.models[2] as { tag: string }).tag = m0.tag;
     expect(() => loadRegistry(writeFile(dir, 'refs.json', raw))).toThrow(
-      /\$\.models\[0\]\.scores\.MMLU\.source: unknown source 'S999'.*\$\.models\[2\]\.tag: 'llama3\.1:8b' is already listed at \$\.models\[0\]/,
+      /models\.0\.scores\.MMLU\.source: unknown source 'S999'[\s\S]*models\.2\.tag: 'llama3\.1:8b' is already listed at models\.0/,
     );
     const cats = categoriesJson();
     (cats.categories['code'] as { weights: Record<string, number> }).weights['HumanEvl'] = 1;
     const categoriesFile = writeFile(dir, 'cats.json', cats);
-    expect(() => loadScoringData({ categoriesFile })).toThrow(`${categoriesFile}: invalid categories file: $.categories.code.weights.HumanEvl: unknown benchmark 'HumanEvl'`);
+    expect(() => loadScoringData({ categoriesFile })).toThrow(new RegExp(`^${categoriesFile.replaceAll('.', '\\.')}:\\d+: categories\\.code\\.weights\\.HumanEvl: unknown benchmark 'HumanEvl'`));
     const badCategory = registryJson();
     (badCategory.models[3] as { categories: { secondary: string[] } }).categories.secondary.push('poetry');
     const registryFile = writeFile(dir, 'bad-category.json', badCategory);
-    expect(() => loadScoringData({ registryFile })).toThrow(/\$\.models\[3\]\.categories\.secondary\[4\]: unknown category 'poetry'/);
+    expect(() => loadScoringData({ registryFile })).toThrow(/models\.3\.categories\.secondary\.4: unknown category 'poetry'/);
   });
 
-  it('formats JSON paths with brackets for keys that are not identifiers', () => {
-    expect(formatJsonPath(['models', 3, 'scores', 'HumanEval+', 'value'])).toBe('$.models[3].scores["HumanEval+"].value');
+  it('formats field paths as the config loader does: keys and indexes joined by dots', () => {
+    expect(formatConfigPath(['models', 3, 'scores', 'HumanEval+', 'value'])).toBe('models.3.scores.HumanEval+.value');
   });
 });
 
