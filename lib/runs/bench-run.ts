@@ -6,14 +6,20 @@
  * the stages of lib/runs/engine in order:
  *
  *   1. prepare the dataset   engine/prepare-dataset.ts  import when missing; questions, qrels, term statistics
- *   2. plan items, resume    engine/plan-items.ts       the suite (a resumed run's own), items done and to redo
+ *                                                       (of the suite plan-items.ts picks: a resumed run's own)
+ *   2. plan items, resume    engine/plan-items.ts       items done and to redo; a resumed run set running again
  *      set up the LLM        lib/llm/llm-setup.ts       client, hosts, limits, cache from the suite's `llm:` block
- *                            engine/generators.ts       available models, the suite's generators
+ *                                                       (the rollout step's client is set up the same way)
+ *      the generators        engine/generators.ts       available models, the suite's generators
+ *      the run row           run-store.ts               created only now (nothing it needs is missing)
  *      GPU sampling          engine/gpu-sampling.ts     telemetry for the run's duration
  *   3. generate              engine/generate.ts         generators over the items, breakers, multi-model items
  *   4. execute and score     engine/execute-score.ts    a batch's queries run and scored
  *   5. record                engine/record.ts           batches written (waiting out a held database)
  *   6. summarize             engine/summarize.ts        the run's end, summaries, expectations
+ *
+ * Its callers publish the run's report the same way (`benchlab run`, the `bench` job:
+ * lib/report/publish-run-report.ts).
  *
  * Items are written in batches (the store is opened per batch, never held during LLM calls); an
  * interruption or crash leaves the completed items and marks the run, and `--resume RUN_ID`
