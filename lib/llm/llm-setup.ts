@@ -31,6 +31,8 @@ export interface LlmSetupOptions extends LlmOverrides {
 
 export interface LlmSetup {
   client: LlmClient;
+  /** The hosts the client works with (an API key among them is never logged or stored). */
+  hosts: HostConfig[];
   /** Every retry and breaker event so far, one line each, in order (a run stores the last ones). */
   events: string[];
   /** Requests the hosts take at once: the sum of their `concurrency` (per host). */
@@ -60,5 +62,5 @@ export function setUpLlm(settings: LlmSettings | undefined, options: LlmSetupOpt
       options.llm?.onEvent?.(event);
     },
   });
-  return { client, events, parallelism: hosts.reduce((sum, h) => sum + Math.max(1, h.concurrency), 0) };
+  return { client, hosts, events, parallelism: hosts.reduce((sum, h) => sum + Math.max(1, h.concurrency), 0) };
 }
