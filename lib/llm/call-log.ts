@@ -5,7 +5,8 @@
  * (providers only put it in a header), and the answer text itself is not stored here: items keep
  * what was read from it, the cache keeps the text.
  */
-import type { AppendValue } from '../store/store';
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
+import type { AppendValue, Store } from '../store/store';
 import type { LlmCall } from './llm-client';
 
 export function llmCallRow(call: LlmCall, runId: string | null, itemKey: string): AppendValue[] {
@@ -17,4 +18,15 @@ export function llmCallRow(call: LlmCall, runId: string | null, itemKey: string)
     // migration 5
     call.formatUsed, call.error?.kind ?? null, call.thinking === '' ? null : call.thinking, call.thinkingMs, call.thinkingTokens,
   ];
+}
+
+/** Appends LLM calls, each with the run (null outside runs) and item or event it belongs to. */
+export async function appendLlmCalls(store: Store, calls: readonly { call: LlmCall; runId: string | null; itemKey: string }[]): Promise<number> {
+  return store.append('llm_calls', calls.map(({ call, runId, itemKey }) => llmCallRow(call, runId, itemKey)));
+}
+
+/** Deletes the calls of a run's items that are attempted again; call inside the batch's transaction. */
+export async function deleteLlmCalls(store: Store, runId: string, itemKeys: string[]): Promise<void> {
+  if (itemKeys.length === 0) return;
+  await store.run(`DELETE FROM llm_calls WHERE run_id = $run AND list_contains($keys, item_key)`, { run: runId, keys: listValue(itemKeys) }, { keys: LIST(VARCHAR) });
 }

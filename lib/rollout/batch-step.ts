@@ -9,7 +9,10 @@
  * through the treatment method, which is what the internal stage evaluates. Events are stamped
  * with `clock` (default: the wall clock).
  * Afterwards it can evaluate retrieval quality and take a monitor look. The store is opened per
- * unit of work and never held while the model works.
+ * unit of work and never held while the model works. The LLM client is built from the
+ * experiment's `llm:` block by the same setup as a benchmark run's (lib/llm/llm-setup.ts), so every
+ * option there (hosts, API key, deadlines, attempts, breakers, per-host concurrency) means the
+ * same in an experiment as in a suite.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,10 +22,10 @@ import { InputError } from '../input-error';
 import { withStore, type Store } from '../store/store';
 import { getDataset } from '../datasets/catalog';
 import { Analyzer, DEFAULT_ANALYZER } from '../text/analyzer';
-import { LlmClient, type LlmClientOptions } from '../llm/llm-client';
-import { limitsFromSettings } from '../llm/llm-settings';
-import { type HostConfig, hostsFromSettings } from '../llm/hosts';
-import { llmCallRow } from '../llm/call-log';
+import type { LlmClientOptions } from '../llm/llm-client';
+import type { HostConfig } from '../llm/hosts';
+import { setUpLlm } from '../llm/llm-setup';
+import { appendLlmCalls } from '../llm/call-log';
 import { loadPromptTemplate } from '../querygen/prompt-template';
 import { FrequencyKeywordExtractor, loadTermStatistics, termStatisticsOf } from '../keywords/frequency-extractor';
 import { LlmKeywordExtractor } from '../keywords/llm-extractor';
@@ -161,12 +164,10 @@ export async function runRolloutStep(experiment: string, options: StepOptions = 
   const internal = state.percentage === 0;
   log(`${config.key}: stage '${config.stages[state.stageIndex]?.name}' at ${state.percentage}%: ${batch.length} document(s) this batch${internal ? ' (internal traffic: all through the treatment method)' : ''}`);
 
-  const client = new LlmClient({
-    hosts: options.hosts ?? hostsFromSettings(config.llm),
-    ...limitsFromSettings(config.llm),
-    ...(options.llm ?? {}),
-    useCache: false,
-  });
+  // The LLM as the experiment's `llm:` block says, set up as a benchmark run sets up a suite's
+  // (hosts, API key, deadlines, attempts, breakers; retries and breaker events logged). Answers
+  // are cached by the keyword cache, not the response cache.
+  const { client, parallelism } = setUpLlm(config.llm, { hosts: options.hosts, llm: options.llm, useCache: false, log });
   const factories: Record<KeywordMethod, ExtractorFactory> = {
     frequency: () => new FrequencyKeywordExtractor(source.stats, source.analyzer, config.keywords),
     llm: (arm) => {
@@ -180,7 +181,8 @@ export async function runRolloutStep(experiment: string, options: StepOptions = 
   };
 
   const settings = { seed: experimentSeed(config), hashVersion: config.hash_version };
-  const limit = pLimit(Math.max(1, config.llm?.concurrency ?? 1));
+  // As many documents at once as the hosts take requests: `concurrency` is per host, as in a suite.
+  const limit = pLimit(parallelism);
   const results = await Promise.all(
     batch.map((doc) =>
       limit(async () => {
@@ -214,7 +216,7 @@ export async function runRolloutStep(experiment: string, options: StepOptions = 
     await store.transaction(async () => {
       await storeEvents(store, events);
       await store.append('keyword_extractions', results.map(({ arm, extraction, at }) => extractionRow(eventId(extraction.docId), config.key, source.source, arm, extraction, at)));
-      await store.append('llm_calls', results.flatMap(({ extraction }) => extraction.calls.map((c) => llmCallRow(c, null, eventId(extraction.docId)))));
+      await appendLlmCalls(store, results.flatMap(({ extraction }) => extraction.calls.map((call) => ({ call, runId: null, itemKey: eventId(extraction.docId) }))));
       await cache.flush(store);
     });
     const quality = options.quality && source.dataset !== undefined ? await evaluateRolloutQuality(store, state, source.dataset, clock()) : undefined;

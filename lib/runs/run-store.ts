@@ -6,7 +6,8 @@
  * process is gone from one still running.
  */
 import os from 'node:os';
-import type { Store } from '../store/store';
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
+import type { AppendValue, Store } from '../store/store';
 import type { Run } from '../evaluation/types';
 import { newRunId } from './run-id';
 import { collectVersions } from './versions';
@@ -89,4 +90,60 @@ export async function appendRunResults(store: Store, runId: string, system: stri
     docs.forEach((doc, i) => rows.push([runId, system, queryId, doc.docId, i + 1, doc.score]));
   }
   return store.append('run_results', rows);
+}
+
+/** A run's status and stored config (runs.config, parsed), or undefined when there is no such run of `kind`. */
+export async function readRunConfig(store: Store, runId: string, kind: RunKind): Promise<{ status: string; config: unknown } | undefined> {
+  const run = await store.one<{ status: string; config: unknown }>(`SELECT status, config FROM runs WHERE run_id = $id AND kind = $kind`, { id: runId, kind });
+  if (!run) return undefined;
+  let config: unknown = run.config;
+  if (typeof config === 'string') {
+    try {
+      config = JSON.parse(config) as unknown;
+    } catch {
+      config = {};
+    }
+  }
+  return { status: run.status, config };
+}
+
+/** Merges `extra` into runs.config (JSON merge patch). */
+export async function mergeRunConfig(store: Store, runId: string, extra: Record<string, unknown>): Promise<void> {
+  await store.run(`UPDATE runs SET config = json_merge_patch(config, $extra) WHERE run_id = $id`, { id: runId, extra: JSON.stringify(extra) });
+}
+
+/** What a resumed benchmark run needs of each stored item: its status and what multi-model items fuse. */
+export type StoredItemState = {
+  item_key: string;
+  generated_queries: string | null;
+  query_checks: string | null;
+  latency_ms: number | null;
+  load_ms: number | null;
+  status: string | null;
+  error_kind: string | null;
+};
+
+export async function loadItemStates(store: Store, runId: string): Promise<StoredItemState[]> {
+  return store.all<StoredItemState>(
+    `SELECT item_key, generated_queries, query_checks, latency_ms, load_ms, status, error_kind FROM run_items WHERE run_id = $id`,
+    { id: runId },
+  );
+}
+
+/** Deletes items of a run (run_items and item_metrics) that are attempted again; call inside the batch's transaction. */
+export async function deleteRunItems(store: Store, runId: string, itemKeys: string[]): Promise<void> {
+  if (itemKeys.length === 0) return;
+  for (const table of ['run_items', 'item_metrics']) {
+    await store.run(`DELETE FROM ${table} WHERE run_id = $run AND list_contains($keys, item_key)`, { run: runId, keys: listValue(itemKeys) }, { keys: LIST(VARCHAR) });
+  }
+}
+
+/** Appends benchmark items, each row in run_items' column order. */
+export async function appendRunItems(store: Store, rows: readonly (readonly AppendValue[])[]): Promise<number> {
+  return store.append('run_items', rows);
+}
+
+/** Appends metric values already in item_metrics' shape: [run_id, item_key, measure, value]. */
+export async function appendMetricRows(store: Store, rows: readonly [string, string, string, number][]): Promise<number> {
+  return store.append('item_metrics', rows);
 }

@@ -156,3 +156,53 @@ describe('an LLM service that cannot be reached', () => {
     expect(JSON.parse(event!.metrics)).toMatchObject({ error: true, llm_unavailable: true });
   });
 });
+
+describe("an experiment's llm: block, set up as a suite's (lib/llm/llm-setup.ts)", () => {
+  /** An inbox of `n` short documents, and an experiment over it with this `llm:` block. */
+  function inboxExperiment(n: number, llm: Record<string, unknown>): void {
+    const inbox = path.join(ws.dir, 'inbox-llm');
+    fs.mkdirSync(inbox, { recursive: true });
+    const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ id: `d${i + 1}`, text: `Statins lower cholesterol in elderly patients number ${i + 1}.` }));
+    fs.writeFileSync(path.join(inbox, 'a.jsonl'), `${lines.join('\n')}\n`);
+    writeExperiment(ws.experimentsDir, quickExperiment({ source: { inbox, batch_size: n }, llm }));
+  }
+  const stepAsConfigured = (log?: (line: string) => void) =>
+    runRolloutStep('kw-test', { dbPath: ws.dbPath, experimentsDir: ws.experimentsDir, monitor: false, ...(log ? { log } : {}) });
+  const storedCalls = () => withStore({ dbPath: ws.dbPath }, (store) => store.all<{ attempts: number; status: string; error: string | null }>(`SELECT attempts, status, error FROM llm_calls`));
+
+  it('idle_timeout_s and attempts take effect: a model that stalls mid-answer times out after 0.3 s, attempted once', async () => {
+    inboxExperiment(1, { hosts: [fake.url], idle_timeout_s: 0.3, attempts: 1 });
+    fake.inject({ kind: 'hang-mid-stream', afterChunks: 2, match: { path: '/api/generate' } });
+    const started = performance.now();
+    const result = await stepAsConfigured();
+    expect(performance.now() - started).toBeLessThan(10_000); // the defaults: 30 s idle, 3 attempts
+    expect(result).toMatchObject({ processed: 1, errors: 1 });
+    expect(await storedCalls()).toEqual([{ attempts: 1, status: 'error', error: 'timeout: no data for 300 ms mid-answer' }]);
+  });
+
+  it('logs retries and breaker events as a benchmark run does', async () => {
+    inboxExperiment(1, { hosts: [fake.url], attempts: 2 });
+    fake.inject({ kind: 'http-503', match: { path: '/api/generate' } });
+    const lines: string[] = [];
+    const result = await stepAsConfigured((line) => lines.push(line));
+    expect(result).toMatchObject({ processed: 1, errors: 0 });
+    expect(await storedCalls()).toEqual([{ attempts: 2, status: 'ok', error: null }]);
+    expect(lines.some((l) => l.startsWith(`retry qwen2.5:7b@${fake.url} after attempt 1: `))).toBe(true);
+  });
+
+  it('concurrency is per host, as in a suite: two hosts of concurrency 1 work on two documents at once', async () => {
+    const second = await startFakeOllama({ respond: (r) => keywordAnswer(r.prompt), tokenDelayMs: 5 });
+    try {
+      inboxExperiment(6, { hosts: [fake.url, second.url], concurrency: 1 });
+      const before = fake.requests.filter((r) => r.path === '/api/generate').length;
+      const result = await stepAsConfigured();
+      expect(result).toMatchObject({ processed: 6, errors: 0 });
+      const onFirst = fake.requests.filter((r) => r.path === '/api/generate').length - before;
+      const onSecond = second.requests.filter((r) => r.path === '/api/generate').length;
+      expect(onFirst + onSecond).toBe(6);
+      expect(onSecond).toBeGreaterThan(0);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { runBench, type BenchResult } from '../../runs/bench-run';
 import { terminalProgress } from '../../runs/progress';
-import { renderRunReport } from '../../report/render-reports';
+import { publishRunReport } from '../../report/publish-run-report';
 import { REPORTS_ENV_VAR, resolveOutDir } from '../../report/report-files';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { formatNumber, printJson, renderTable } from '../output';
@@ -88,16 +88,6 @@ function printSummary(result: BenchResult): void {
   for (const failure of result.expectationFailures) process.stdout.write(`EXPECTATION FAILED: ${failure}\n`);
 }
 
-/** Renders the run's report; a report failure is reported but never fails the run. */
-async function writeRunReport(db: string | undefined, runId: string, outDir?: string): Promise<string | undefined> {
-  try {
-    return await renderRunReport(db, runId, outDir);
-  } catch (error) {
-    process.stderr.write(`could not render the run report: ${error instanceof Error ? error.message : String(error)}\n`);
-    return undefined;
-  }
-}
-
 export function exitCodeForRun(result: BenchResult): ExitCode | typeof EXIT_INTERRUPTED {
   if (result.status === 'interrupted') return EXIT_INTERRUPTED;
   return result.expectationFailures.length > 0 ? EXIT.expectationFailed : EXIT.ok;
@@ -133,7 +123,8 @@ export function runCommand(globals: () => GlobalOptions, setExitCode: (code: num
           log: (line) => process.stderr.write(`${line}\n`),
           signal: controller.signal,
         });
-        const report = await writeRunReport(globals().db, result.runId, outDir);
+        // Rendered as the `bench` job renders it; a report failure is said but never fails the run.
+        const report = await publishRunReport(globals().db, result.runId, (message) => process.stderr.write(`${message}\n`), outDir);
         if (options.json) printJson({ ...result, report: report ?? null });
         else printSummary(result);
         if (report) process.stderr.write(`report: ${report}\n`);

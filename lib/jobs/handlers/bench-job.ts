@@ -1,12 +1,15 @@
 /**
- * The `bench` job: runs a benchmark suite with runBench, exactly like `benchlab run`. Rows
- * written are the run's items. A run whose suite expectations fail is recorded as a failed job,
- * so a nightly regression shows up in `benchlab jobs list`. On shutdown the run finishes the
- * item in flight, saves and is marked interrupted; `benchlab run --resume RUN_ID` finishes it.
+ * The `bench` job: runs a benchmark suite with runBench and publishes its report, exactly like
+ * `benchlab run` (the report goes to $BENCHLAB_REPORTS, else reports/ beside the database, and
+ * its path is in the job's summary). Rows written are the run's items. A run whose suite
+ * expectations fail is recorded as a failed job, so a nightly regression shows up in
+ * `benchlab jobs list`. On shutdown the run finishes the item in flight, saves and is marked
+ * interrupted; `benchlab run --resume RUN_ID` finishes it.
  */
 import { z } from 'zod';
 import { InputError } from '../../input-error';
 import { runBench } from '../../runs/bench-run';
+import { publishRunReport } from '../../report/publish-run-report';
 import { loadSuite } from '../../suites/suite';
 import { defineJob } from '../job-handler';
 
@@ -40,8 +43,10 @@ export const benchJob = defineJob({
       log: (line) => context.log.info(line),
       signal: context.signal,
     });
+    // Rendered as `benchlab run` renders it; a report failure is said but never fails the job.
+    const report = await publishRunReport(context.dbPath, result.runId, (message) => context.log.warn(message));
     const items = result.summary.generators.reduce((sum, g) => sum + g.items, 0);
-    const summary = `run ${result.runId} (suite ${result.suite.name}): ${result.status}, ${items} item(s)`;
+    const summary = `run ${result.runId} (suite ${result.suite.name}): ${result.status}, ${items} item(s)${report ? `; report ${report}` : ''}`;
     if (result.status === 'interrupted') {
       return { rowsWritten: items, summary: `${summary}; resume with: benchlab run --resume ${result.runId}`, interrupted: true };
     }

@@ -1,0 +1,42 @@
+/**
+ * Stage 4 of the benchmark engine: a batch of completed items is executed against the index
+ * (ID-only boolean search of each valid query, fused) and scored against the qrels, and turned
+ * into the rows of run_items and item_metrics. An item that ended in an error scores 0 (the model
+ * gave nothing usable); one never attempted has no score at all, so a circuit that stayed open
+ * cannot drag a mean down.
+ */
+import type { Store, AppendValue } from '../../store/store';
+import type { Qrels } from '../../evaluation/types';
+import { executeQueries, type ExecutedItem } from '../../querygen/execute-queries';
+import { sumOrNull, type PendingItem } from './items';
+
+export interface ScoredBatch {
+  /** Rows for run_items, in its column order. */
+  itemRows: AppendValue[][];
+  /** Rows for item_metrics: [run_id, item_key, measure, value]. */
+  metricRows: [string, string, string, number][];
+}
+
+export async function executeAndScore(store: Store, dataset: string, qrels: Qrels, batch: PendingItem[], topK: number): Promise<ExecutedItem[]> {
+  return executeQueries(store, dataset, qrels, batch.map((p) => ({ key: p.key, questionId: p.questionId, queries: p.queries })), topK);
+}
+
+/** The batch's rows: each item with what its execution found, and the scores of the items attempted. */
+export function scoredRows(runId: string, batch: PendingItem[], executed: ExecutedItem[], now: string): ScoredBatch {
+  const itemRows = batch.map((p, i): AppendValue[] => {
+    const e = executed[i];
+    const calls = p.calls;
+    const cacheHit = calls.length > 0 && calls.every((c) => c.cacheHit);
+    return [
+      runId, p.key, p.generator, p.model ?? null, p.questionId, p.repeat, JSON.stringify(p.queries), p.checks.filter((c) => c.valid).length,
+      p.checks.length, e?.docsFound ?? 0, p.latencyMs, sumOrNull(calls.map((c) => c.timings.promptTokens)), sumOrNull(calls.map((c) => c.timings.evalTokens)),
+      calls.length > 0 ? cacheHit : null, p.error ?? null, now,
+      // migration 5
+      p.status, p.errorKind ?? null, p.answerRead, JSON.stringify(p.checks), p.loadMs,
+    ];
+  });
+  const metricRows = executed.flatMap((e, i) =>
+    batch[i]?.status !== 'not-attempted' ? Object.entries(e.metrics).map(([measure, value]): [string, string, string, number] => [runId, e.key, measure, value]) : [],
+  );
+  return { itemRows, metricRows };
+}
