@@ -4,7 +4,7 @@
  * A missing value prints as an en dash.
  */
 import { MISSING } from './table';
-import type { Interval } from './confidence-interval';
+import type { Interval } from '../stats/confidence-interval';
 
 export const METRIC_DECIMALS = 3;
 const PERCENT = 100;

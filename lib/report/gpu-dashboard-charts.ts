@@ -13,8 +13,8 @@
 import { DEFAULT_THRESHOLDS } from '../gpu/gpu-alerts';
 import type { ChartSpec } from './chart';
 import { alertKindInfo, sortAlertKinds } from './gpu-alert-kinds';
-import type { AlertMark, GpuBucketPoint, GpuDevice, GpuWindow, PhaseMark, PsSegment, RunInterval } from './gpu-dashboard-data';
-import { describeBucket } from './gpu-time-buckets';
+import type { AlertMark, GpuBucketPoint, GpuDevice, GpuWindow, PhaseMark, PsSegment, RunInterval } from '../gpu/gpu-dashboard-data';
+import { describeBucket } from '../gpu/gpu-time-buckets';
 
 const CHART_WIDTH = 820;
 const PANEL_HEIGHT = 120;

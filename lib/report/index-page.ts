@@ -1,53 +1,15 @@
 /**
  * The index page of the reports folder: every run in the store (newest first, with a link to
  * its report where one has been rendered), every other report in the folder, and the executed
- * notebooks in its notebooks/ folder.
+ * notebooks in its notebooks/ folder. The runs come as a view model (lib/runs/index-runs.ts).
  */
-import type { Store } from '../store/store';
+import type { IndexRuns } from '../runs/index-runs';
 import { formatCount, formatTime } from './format';
 import { html, renderPage, type SafeHtml } from './html-page';
 import {
   GPU_DASHBOARD_FILE, isNotebookFile, isRunReportFile, notebookPages, runReportFileName, SELECTION_REPORT_FILE, TRENDS_FILE, type ReportContext,
 } from './report-files';
 import { renderTable } from './table';
-
-/** The newest runs listed. */
-export const MAX_INDEX_RUNS = 1000;
-
-export interface IndexRun {
-  runId: string;
-  kind: string;
-  suite: string | null;
-  dataset: string | null;
-  status: string;
-  startedAt: Date;
-  endedAt: Date | null;
-  items: number;
-}
-
-export async function loadIndexRuns(store: Store): Promise<{ runs: IndexRun[]; total: number }> {
-  const rows = await store.all(
-    `WITH items AS (SELECT run_id, count(*) AS n FROM run_items GROUP BY run_id),
-          measured AS (SELECT run_id, count(DISTINCT item_key) AS n FROM item_metrics GROUP BY run_id)
-     SELECT r.run_id, r.kind, r.suite, r.dataset, r.status, r.started_at, r.ended_at, coalesce(i.n, m.n, 0) AS items
-     FROM runs r LEFT JOIN items i USING (run_id) LEFT JOIN measured m USING (run_id)
-     ORDER BY r.started_at DESC, r.run_id DESC LIMIT ${MAX_INDEX_RUNS}`,
-  );
-  const total = await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM runs`);
-  return {
-    total: Number(total?.n ?? 0),
-    runs: rows.map((r) => ({
-      runId: String(r['run_id']),
-      kind: String(r['kind']),
-      suite: (r['suite'] as string | null) ?? null,
-      dataset: (r['dataset'] as string | null) ?? null,
-      status: String(r['status']),
-      startedAt: r['started_at'] as Date,
-      endedAt: (r['ended_at'] as Date | null) ?? null,
-      items: Number(r['items']),
-    })),
-  };
-}
 
 const REPORT_TITLES: Record<string, string> = {
   [TRENDS_FILE]: 'Trends across runs: each metric per generator over time',
@@ -72,7 +34,7 @@ function renderNotebookList(notebooks: ReturnType<typeof notebookPages>): SafeHt
  * The index page. `reportFiles` are the HTML files in the output folder (index excluded) and
  * the executed notebooks in its notebooks/ folder, as listReportFiles names them.
  */
-export function renderIndexPage(data: { runs: IndexRun[]; total: number }, reportFiles: readonly string[], context: ReportContext): string {
+export function renderIndexPage(data: IndexRuns, reportFiles: readonly string[], context: ReportContext): string {
   const files = new Set(reportFiles);
   const others = reportFiles.filter((f) => !isRunReportFile(f) && !isNotebookFile(f));
   const notebooks = notebookPages(reportFiles);

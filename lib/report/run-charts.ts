@@ -6,8 +6,7 @@
  * Every generator keeps one colour across the report's charts.
  */
 import type { ChartSpec } from './chart';
-import type { HistogramBin } from './histogram';
-import type { ErrorCounts, HeatCell, LatencyBox, MeasureInterval, TokenRate } from './run-data';
+import type { ErrorCounts, HeatCell, HistogramBin, LatencyBox, MeasureInterval, TokenRate } from '../runs/run-report-data';
 
 const CHART_WIDTH = 640;
 const FACET_WIDTH = 230;

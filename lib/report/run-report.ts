@@ -12,7 +12,7 @@
  */
 import { COLD_START_MS } from '../llm/types';
 import { chartFigure, chartScripts, renderChart, type Chart } from './chart';
-import { CONFIDENCE_METHOD, type Interval } from './confidence-interval';
+import { CONFIDENCE_METHOD, type Interval } from '../stats/confidence-interval';
 import {
   formatCiBounds, formatCount, formatDuration, formatMeanCi, formatMetric, formatMs, formatRate, formatSignedPercent, formatTime,
 } from './format';
@@ -26,7 +26,7 @@ import {
   isUnitMeasure, MAP, MAX_HEATMAP_QUESTIONS, MAX_QUERY_CHARS, MAX_QUERIES_PER_ITEM, measureLabel, NDCG10,
   type BenchReportData, type ErrorCounts, type ErrorMessage, type ItemQuery, type ItemRow, type MeasureInterval, type RetrieveReportData,
   type RunInfo, type RunReportData,
-} from './run-data';
+} from '../runs/run-report-data';
 import { MISSING, renderTable } from './table';
 import { MULTI_MODEL_GENERATOR, type GeneratorSummary } from '../runs/bench-summary';
 import type { GeneratorPair, GeneratorPairsComparison, GeneratorRow, PairMetric } from '../compare/generator-pairs';
@@ -354,7 +354,7 @@ function itemTable(data: BenchReportData): SafeHtml {
     ],
   });
   const shown = data.items.length < data.itemCount
-    ? html`<p class="note">Showing the first ${formatCount(data.items.length)} of ${formatCount(data.itemCount)} items (by question, repeat and generator). Every item is in the database: <code>SELECT * FROM run_items WHERE run_id = '${data.run.runId}'</code>.</p>`
+    ? html`<p class="note">Showing the first ${formatCount(data.items.length)} of ${formatCount(data.itemCount)} items (by question, repeat and generator). Every item is in the database, in the run_items table under run_id <code>${data.run.runId}</code>.</p>`
     : '';
   return html`${shown}<p class="note">Up to ${MAX_QUERIES_PER_ITEM} queries per item and ${MAX_QUERY_CHARS} characters per query are shown. Queries are model output, shown as text. <em>invalid</em>: the query did not parse and was not run (the parser's position is marked, its message below); <em>repaired</em>: the repairs named were applied before parsing, and what the model wrote is shown below. An item with one valid query is usable, whatever its other queries.</p>${table}`;
 }

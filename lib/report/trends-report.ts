@@ -12,7 +12,7 @@ import { html, renderPage, type SafeHtml } from './html-page';
 import { runReportFileName, standardNav, type ReportContext } from './report-files';
 import { generatorColor } from './run-charts';
 import { MISSING, renderTable } from './table';
-import { MAX_TREND_RUNS, type TrendPoint } from './trends-data';
+import { MAX_TREND_RUNS, type TrendPoint } from '../runs/trends-data';
 
 const CHART_WIDTH = 640;
 const PANEL_HEIGHT = 130;

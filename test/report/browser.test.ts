@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReports } from '../../lib/report/render-reports';
+import { renderReports } from '../../lib/publish/render-reports';
 import { INDEX_FILE, runReportFileName, TRENDS_FILE } from '../../lib/report/report-files';
 import { removeDir, tempDir } from '../support/temp-store';
 import { createReportFixture, HOSTILE_QUERY, type ReportFixture } from './report-fixture';

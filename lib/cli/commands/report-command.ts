@@ -6,8 +6,8 @@
  * the trends report and the index page. Prints the paths written.
  */
 import { Command, Option } from 'commander';
-import { renderReports } from '../../report/render-reports';
-import { REPORTS_ENV_VAR } from '../../report/report-files';
+import { renderReports } from '../../publish/render-reports';
+import { REPORTS_ENV_VAR } from '../../publish/out-dir';
 import { printJson } from '../output';
 import type { GlobalOptions } from '../global-options';
 

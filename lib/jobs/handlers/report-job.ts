@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { renderReports } from '../../report/render-reports';
+import { renderReports } from '../../publish/render-reports';
 import { projectRoot } from '../../store/db-path';
 import { defineJob } from '../job-handler';
 

@@ -11,12 +11,14 @@
  * built by compare/generator-pairs.ts, as `benchlab compare RUN --all-generators` prints it.
  */
 import type { Store } from '../store/store';
-import type { RunInfo as StoredRunInfo } from '../runs/run-items';
+import type { RunInfo as StoredRunInfo } from './run-items';
 import { InputError } from '../input-error';
-import { serviceLatencySql, summarizeBenchRun, type BenchSummary, type GeneratorSummary } from '../runs/bench-summary';
+import { serviceLatencySql, summarizeBenchRun, type BenchSummary, type GeneratorSummary } from './bench-summary';
 import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
-import { tInterval, type Interval } from './confidence-interval';
-import { sqlHistogram, type HistogramBin } from './histogram';
+import { tInterval, type Interval } from '../stats/confidence-interval';
+import { sqlHistogram, type HistogramBin } from '../store/histogram';
+
+export type { HistogramBin };
 import { parseCompareMetric } from '../compare/compare-metrics';
 import { compareGeneratorPairs, loadScoredItems, type GeneratorPairsComparison } from '../compare/generator-pairs';
 

@@ -12,9 +12,9 @@
  * is broken where a device has no sample for longer than MAX_GAP_RESOLUTIONS buckets (or
  * resolutions), as energy integration is (energy.ts).
  */
-import { MAX_GAP_RESOLUTIONS, MIN_MAX_GAP_S, SECONDS_PER_HOUR } from '../gpu/energy';
-import { DEFAULT_PS_INTERVAL_MS } from '../gpu/ollama-ps';
-import { summarizeGpuRun, type GpuRunSummary } from '../gpu/run-summary';
+import { MAX_GAP_RESOLUTIONS, MIN_MAX_GAP_S, SECONDS_PER_HOUR } from './energy';
+import { DEFAULT_PS_INTERVAL_MS } from './ollama-ps';
+import { summarizeGpuRun, type GpuRunSummary } from './run-summary';
 import type { Store } from '../store/store';
 import { bucketSeconds, SECONDS_PER_DAY } from './gpu-time-buckets';
 

@@ -11,11 +11,11 @@
  * the generator's other configurations on the dataset. A changed configuration is a new series.
  */
 import type { Store } from '../store/store';
-import { DEFAULT_RECALL_CUTOFF } from './run-data';
+import { DEFAULT_RECALL_CUTOFF } from './run-report-data';
 import {
   benchConfiguration, configurationLabels, describeConfiguration, retrievalConfiguration, RETRIEVAL_GENERATOR_PREFIX, type RunConfiguration,
-} from '../runs/run-fingerprint';
-import { BM25_SYSTEM } from '../runs/retrieval-run';
+} from './run-fingerprint';
+import { BM25_SYSTEM } from './retrieval-run';
 import { DEFAULT_TOP_K } from '../retrieval/bm25';
 
 /** The newest runs the trends report covers. */

@@ -1,24 +1,21 @@
 /**
- * Owns the HTML rollout report (`benchlab rollout report`), built from lib/report's blocks
+ * Owns the HTML rollout report (`benchlab rollout report`, and `benchlab report` for every
+ * experiment stored), rendered from its view model (lib/rollout/rollout-report-data.ts) with
+ * lib/report's blocks
  * (page shell, Vega-Lite charts rendered to SVG, tables, assets): the current stage gauge; error
  * rate, processing time and cache hit rate over time per arm with their thresholds; the method
  * breakdown; the per-stage metrics table; the A/B result with its intervals; the gates and
  * triggers of the current look; the decision log; and documents for manual review.
  */
-import { withStore } from '../store/store';
-import { copyAssets, ASSETS_DIR } from '../report/assets';
-import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from '../report/chart';
-import { formatCount, formatMetric, formatMs, formatRate, formatTime } from '../report/format';
-import { html, renderPage, type SafeHtml } from '../report/html-page';
-import { generatorLine, standardNav, writePage } from '../report/report-files';
-import { renderTable } from '../report/table';
-import { ARMS, PERCENT, type Arm } from './assignment';
-import type { SummaryMetric } from './experiment-config';
-import { resolveExperiment, type ResolveOptions } from './experiment-store';
-import { formatDuration } from './duration';
-import { loadRolloutReportData, type RolloutReportData, type StageMetrics } from './rollout-report-data';
-import { DEFAULT_REVIEW_PER_ARM } from './review-sample';
-import type { ArmSummary } from './metrics';
+import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
+import { formatCount, formatDuration, formatMetric, formatMs, formatRate, formatTime } from './format';
+import { html, renderPage, type SafeHtml } from './html-page';
+import { standardNav, type ReportContext } from './report-files';
+import { renderTable } from './table';
+import { ARMS, PERCENT, type Arm } from '../rollout/assignment';
+import type { SummaryMetric } from '../rollout/experiment-config';
+import type { RolloutReportData, StageMetrics } from '../rollout/rollout-report-data';
+import type { ArmSummary } from '../rollout/metrics';
 
 const CHART_WIDTH = 720;
 const CHART_HEIGHT = 200;
@@ -27,14 +24,11 @@ const ARM_COLORS: Record<Arm, string> = { control: '#7a8595', treatment: '#1f5f9
 const THRESHOLD_COLOR = '#a33131';
 const SIGNIFICANT = 4;
 
-export interface RolloutReportOptions extends ResolveOptions {
-  dbPath?: string;
-  outDir: string;
-  reviewPerArm?: number;
-}
+/** The prefix of every rollout report's file name in the reports folder. */
+export const ROLLOUT_FILE_PREFIX = 'rollout-';
 
 export function rolloutReportFileName(experiment: string): string {
-  return `rollout-${experiment}.html`;
+  return `${ROLLOUT_FILE_PREFIX}${experiment}.html`;
 }
 
 function round(value: number | null | undefined): string {
@@ -219,7 +213,7 @@ function sampleTable(data: RolloutReportData): SafeHtml {
 }
 
 /** Renders the report page from its data. */
-export async function renderRolloutReport(data: RolloutReportData, generatedAt: Date): Promise<string> {
+export async function renderRolloutReport(data: RolloutReportData, context: ReportContext): Promise<string> {
   const { state, readiness, triggers } = data.assessment;
   const charts: Chart[] = [await renderChart('rollout-gauge', gaugeSpec(data))];
   for (const metric of SERIES_METRICS) charts.push(await renderChart(`rollout-${metric.gateMetric.replace(/_/g, '-')}`, seriesSpec(data, metric)));
@@ -275,20 +269,8 @@ ${sampleTable(data)}
     nav: standardNav(),
     subtitle: `${state.config.description ?? 'staged rollout'} · ${state.status} · stage '${state.config.stages[state.stageIndex]?.name}' at ${state.percentage}%`,
     body,
-    scripts: chartScripts(charts, ASSETS_DIR),
-    generatedAt,
-    generator: await generatorLine(),
+    scripts: chartScripts(charts, context.assetsHref),
+    generatedAt: context.generatedAt,
+    generator: context.generator,
   });
-}
-
-/** Writes the rollout report of an experiment into `outDir`; returns the file. */
-export async function writeRolloutReport(experiment: string, options: RolloutReportOptions): Promise<string> {
-  const now = options.now ?? new Date();
-  const data = await withStore({ ...(options.dbPath !== undefined ? { dbPath: options.dbPath } : {}) }, async (store) => {
-    const state = await resolveExperiment(store, experiment, options);
-    return loadRolloutReportData(store, state, now, options.reviewPerArm ?? DEFAULT_REVIEW_PER_ARM);
-  });
-  const page = await renderRolloutReport(data, now);
-  copyAssets(options.outDir);
-  return writePage(options.outDir, rolloutReportFileName(data.assessment.state.key), page);
 }
