@@ -1,13 +1,14 @@
 /**
  * The index page of the reports folder: every run in the store (newest first, with a link to
- * its report where one has been rendered), every other report in the folder, and the executed
+ * its report where one has been rendered), the rollout reports, every other report in the folder, and the executed
  * notebooks in its notebooks/ folder. The runs come as a view model (lib/runs/index-runs.ts).
  */
 import type { IndexRuns } from '../runs/index-runs';
 import { formatCount, formatTime } from './format';
 import { html, renderPage, type SafeHtml } from './html-page';
 import {
-  GPU_DASHBOARD_FILE, isNotebookFile, isRunReportFile, notebookPages, runReportFileName, SELECTION_REPORT_FILE, TRENDS_FILE, type ReportContext,
+  GPU_DASHBOARD_FILE, isNotebookFile, isRolloutReportFile, isRunReportFile, notebookPages, ROLLOUTS_ANCHOR, rolloutReportExperiment, runReportFileName,
+  SELECTION_REPORT_FILE, TRENDS_FILE, type ReportContext,
 } from './report-files';
 import { renderTable } from './table';
 
@@ -30,13 +31,24 @@ function renderNotebookList(notebooks: ReturnType<typeof notebookPages>): SafeHt
 </section>`;
 }
 
+/** The rollout reports, one per experiment (the header's Rollouts link points here). */
+function renderRolloutList(rollouts: readonly string[]): SafeHtml {
+  const list = rollouts.length > 0
+    ? html`<ul>${rollouts.map((f) => html`<li><a href="${f}">${rolloutReportExperiment(f)}</a> — staged rollout: stage, error rate, processing time and cache hits per arm, A/B result, decisions</li>`)}</ul>`
+    : html`<p class="note">No rollout reports yet: <code>benchlab report</code> renders one per stored experiment, <code>benchlab rollout report EXPERIMENT</code> one experiment's.</p>`;
+  return html`<section id="${ROLLOUTS_ANCHOR}"><h2>Rollouts</h2>
+${list}
+</section>`;
+}
+
 /**
  * The index page. `reportFiles` are the HTML files in the output folder (index excluded) and
  * the executed notebooks in its notebooks/ folder, as listReportFiles names them.
  */
 export function renderIndexPage(data: IndexRuns, reportFiles: readonly string[], context: ReportContext): string {
   const files = new Set(reportFiles);
-  const others = reportFiles.filter((f) => !isRunReportFile(f) && !isNotebookFile(f));
+  const others = reportFiles.filter((f) => !isRunReportFile(f) && !isNotebookFile(f) && !isRolloutReportFile(f));
+  const rollouts = reportFiles.filter(isRolloutReportFile);
   const notebooks = notebookPages(reportFiles);
   const runReports = reportFiles.filter(isRunReportFile).length;
   const runsTable = renderTable({
@@ -68,6 +80,7 @@ export function renderIndexPage(data: IndexRuns, reportFiles: readonly string[],
 ${reportList}
 <p class="note">${formatCount(runReports)} run report(s) rendered; render more with <code>benchlab report --run ID</code> or <code>benchlab report --all</code>.</p>
 </section>
+${renderRolloutList(rollouts)}
 ${notebooks.length > 0 ? renderNotebookList(notebooks) : ''}
 <section><h2>Runs</h2>
 ${runsTable}
@@ -75,7 +88,7 @@ ${runsTable}
   return renderPage({
     title: 'Benchlab reports',
     subtitle: `${formatCount(data.total)} run(s) in the database`,
-    nav: [{ href: TRENDS_FILE, label: 'Trends' }],
+    nav: [{ href: TRENDS_FILE, label: 'Trends' }, { href: `#${ROLLOUTS_ANCHOR}`, label: 'Rollouts' }],
     body,
     generatedAt: context.generatedAt,
     generator: context.generator,

@@ -14,6 +14,9 @@ export const TRENDS_FILE = 'trends.html';
 export const GPU_DASHBOARD_FILE = 'gpu.html';
 export const SELECTION_REPORT_FILE = 'selection.html';
 const RUN_FILE_PREFIX = 'run-';
+const ROLLOUT_FILE_PREFIX = 'rollout-';
+/** The index page's section that lists the rollout reports (the header's Rollouts link). */
+export const ROLLOUTS_ANCHOR = 'rollouts';
 const HTML_EXTENSION = '.html';
 /** Characters kept in file names; anything else becomes '_'. */
 const UNSAFE_FILE_CHARS = /[^A-Za-z0-9._-]/g;
@@ -34,12 +37,27 @@ export function runReportFileName(runId: string): string {
   return `${RUN_FILE_PREFIX}${runId.replace(UNSAFE_FILE_CHARS, '_')}${HTML_EXTENSION}`;
 }
 
+/** A rollout report's file name, e.g. rollout-kw-llm.html. */
+export function rolloutReportFileName(experiment: string): string {
+  return `${ROLLOUT_FILE_PREFIX}${experiment.replace(UNSAFE_FILE_CHARS, '_')}${HTML_EXTENSION}`;
+}
+
+export function isRolloutReportFile(fileName: string): boolean {
+  return fileName.startsWith(ROLLOUT_FILE_PREFIX) && fileName.endsWith(HTML_EXTENSION);
+}
+
+/** The experiment key in a rollout report's file name (as written: unsafe characters are '_'). */
+export function rolloutReportExperiment(fileName: string): string {
+  return fileName.slice(ROLLOUT_FILE_PREFIX.length, fileName.length - HTML_EXTENSION.length);
+}
+
 /** Header links shared by every page. */
 export function standardNav(): NavLink[] {
   return [
     { href: INDEX_FILE, label: 'All reports' },
     { href: TRENDS_FILE, label: 'Trends' },
     { href: GPU_DASHBOARD_FILE, label: 'GPU' },
+    { href: `${INDEX_FILE}#${ROLLOUTS_ANCHOR}`, label: 'Rollouts' },
   ];
 }
 

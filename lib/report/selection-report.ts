@@ -166,7 +166,7 @@ function candidatesTable(s: Selection): SafeHtml {
     columns: [
       { header: 'rank', numeric: true, cell: (c) => c.rank },
       { header: 'model', cell: (c) => c.model, className: () => 'nowrap' },
-      { header: 'status', cell: (c) => candidateStatus(c, s) },
+      { header: 'status', cell: (c) => candidateStatus(c, s), className: () => 'nowrap' },
       { header: 'role', cell: (c) => c.role },
       { header: 'confidence', numeric: true, cell: (c) => confidence(c.confidence) },
       { header: 'benchmark score', numeric: true, cell: (c) => (c.benchmark.score === null ? 'unknown' : score(c.benchmark.score)) },
@@ -180,7 +180,7 @@ function candidatesTable(s: Selection): SafeHtml {
         header: 'mixed settings', title: 'whether the model\'s scores in this category mix checkpoints or prompting settings (hover for which)',
         cell: (c) => (c.benchmark.settings.summary ? html`<span title="${c.benchmark.settings.summary}">yes</span>` : 'no'),
       },
-      { header: 'set aside by', cell: (c) => c.eliminatedBy.map((e) => `${e.label}: ${e.detail}`).join('; '), className: (c) => (c.eliminatedBy.length > 0 ? 'error' : undefined) },
+      { header: 'set aside by', wide: true, cell: (c) => c.eliminatedBy.map((e) => `${e.label}: ${e.detail}`).join('; '), className: (c) => (c.eliminatedBy.length > 0 ? 'error' : undefined) },
     ],
   });
 }
@@ -218,7 +218,7 @@ function recentTable(data: SelectionLogData): SafeHtml {
       { header: 'final score', numeric: true, cell: (r) => score(r.finalScore) },
       { header: 'coverage', numeric: true, cell: (r) => formatRate(r.coverage) },
       { header: 'runner-up', cell: (r) => (r.runnerUp ? `${r.runnerUp.model} (${score(r.runnerUp.finalScore)})` : MISSING) },
-      { header: 'constraints', cell: (r) => describeConstraints(r.constraints) },
+      { header: 'constraints', wide: true, cell: (r) => describeConstraints(r.constraints) },
       { header: 'GPU', cell: (r) => r.gpuUuid },
       { header: 'ms', numeric: true, cell: (r) => formatMs(r.durationMs) },
     ],

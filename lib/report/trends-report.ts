@@ -164,7 +164,7 @@ function latestTable(points: TrendPoint[], reportFiles: ReadonlySet<string>): Sa
       { header: 'median ms', numeric: true, cell: (r) => formatMs(r.latest.latencyP50Ms) },
       { header: 'error rate', numeric: true, title: 'share of items attempted that gave no usable query; items not attempted (circuit open) are not errors', cell: (r) => formatRate(r.latest.errorRate) },
       { header: 'previous run', cell: (r) => (r.previous ? runLink(r.previous) : null), className: () => 'nowrap' },
-      { header: 'configuration', title: 'the settings of this configuration; a label in the chart legend names those that differ between configurations', cell: (r) => r.latest.configuration },
+      { header: 'configuration', wide: true, title: 'the settings of this configuration; a label in the chart legend names those that differ between configurations', cell: (r) => r.latest.configuration },
       { header: 'fingerprint', title: 'hash of the dataset, generator and settings; runs with the same fingerprint are one line', cell: (r) => r.latest.fingerprint, className: () => 'nowrap' },
     ],
   });
