@@ -10,6 +10,7 @@
  * Model output is only ever interpolated through `html`, which escapes it as text.
  * A retrieval run shows the mean of each stored measure with its interval.
  */
+import { headlineMeasures, MAP_MEASURE, PRIMARY_MEASURE } from '../evaluation/measure-registry';
 import { COLD_START_MS } from '../llm/types';
 import { chartFigure, chartScripts, renderChart, type Chart } from './chart';
 import { CONFIDENCE_METHOD, type Interval } from '../stats/confidence-interval';
@@ -117,9 +118,9 @@ function overviewTable(data: BenchReportData): SafeHtml {
     columns: [
       { header: 'generator', cell: (g) => g.generator, className: () => 'nowrap' },
       { header: 'items', numeric: true, cell: (g) => formatCount(g.items) },
-      { header: 'nDCG@10', numeric: true, cell: (g) => ci(g.generator, NDCG10) },
+      { header: PRIMARY_MEASURE.label, numeric: true, cell: (g) => ci(g.generator, NDCG10) },
       { header: `recall@${data.recallCutoff}`, numeric: true, cell: (g) => ci(g.generator, recall) },
-      { header: 'MAP', numeric: true, cell: (g) => ci(g.generator, MAP) },
+      { header: MAP_MEASURE.label, numeric: true, cell: (g) => ci(g.generator, MAP) },
       { header: 'docs found', numeric: true, title: 'mean distinct documents retrieved per item', cell: (g) => formatMetric(g.docsFound, 1) },
       { header: 'p50 ms', numeric: true, title: 'median latency per item, cache hits excluded', cell: (g) => formatMs(g.latencyP50Ms) },
       { header: 'p95 ms', numeric: true, title: '95th percentile latency per item, cache hits excluded', cell: (g) => formatMs(g.latencyP95Ms) },
@@ -348,7 +349,7 @@ function itemTable(data: BenchReportData): SafeHtml {
       ...(repeated ? [{ header: 'repeat', numeric: true, cell: (i: ItemRow) => i.repeat + 1 }] : []),
       ...(read ? [{ header: 'answer read as', cell: (i: ItemRow) => i.answerRead ?? '', className: () => 'nowrap' }] : []),
       { header: 'generated queries', cell: queriesCell },
-      { header: 'nDCG@10', numeric: true, cell: (i) => formatMetric(i.ndcg10) },
+      { header: PRIMARY_MEASURE.label, numeric: true, cell: (i) => formatMetric(i.ndcg10) },
       { header: 'docs found', numeric: true, cell: (i) => formatCount(i.docsFound) },
       { header: 'error', cell: outcomeCell, className: (i) => (i.status === 'not-attempted' ? 'note' : outcomeCell(i) ? 'error' : undefined) },
     ],
@@ -431,7 +432,7 @@ async function benchBody(data: BenchReportData): Promise<{ body: SafeHtml; chart
     charts.push(chart);
     return chartFigure(chart, caption);
   };
-  const measureOrder = ['nDCG@10', `recall@${data.recallCutoff}`, 'MAP'];
+  const measureOrder = headlineMeasures(data.recallCutoff).map((m) => m.label);
   const quality = data.quality.length > 0
     ? await figure('quality', qualitySpec(data.quality, generators, measureOrder, 'Retrieval quality per generator'), `Each point is a generator's mean over its items (${formatCount(data.itemCount)} items in all); the line is its 95% confidence interval (method below the table).`)
     : html`<p class="note">No metric values were stored for this run.</p>`;

@@ -6,6 +6,7 @@
  * configuration starts a new, labelled line, so it never reads as a regression of the old one.
  * Renders only the points it is handed (trends-data.ts loads them).
  */
+import { MAP_MEASURE, PRIMARY_MEASURE } from '../evaluation/measure-registry';
 import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
 import { formatCount, formatMetric, formatMs, formatRate, formatTime, METRIC_DECIMALS } from './format';
 import { html, renderPage, type SafeHtml } from './html-page';
@@ -32,9 +33,9 @@ interface TrendMetric {
 }
 
 const TREND_METRICS: TrendMetric[] = [
-  { label: 'nDCG@10', axisTitle: 'nDCG@10 (0–1)', value: (p) => p.ndcg10, unitRange: true },
+  { label: PRIMARY_MEASURE.label, axisTitle: `${PRIMARY_MEASURE.label} (0–1)`, value: (p) => p.ndcg10, unitRange: true },
   { label: 'recall@k', axisTitle: 'recall@k (0–1)', value: (p) => p.recall, unitRange: true },
-  { label: 'MAP', axisTitle: 'MAP (0–1)', value: (p) => p.map, unitRange: true },
+  { label: MAP_MEASURE.label, axisTitle: `${MAP_MEASURE.label} (0–1)`, value: (p) => p.map, unitRange: true },
   { label: 'median latency', axisTitle: 'median latency (ms)', value: (p) => p.latencyP50Ms, unitRange: false },
   { label: 'error rate', axisTitle: 'error rate (share of items)', value: (p) => p.errorRate, unitRange: true },
 ];
@@ -156,11 +157,11 @@ function latestTable(points: TrendPoint[], reportFiles: ReadonlySet<string>): Sa
       { header: 'latest run', cell: (r) => runLink(r.latest), className: () => 'nowrap' },
       { header: 'started', cell: (r) => formatTime(r.latest.startedAt), className: () => 'nowrap' },
       { header: 'items', numeric: true, cell: (r) => formatCount(r.latest.items) },
-      { header: 'nDCG@10', numeric: true, cell: (r) => formatMetric(r.latest.ndcg10) },
-      { header: 'Δ nDCG@10', numeric: true, title: 'latest minus previous run', cell: (r) => change(r.latest.ndcg10, r.previous?.ndcg10) },
+      { header: PRIMARY_MEASURE.label, numeric: true, cell: (r) => formatMetric(r.latest.ndcg10) },
+      { header: `Δ ${PRIMARY_MEASURE.label}`, numeric: true, title: 'latest minus previous run', cell: (r) => change(r.latest.ndcg10, r.previous?.ndcg10) },
       { header: 'recall@k', numeric: true, cell: (r) => formatMetric(r.latest.recall) },
-      { header: 'MAP', numeric: true, cell: (r) => formatMetric(r.latest.map) },
-      { header: 'Δ MAP', numeric: true, cell: (r) => change(r.latest.map, r.previous?.map) },
+      { header: MAP_MEASURE.label, numeric: true, cell: (r) => formatMetric(r.latest.map) },
+      { header: `Δ ${MAP_MEASURE.label}`, numeric: true, cell: (r) => change(r.latest.map, r.previous?.map) },
       { header: 'median ms', numeric: true, cell: (r) => formatMs(r.latest.latencyP50Ms) },
       { header: 'error rate', numeric: true, title: 'share of items attempted that gave no usable query; items not attempted (circuit open) are not errors', cell: (r) => formatRate(r.latest.errorRate) },
       { header: 'previous run', cell: (r) => (r.previous ? runLink(r.previous) : null), className: () => 'nowrap' },

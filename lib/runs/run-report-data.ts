@@ -13,6 +13,7 @@
 import type { Store } from '../store/store';
 import type { RunInfo as StoredRunInfo } from './run-items';
 import { InputError } from '../input-error';
+import { DEFAULT_RECALL_CUTOFF, headlineMeasures, MAP_MEASURE, PRIMARY_MEASURE } from '../evaluation/measure-registry';
 import { serviceLatencySql, summarizeBenchRun, type BenchSummary, type GeneratorSummary } from './bench-summary';
 import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
 import { tInterval, type Interval } from '../stats/confidence-interval';
@@ -33,11 +34,10 @@ export const MAX_HEATMAP_QUESTIONS = 60;
 export const MAX_ERROR_MESSAGES = 15;
 /** Bins of a histogram over a 0..1 measure (width 0.1). */
 export const UNIT_HISTOGRAM_BINS = 10;
-/** Recall cutoff when the run's config does not name one (the suite default). */
-export const DEFAULT_RECALL_CUTOFF = 100;
-
-export const NDCG10 = 'ndcg_cut_10';
-export const MAP = 'map';
+/** The primary measure (nDCG@10) and MAP, as item_metrics names them: from the measure registry. */
+export const NDCG10 = PRIMARY_MEASURE.name;
+export const MAP = MAP_MEASURE.name;
+export { DEFAULT_RECALL_CUTOFF };
 
 /** A run as lib/runs describes it, plus what a report page shows about it. */
 export interface RunInfo extends StoredRunInfo {
@@ -187,7 +187,7 @@ function parseJson(value: unknown): Record<string, unknown> {
 export function measureLabel(measure: string): string {
   const cut = /^(ndcg_cut|recall|P)_(\d+)$/.exec(measure);
   if (cut) return `${cut[1] === 'ndcg_cut' ? 'nDCG' : cut[1] === 'P' ? 'P' : 'recall'}@${cut[2]}`;
-  if (measure === MAP) return 'MAP';
+  if (measure === MAP) return MAP_MEASURE.label;
   if (measure === 'recip_rank') return 'MRR';
   return measure;
 }
@@ -394,9 +394,9 @@ async function itemRows(store: Store, run: RunInfo): Promise<ItemRow[]> {
        i.answer_read, i.error, i.docs_found, m.value AS ndcg10
      FROM items i
      LEFT JOIN (SELECT query_id, any_value(text) AS text FROM queries WHERE dataset = $dataset GROUP BY query_id) q USING (query_id)
-     LEFT JOIN item_metrics m ON m.run_id = $run AND m.item_key = i.item_key AND m.measure = '${NDCG10}'
+     LEFT JOIN item_metrics m ON m.run_id = $run AND m.item_key = i.item_key AND m.measure = $measure
      ORDER BY i.query_id, i.repeat_index, i.generator`,
-    { run: run.runId, dataset: run.dataset ?? '' },
+    { run: run.runId, dataset: run.dataset ?? '', measure: PRIMARY_MEASURE.name },
   );
   return rows.map((r) => {
     const queries = itemQueries(r['query_checks'], r['generated_queries']);
@@ -421,9 +421,9 @@ async function heatmap(store: Store, runId: string, questionCount: number): Prom
   if (questionCount > MAX_HEATMAP_QUESTIONS) return [];
   const rows = await store.all(
     `SELECT i.query_id, i.generator, avg(m.value) AS v
-     FROM run_items i JOIN item_metrics m ON m.run_id = i.run_id AND m.item_key = i.item_key AND m.measure = '${NDCG10}'
+     FROM run_items i JOIN item_metrics m ON m.run_id = i.run_id AND m.item_key = i.item_key AND m.measure = $measure
      WHERE i.run_id = $run GROUP BY ALL ORDER BY i.query_id, i.generator`,
-    { run: runId },
+    { run: runId, measure: PRIMARY_MEASURE.name },
   );
   return rows.map((r) => ({ queryId: String(r['query_id']), generator: String(r['generator']), ndcg10: Number(r['v']) }));
 }
@@ -439,7 +439,7 @@ function skippedModels(run: RunInfo): { model: string; reason: string }[] {
 
 /** The measures the all-pairs section compares, as `benchlab compare` names them. */
 export function pairsMetrics(cutoff: number): string[] {
-  return ['ndcg@10', `recall@${cutoff}`, 'map'];
+  return headlineMeasures(cutoff).map((m) => m.short);
 }
 
 /** Every pair of the run's generators, paired by question and repeat; null with fewer than two generators. */
@@ -463,7 +463,7 @@ async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportDat
     run,
     recallCutoff: cutoff,
     summary,
-    quality: await qualityIntervals(store, run.runId, [NDCG10, `recall_${cutoff}`, MAP]),
+    quality: await qualityIntervals(store, run.runId, headlineMeasures(cutoff).map((m) => m.name)),
     latency: await latencyBoxes(store, run.runId),
     callLatency: await sqlHistogram(store, {
       from: `(SELECT model, wall_ms FROM llm_calls WHERE run_id = $run AND NOT cache_hit)`,
@@ -504,10 +504,10 @@ async function loadRetrieveData(store: Store, run: RunInfo): Promise<RetrieveRep
     run,
     measures,
     ndcgHistogram: await sqlHistogram(store, {
-      from: `(SELECT 'nDCG@10' AS measure, value FROM item_metrics WHERE run_id = $run AND measure = '${NDCG10}')`,
+      from: `(SELECT $label AS measure, value FROM item_metrics WHERE run_id = $run AND measure = $measure)`,
       value: 'value',
       group: 'measure',
-      params: { run: run.runId },
+      params: { run: run.runId, label: PRIMARY_MEASURE.label, measure: PRIMARY_MEASURE.name },
       bins: UNIT_HISTOGRAM_BINS,
       domain: [0, 1],
     }),
