@@ -6,7 +6,7 @@
  * hits, the questions with their generated queries (invalid and repaired ones marked), and
  * every pair of generators compared with paired tests (means marked with the letters of the
  * generators each one significantly beats, Holm-adjusted across all pairs and measures; the data
- * comes built from compare/generator-pairs.ts through run-data.ts).
+ * comes built from compare/generator-pairs.ts through lib/runs/run-report-data.ts).
  * Model output is only ever interpolated through `html`, which escapes it as text.
  * A retrieval run shows the mean of each stored measure with its interval.
  */

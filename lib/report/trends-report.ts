@@ -4,7 +4,7 @@
  * datasets are not comparable), and a table of each series' latest run against its previous
  * one. A series is a generator in one configuration (TrendPoint.series): a changed
  * configuration starts a new, labelled line, so it never reads as a regression of the old one.
- * Renders only the points it is handed (trends-data.ts loads them).
+ * Renders only the points it is handed (lib/runs/trends-data.ts loads them).
  */
 import { MAP_MEASURE, PRIMARY_MEASURE } from '../evaluation/measure-registry';
 import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';

@@ -9,6 +9,7 @@
  * (summarizeBenchRun), so the report and `benchlab run` agree. The all-pairs section (every
  * pair of generators on nDCG@10, recall@k and MAP, paired tests, Holm across all of them) is
  * built by compare/generator-pairs.ts, as `benchlab compare RUN --all-generators` prints it.
+ * This is the run report's view model: lib/report/run-report.ts renders it, lib/publish loads it.
  */
 import type { Store } from '../store/store';
 import type { RunInfo as StoredRunInfo } from './run-items';

@@ -9,6 +9,7 @@
  * Each row gets its configuration (see lib/runs/run-fingerprint.ts), read from the run's
  * stored config, and the series it belongs to: the generator and a label of what differs from
  * the generator's other configurations on the dataset. A changed configuration is a new series.
+ * This is the trends report's view model: lib/report/trends-report.ts renders it.
  */
 import type { Store } from '../store/store';
 import { DEFAULT_RECALL_CUTOFF, MAP_MEASURE, PRIMARY_MEASURE } from '../evaluation/measure-registry';

@@ -2,7 +2,7 @@
  * Keeps lib/report a renderer: its modules turn view models into HTML and never reach the
  * database (no SQL, no Store, no import of lib/store); the loaders live with the data they read
  * (lib/runs, lib/gpu, lib/scoring, lib/rollout) and lib/publish hands their view models to
- * lib/report. The data folders never import lib/report or lib/publish, so the flow stays one way.
+ * lib/report, which takes only types, constants and pure helpers from those folders, no loader. The data folders never import lib/report or lib/publish, so the flow stays one way.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,6 +39,11 @@ function storeUse(text: string): string[] {
     if (/Store\b/.test(line)) problems.push(`a Store, ${where}`);
     if (/\bstore\s*\??\.\s*\w/.test(line)) problems.push(`a store call, ${where}`);
   });
+  // Values lib/report takes from the data folders are constants and pure helpers, never a loader.
+  for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)) {
+    const values = (m[1] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('type '));
+    for (const name of values.filter((v) => /^(load|sql|summarize|assess|query)/.test(v))) problems.push(`imports the loader ${name} from ${m[2]}`);
+  }
   for (const spec of importedModules(text)) {
     if (/(^|\/)store(\/|$)/.test(spec) || spec === '@duckdb/node-api') problems.push(`imports ${spec}`);
     if (/(^|\/)publish(\/|$)/.test(spec)) problems.push(`imports ${spec} (lib/publish calls lib/report, not the other way)`);
@@ -63,8 +68,9 @@ describe('lib/report only renders', () => {
       'const rows = await store.all(`SELECT run_id FROM runs`);',
       "import { withStore } from '../store/store';",
       "import { renderReports } from '../publish/render-reports';",
+      "import { loadTrendPoints, MAX_TREND_RUNS, type TrendPoint } from '../runs/trends-data';",
     ].join('\n');
-    expect(storeUse(offending)).toHaveLength(7);
+    expect(storeUse(offending)).toHaveLength(8);
     expect(storeUse("const SELECTION_REPORT_FILE = 'selection.html'; // Selected from the log")).toEqual([]);
   });
 });
