@@ -17,11 +17,11 @@ import { INDEX_FILE, listReportFiles, reportContext, runReportFileName, TRENDS_F
 import { renderRunReportPage } from '../report/run-report';
 import { renderTrendsPage } from '../report/trends-report';
 import { listRunIds, loadIndexRuns, newestRunId } from '../runs/index-runs';
-import { loadRunReportData } from '../runs/run-report-data';
 import { loadTrendPoints } from '../runs/trends-data';
 import { withStore, type Store } from '../store/store';
 import { renderGpuDashboard } from './gpu-dashboard';
 import { resolveOutDir } from './out-dir';
+import { loadRunReportData } from './run-report-data';
 import { writeStoredRolloutReports } from './rollout-reports';
 
 export interface RenderReportsOptions {

@@ -25,8 +25,8 @@ import {
 } from './run-charts';
 import {
   isUnitMeasure, MAP, MAX_HEATMAP_QUESTIONS, MAX_QUERY_CHARS, MAX_QUERIES_PER_ITEM, measureLabel, NDCG10,
-  type BenchReportData, type ErrorCounts, type ErrorMessage, type ItemQuery, type ItemRow, type MeasureInterval, type RetrieveReportData,
-  type RunInfo, type RunReportData,
+  type BenchRunData, type ErrorCounts, type ErrorMessage, type ItemQuery, type ItemRow, type MeasureInterval, type RetrieveReportData,
+  type RunInfo,
 } from '../runs/run-report-data';
 import { MISSING, renderTable } from './table';
 import { MULTI_MODEL_GENERATOR, type GeneratorSummary } from '../runs/bench-summary';
@@ -373,6 +373,15 @@ function markedMean(mean: number | null, beats: readonly string[]): SafeHtml {
 }
 
 /** Every pair of generators: the table of means marked as IR papers mark them, its legend, and per pair the tests. */
+/** A benchmark run's report: its run data (lib/runs) and every pair of its generators (lib/compare). */
+export interface BenchReportData extends BenchRunData {
+  /** Every pair of generators on nDCG@10, recall@k and MAP (compare/generator-pairs.ts); null with fewer than two generators. */
+  pairs?: GeneratorPairsComparison | null;
+}
+
+/** The run report's view model, as lib/publish/run-report-data.ts gathers it. */
+export type RunReportData = BenchReportData | RetrieveReportData;
+
 export function pairsSection(pairs: GeneratorPairsComparison | null | undefined): SafeHtml {
   if (!pairs) return html`<p class="note">The run has fewer than two generators with scores, so there are no pairs to compare.</p>`;
   const level = Number(((1 - pairs.alpha) * 100).toFixed(1));

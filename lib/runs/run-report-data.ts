@@ -8,8 +8,9 @@
  * per-generator counts (items, errors, answer format) come from the run summary
  * (summarizeBenchRun), so the report and `benchlab run` agree. The all-pairs section (every
  * pair of generators on nDCG@10, recall@k and MAP, paired tests, Holm across all of them) is
- * built by compare/generator-pairs.ts, as `benchlab compare RUN --all-generators` prints it.
- * This is the run report's view model: lib/report/run-report.ts renders it, lib/publish loads it.
+ * built by compare/generator-pairs.ts, as `benchlab compare RUN --all-generators` prints it, and
+ * added by lib/publish/run-report-data.ts (lib/compare reads lib/runs, so lib/runs does not call it).
+ * This is the run report's view model: lib/report/run-report.ts renders it.
  */
 import type { Store } from '../store/store';
 import type { RunInfo as StoredRunInfo } from './run-items';
@@ -21,8 +22,6 @@ import { tInterval, type Interval } from '../stats/confidence-interval';
 import { sqlHistogram, type HistogramBin } from '../store/histogram';
 
 export type { HistogramBin };
-import { parseCompareMetric } from '../compare/compare-metrics';
-import { compareGeneratorPairs, loadScoredItems, type GeneratorPairsComparison } from '../compare/generator-pairs';
 
 /** Items listed in the per-question table; the rest stay in the database. */
 export const MAX_ITEM_ROWS = 400;
@@ -142,7 +141,8 @@ export interface HeatCell {
   ndcg10: number;
 }
 
-export interface BenchReportData {
+/** A benchmark run's part of the run report (lib/publish adds the all-pairs comparison from lib/compare). */
+export interface BenchRunData {
   kind: 'bench';
   run: RunInfo;
   recallCutoff: number;
@@ -158,8 +158,6 @@ export interface BenchReportData {
   questionCount: number;
   heatmap: HeatCell[];
   skippedModels: { model: string; reason: string }[];
-  /** Every pair of generators on nDCG@10, recall@k and MAP (compare/generator-pairs.ts); null with fewer than two generators. */
-  pairs?: GeneratorPairsComparison | null;
 }
 
 export interface RetrieveReportData {
@@ -170,7 +168,7 @@ export interface RetrieveReportData {
   queryCount: number;
 }
 
-export type RunReportData = BenchReportData | RetrieveReportData;
+export type RunData = BenchRunData | RetrieveReportData;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const count = (v: unknown): number => Number(v ?? 0);
@@ -438,20 +436,7 @@ function skippedModels(run: RunInfo): { model: string; reason: string }[] {
   });
 }
 
-/** The measures the all-pairs section compares, as `benchlab compare` names them. */
-export function pairsMetrics(cutoff: number): string[] {
-  return headlineMeasures(cutoff).map((m) => m.short);
-}
-
-/** Every pair of the run's generators, paired by question and repeat; null with fewer than two generators. */
-async function generatorPairs(store: Store, run: RunInfo, cutoff: number): Promise<GeneratorPairsComparison | null> {
-  const metrics = pairsMetrics(cutoff);
-  const items = await loadScoredItems(store, run.runId, metrics.map(parseCompareMetric));
-  if (new Set(items.map((i) => i.generator)).size < 2) return null;
-  return { run, ...compareGeneratorPairs(items, { metrics }) };
-}
-
-async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportData> {
+async function loadBenchData(store: Store, run: RunInfo): Promise<BenchRunData> {
   const cutoff = await recallCutoff(store, run);
   const counts = await store.one(
     `SELECT count(*) AS items, count(DISTINCT query_id) AS questions FROM run_items WHERE run_id = $run`,
@@ -480,7 +465,6 @@ async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportDat
     questionCount,
     heatmap: await heatmap(store, run.runId, questionCount),
     skippedModels: skippedModels(run),
-    pairs: await generatorPairs(store, run, cutoff),
   };
 }
 
@@ -521,7 +505,7 @@ export function isUnitMeasure(measure: string): boolean {
 }
 
 /** Loads a run's report data; a retrieval run gets its measures, anything else the bench view. */
-export async function loadRunReportData(store: Store, runId: string): Promise<RunReportData> {
+export async function loadRunData(store: Store, runId: string): Promise<RunData> {
   const run = await loadRunInfo(store, runId);
   return run.kind === 'retrieve' ? loadRetrieveData(store, run) : loadBenchData(store, run);
 }

@@ -20,7 +20,7 @@ interface ReportCommandOptions {
 
 export function reportCommand(globals: () => GlobalOptions): Command {
   return new Command('report')
-    .description('render HTML reports (run reports, trends, index) that work offline')
+    .description('render HTML reports (run reports, trends, GPU dashboard, rollouts, index) that work offline')
     .option('--run <runId>', "render this run's report (default: the newest run)")
     .addOption(new Option('--all', "render every run's report").default(false).conflicts('run'))
     .option('--out <dir>', `output folder (default: $${REPORTS_ENV_VAR}, else reports/ beside the database; the project's reports/ for the default database)`)

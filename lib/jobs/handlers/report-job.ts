@@ -1,5 +1,5 @@
 /**
- * The `report` job: renders the HTML reports from the store with renderReports (lib/report),
+ * The `report` job: renders the HTML reports from the store with renderReports (lib/publish),
  * as `benchlab report` does. It writes files, not rows, so rows_written stays empty.
  */
 import path from 'node:path';
