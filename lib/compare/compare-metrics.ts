@@ -9,6 +9,7 @@
  */
 import type { RunItem } from '../runs/run-items';
 import { COLD_START_MS } from '../llm/types';
+import { HEADLINE_MEASURES } from '../evaluation/measure-registry';
 import { InputError } from '../input-error';
 import { measureLabel, resolveMeasure, type MeasureKind, type ParsedMeasure } from '../evaluation/measure-registry';
 import type { Better } from './orientation';
@@ -32,7 +33,8 @@ export interface CompareMetric {
 
 const UNIT: [number, number] = [0, 1];
 
-export const DEFAULT_COMPARE_METRICS = ['ndcg@10', 'recall@100', 'map'];
+/** The headline measures of the measure registry: ndcg@10, recall@100, map. */
+export const DEFAULT_COMPARE_METRICS = HEADLINE_MEASURES.map((m) => m.short);
 
 export const COMPARE_METRIC_NAMES =
   'ndcg@K, recall@K, p@K, map, mrr, set_p, set_recall, set_f, f3, num_ret, latency or docs; ' +

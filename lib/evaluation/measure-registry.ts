@@ -251,3 +251,33 @@ export function measureLabel(measure: ParsedMeasure): string {
   if ('cutoff' in measure) return `${CUTOFF_DISPLAY_NAMES[measure.kind]}@${measure.cutoff}`;
   return MEASURE_LABELS[measure.name] ?? measure.name;
 }
+
+/**
+ * A headline measure: its trec_eval name (as item_metrics stores it), its label in reports and
+ * tables, and its short form (the way `benchlab compare --metric` and the report's pairs take it).
+ */
+export interface HeadlineMeasure {
+  readonly name: string;
+  readonly label: string;
+  readonly short: string;
+}
+
+/** The primary quality measure of a run: nDCG@10. */
+export const PRIMARY_MEASURE: HeadlineMeasure = { name: 'ndcg_cut_10', label: 'nDCG@10', short: 'ndcg@10' };
+/** Mean average precision over the whole ranking. */
+export const MAP_MEASURE: HeadlineMeasure = { name: 'map', label: 'MAP', short: 'map' };
+/** The recall cutoff when a run names none (the suite default top_k). */
+export const DEFAULT_RECALL_CUTOFF = 100;
+
+/** recall@k, for a run's cutoff (its suite's top_k). */
+export function recallMeasure(cutoff: number = DEFAULT_RECALL_CUTOFF): HeadlineMeasure {
+  return { name: `recall_${cutoff}`, label: `recall@${cutoff}`, short: `recall@${cutoff}` };
+}
+
+/** A run's headline measures, in the order reports show them: nDCG@10, recall@k, MAP. */
+export function headlineMeasures(recallCutoff: number = DEFAULT_RECALL_CUTOFF): readonly HeadlineMeasure[] {
+  return [PRIMARY_MEASURE, recallMeasure(recallCutoff), MAP_MEASURE];
+}
+
+/** The headline measures at the default recall cutoff (nDCG@10, recall@100, MAP). */
+export const HEADLINE_MEASURES: readonly HeadlineMeasure[] = headlineMeasures();

@@ -8,8 +8,8 @@
 import { Command } from 'commander';
 import { runBench, type BenchResult } from '../../runs/bench-run';
 import { terminalProgress } from '../../runs/progress';
-import { publishRunReport } from '../../report/publish-run-report';
-import { REPORTS_ENV_VAR, resolveOutDir } from '../../report/report-files';
+import { publishRunReport } from '../../publish/publish-run-report';
+import { REPORTS_ENV_VAR, resolveOutDir } from '../../publish/out-dir';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { formatNumber, printJson, renderTable } from '../output';
 import type { GlobalOptions } from '../global-options';
@@ -23,7 +23,7 @@ interface RunCommandOptions {
   resume?: string;
   retryErrors: boolean;
   json: boolean;
-  /** Folder for the run's report (default: see defaultOutDir in lib/report/report-files.ts). */
+  /** Folder for the run's report (default: see defaultOutDir in lib/publish/out-dir.ts). */
   out?: string;
 }
 
