@@ -53,6 +53,8 @@ export {
 export { renderChart, type Chart, type ChartSpec } from './report/chart';
 export { renderAbReport, abReportFileName, headlineVerdict, metricVerdictSentence } from './report/ab-report';
 export { differenceForestSpec, liftForestSpec, itemDifferenceSpec, sortedItemDifferences } from './report/ab-charts';
-export { renderSelectionReport, SELECTION_REPORT_FILE } from './report/selection-report';
+export { renderSelectionReport, SELECTION_REPORT_FILE } from './publish/selection-report';
+export { writeRolloutReport, rolloutReportFileName } from './publish/rollout-reports';
+export { renderRolloutReport } from './report/rollout-report';
 export { candidateScoresSpec } from './report/selection-charts';
 export { escapeHtml } from './report/html-page';

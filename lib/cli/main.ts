@@ -1,51 +1,86 @@
 #!/usr/bin/env node
 /**
- * The `benchlab` command line: builds the commander program from one module per command and
- * maps failures to the exit codes in exit-codes.ts (messages without stack traces for input
- * errors; a stack for unexpected ones).
+ * The `benchlab` command line: builds the commander program from the command catalog
+ * (command-catalog.ts) and maps failures to the exit codes in exit-codes.ts (messages without
+ * stack traces for input errors; a stack for unexpected ones). Starts fast: only the command the
+ * command line names is loaded, so `--version` and `--help` load no command module, and the
+ * error-to-exit-code mapping (which loads the store) is loaded only when a command fails.
  */
-import { Command, CommanderError } from 'commander';
-import { collectVersions } from '../runs/versions';
-import { EXIT, exitCodeFor } from './exit-codes';
+import { Command, CommanderError, Help } from 'commander';
+import { benchlabVersion } from '../runs/versions';
+import { EXIT } from './exit-code-table';
 import type { GlobalOptions } from './global-options';
-import { importCommand } from './commands/import-command';
-import { datasetsCommand } from './commands/datasets-command';
-import { retrieveCommand } from './commands/retrieve-command';
-import { runCommand } from './commands/run-command';
-import { runsCommand } from './commands/runs-command';
-import { modelsCommand } from './commands/models-command';
-import { selectCommand } from './commands/select-command';
-import { reportCommand } from './commands/report-command';
-import { jobsCommand } from './commands/jobs-command';
-import { compareCommand } from './commands/compare-command';
-import { rolloutCommand } from './commands/rollout-command';
-import { ingestCommand } from './commands/ingest-command';
-import { gpuCommand } from './commands/gpu-command';
+import { COMMAND_CATALOG, type CommandEntry } from './command-catalog';
 
-export function buildProgram(setExitCode: (code: number) => void = () => undefined): Command {
+/** Whether a word is option-like to commander (`-x`, `--xy`). */
+function maybeOption(arg: string): boolean {
+  return arg.length > 1 && arg.startsWith('-');
+}
+
+/**
+ * The command a command line names, as commander will dispatch it: the first operand before any
+ * option the root program does not know (the root's options, with their values, are skipped),
+ * or NAME for `help NAME`. Undefined when there is none (`--version`, `--help`, no command).
+ */
+export function commandNamedBy(program: Command, args: readonly string[]): string | undefined {
+  const operands: string[] = [];
+  for (let i = 0; i < args.length && operands.length < 2; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (!maybeOption(arg)) {
+      operands.push(arg);
+      continue;
+    }
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = equals > 0 ? arg.slice(0, equals) : arg;
+    const option = program.options.find((o) => o.long === flag || o.short === flag);
+    // An option the root does not know: commander leaves the rest to the command found so far.
+    if (option === undefined) break;
+    if (equals > 0) continue;
+    const next = args[i + 1];
+    if (option.required || (option.optional && next !== undefined && !maybeOption(next))) i++;
+  }
+  const [first, second] = operands;
+  return first === 'help' ? second : first;
+}
+
+/**
+ * The stand-in for a command that is not loaded: its name, usage and description for the root
+ * help. It is never run (the command a command line names is loaded instead); if it were, it says so.
+ */
+function placeholder(entry: CommandEntry): Command {
+  return new Command(entry.name).description(entry.description).action(() => {
+    throw new Error(`command '${entry.name}' was not loaded`);
+  });
+}
+
+export async function buildProgram(argv: readonly string[] = process.argv, setExitCode: (code: number) => void = () => undefined): Promise<Command> {
+  const usages = new Map<Command, string>();
   const program = new Command('benchlab')
     .description('Evaluate local LLMs: query generation, BM25 retrieval, trec_eval-exact metrics, stored in DuckDB')
-    .version(collectVersions().benchlab)
+    .version(benchlabVersion())
     .option('--db <path>', 'database file (default: $BENCHLAB_DB or data/benchlab.duckdb)')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .configureHelp({
+      // The root help lists a stand-in with its catalog usage, as commander would list the command.
+      subcommandTerm(this: Help, cmd: Command): string {
+        const usage = usages.get(cmd);
+        return usage === undefined ? Help.prototype.subcommandTerm.call(this, cmd) : `${cmd.name()} ${usage}`.trimEnd();
+      },
+    });
   const globals = () => program.opts<GlobalOptions>();
-  const commands = [
-    importCommand(globals),
-    datasetsCommand(globals),
-    retrieveCommand(globals),
-    runCommand(globals, setExitCode),
-    runsCommand(globals),
-    modelsCommand(setExitCode),
-    selectCommand(globals),
-    reportCommand(globals),
-    jobsCommand(globals, setExitCode),
-    compareCommand(globals),
-    rolloutCommand(globals),
-    ingestCommand(globals, setExitCode),
-    gpuCommand(globals, setExitCode),
-  ];
-  for (const command of commands) {
+  const named = commandNamedBy(program, argv.slice(2));
+  for (const entry of COMMAND_CATALOG) {
+    let command: Command;
+    if (entry.name === named) command = await entry.load({ globals, setExitCode });
+    else {
+      command = placeholder(entry);
+      usages.set(command, entry.usage);
+    }
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
   return program;
@@ -54,13 +89,14 @@ export function buildProgram(setExitCode: (code: number) => void = () => undefin
 export async function main(argv: string[] = process.argv): Promise<number> {
   let code: number = EXIT.ok;
   try {
-    await buildProgram((c) => (code = c)).parseAsync(argv);
+    await (await buildProgram(argv, (c) => (code = c))).parseAsync(argv);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander has printed the message already; help and version are successes.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    const { exitCodeFor } = await import('./exit-codes.js');
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`benchlab: ${message}\n`);

@@ -3,6 +3,7 @@
  * an InputError that names the option.
  */
 import { InputError } from '../input-error';
+import { resolveMeasure } from '../evaluation/measure-registry';
 
 export function positiveInteger(option: string) {
   return (raw: string): number => {
@@ -25,4 +26,19 @@ export function commaList(raw: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/**
+ * A comma-separated list of measures in any accepted form (trec_eval's `ndcg_cut_10` or the
+ * display `nDCG@10`, any case; resolveMeasure), as the canonical trec_eval names.
+ */
+export function measureList(option: string) {
+  return (raw: string): string[] =>
+    commaList(raw).map((name) => {
+      try {
+        return resolveMeasure(name).name;
+      } catch (error) {
+        throw new InputError(`${option}: ${(error as Error).message}`);
+      }
+    });
 }

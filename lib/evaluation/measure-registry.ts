@@ -24,8 +24,11 @@
  *    measure; the first `-m set_F.<x>` given wins); Benchlab has no such limit.
  * The registry is a mapped type over the kind union, so adding a kind without a handler (or with
  * a handler of the wrong arity) is a compile error.
+ * Users may type a measure in trec_eval's form or the display form (`nDCG@10`), in any case:
+ * resolveMeasure, at the end, is the one place every command reads such a name.
  */
 
+import { InputError } from '../input-error';
 import type { JudgedRanking } from './judged-ranking';
 import { averagePrecision } from './measures/average-precision';
 import { numRelevant, numRelevantRetrieved, numRetrieved } from './measures/counts';
@@ -177,3 +180,104 @@ export function cutoffMeasureNames(
 ): string[] {
   return cutoffs.map((cutoff) => parseMeasure(`${kind}_${cutoff}`).name);
 }
+
+/*
+ * Measure names as users type them. One resolver for every command and option that takes a
+ * measure: trec_eval's printed names (`ndcg_cut_10`, `P_10`, `recall_100`, `map`, `set_F_9`, ...)
+ * and the display forms (`nDCG@10`, `P@10`, `recall@100`, `MAP`, `MRR`, `F3`), in any case: no
+ * two kinds differ only in case, so a lower-cased name is never ambiguous. It returns the
+ * canonical measure, named as trec_eval prints it. parseMeasure above stays exact: it reads the
+ * names trec_eval prints and that are stored.
+ */
+
+/** The display form of each cutoff kind: `nDCG@10`, `P@10`, `recall@100`. */
+const CUTOFF_DISPLAY_NAMES: { readonly [K in CutoffMeasureKind]: string } = { ndcg_cut: 'nDCG', P: 'P', recall: 'recall' };
+
+/** Display names of measures that are not cutoff kinds (any case) -> their trec_eval name. */
+const DISPLAY_ALIASES: Readonly<Record<string, string>> = { mrr: 'recip_rank', f3: 'set_F_9' };
+
+/** Labels for tables, where one differs from the trec_eval name (cutoff kinds: `nDCG@10`, ...). */
+const MEASURE_LABELS: Readonly<Record<string, string>> = { map: 'MAP', recip_rank: 'MRR', set_F_9: 'F3 (set_F_9)' };
+
+/** The accepted forms of a measure name, for help and error messages. */
+export const MEASURE_NAME_FORMS: string =
+  `trec_eval names (${VALID_MEASURE_FORMS}) or display names (${Object.values(CUTOFF_DISPLAY_NAMES).map((d) => `${d}@<k>`).join(', ')}, ` +
+  `MAP, MRR, F3 = set_F_9), in any case; e.g. ndcg_cut_10 or nDCG@10`;
+
+/** Every kind, longest first, so `num_rel_ret` is tried before `num_rel`. */
+const KINDS_LONGEST_FIRST: readonly MeasureKind[] = [...PLAIN_MEASURE_KINDS, ...PARAMETER_MEASURE_KINDS, ...CUTOFF_MEASURE_KINDS].sort(
+  (a, b) => b.length - a.length,
+);
+
+function tryParse(name: string): ParsedMeasure | undefined {
+  try {
+    return parseMeasure(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The measure a user-typed name means, in either form and any case (see above): `nDCG@10`,
+ * `ndcg@10` and `NDCG_CUT_10` are all `ndcg_cut_10`. Throws an InputError listing the accepted
+ * forms for anything else.
+ */
+export function resolveMeasure(raw: string): ParsedMeasure {
+  const name = raw.trim();
+  const exact = tryParse(name);
+  if (exact) return exact;
+  const lower = name.toLowerCase();
+  const alias = DISPLAY_ALIASES[lower];
+  if (alias !== undefined) return parseMeasure(alias);
+  const display = /^([a-z]+)@(.*)$/.exec(lower);
+  if (display) {
+    const kind = CUTOFF_MEASURE_KINDS.find((k) => CUTOFF_DISPLAY_NAMES[k].toLowerCase() === display[1]);
+    const measure = kind === undefined ? undefined : tryParse(`${kind}_${display[2]}`);
+    if (measure) return measure;
+  } else {
+    // A trec_eval name in another case: the kind's own spelling, then the rest (a cutoff or parameter).
+    for (const kind of KINDS_LONGEST_FIRST) {
+      const k = kind.toLowerCase();
+      if (lower !== k && !lower.startsWith(`${k}_`)) continue;
+      const measure = tryParse(kind + lower.slice(k.length));
+      if (measure) return measure;
+    }
+  }
+  throw new InputError(`unknown measure '${raw}'; accepted: ${MEASURE_NAME_FORMS}`);
+}
+
+/** How tables name a measure: `nDCG@10`, `P@10`, `recall@100`, `MAP`, `MRR`, `F3 (set_F_9)`, else its trec_eval name. */
+export function measureLabel(measure: ParsedMeasure): string {
+  if ('cutoff' in measure) return `${CUTOFF_DISPLAY_NAMES[measure.kind]}@${measure.cutoff}`;
+  return MEASURE_LABELS[measure.name] ?? measure.name;
+}
+
+/**
+ * A headline measure: its trec_eval name (as item_metrics stores it), its label in reports and
+ * tables, and its short form (the way `benchlab compare --metric` and the report's pairs take it).
+ */
+export interface HeadlineMeasure {
+  readonly name: string;
+  readonly label: string;
+  readonly short: string;
+}
+
+/** The primary quality measure of a run: nDCG@10. */
+export const PRIMARY_MEASURE: HeadlineMeasure = { name: 'ndcg_cut_10', label: 'nDCG@10', short: 'ndcg@10' };
+/** Mean average precision over the whole ranking. */
+export const MAP_MEASURE: HeadlineMeasure = { name: 'map', label: 'MAP', short: 'map' };
+/** The recall cutoff when a run names none (the suite default top_k). */
+export const DEFAULT_RECALL_CUTOFF = 100;
+
+/** recall@k, for a run's cutoff (its suite's top_k). */
+export function recallMeasure(cutoff: number = DEFAULT_RECALL_CUTOFF): HeadlineMeasure {
+  return { name: `recall_${cutoff}`, label: `recall@${cutoff}`, short: `recall@${cutoff}` };
+}
+
+/** A run's headline measures, in the order reports show them: nDCG@10, recall@k, MAP. */
+export function headlineMeasures(recallCutoff: number = DEFAULT_RECALL_CUTOFF): readonly HeadlineMeasure[] {
+  return [PRIMARY_MEASURE, recallMeasure(recallCutoff), MAP_MEASURE];
+}
+
+/** The headline measures at the default recall cutoff (nDCG@10, recall@100, MAP). */
+export const HEADLINE_MEASURES: readonly HeadlineMeasure[] = headlineMeasures();

@@ -11,8 +11,10 @@ import { getDataset, loadQrels, loadQueries } from '../datasets/catalog';
 import { DATASET_TABLES, importCollection, validateDatasetName } from '../datasets/import';
 import { retrieveAll } from '../retrieval/retrieve';
 import { evaluateRun } from '../evaluation/evaluate';
+import { PRIMARY_MEASURE } from '../evaluation/measure-registry';
 
-export const QUALITY_MEASURE = 'ndcg_cut_10';
+/** The quality measure of an expansion: the primary measure (nDCG@10). */
+export const QUALITY_MEASURE = PRIMARY_MEASURE.name;
 /** The extra document field holding the keywords in an expanded copy. */
 export const KEYWORD_FIELD = 'expansion_keywords';
 const MAX_DATASET_NAME = 64;

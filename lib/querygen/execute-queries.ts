@@ -11,7 +11,7 @@ import type { Store } from '../store/store';
 import type { Qrels, ScoredDocument } from '../evaluation/types';
 import { evaluateRun } from '../evaluation/evaluate';
 import { searchBoolean } from '../retrieval/boolean-search';
-import { computeMeasure, parseMeasure } from '../evaluation/measure-registry';
+import { computeMeasure, headlineMeasures, parseMeasure } from '../evaluation/measure-registry';
 import type { JudgedRanking, RankedDocument } from '../evaluation/judged-ranking';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion';
@@ -36,7 +36,7 @@ export interface ExecutedItem {
 
 /** Ranked measures, on the fused ranking (cut at the suite's top_k). */
 export function itemMeasures(top: number): string[] {
-  return ['ndcg_cut_10', `recall_${top}`, 'map', 'P_10'];
+  return [...headlineMeasures(top).map((m) => m.name), 'P_10'];
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * How reports print numbers: metric values with a fixed number of decimals, milliseconds,
- * rates as percentages, counts with thousands separators, confidence intervals, and UTC times.
+ * rates as percentages, counts with thousands separators, confidence intervals, durations and UTC times.
  * A missing value prints as an en dash.
  */
+import { formatHumanDuration } from '../human-duration';
 import { MISSING } from './table';
-import type { Interval } from './confidence-interval';
+import type { Interval } from '../stats/confidence-interval';
 
 export const METRIC_DECIMALS = 3;
 const PERCENT = 100;
@@ -13,8 +14,6 @@ const MS_DECIMALS_BELOW_TEN = 1;
 const MS_DECIMALS_BELOW_ONE = 2;
 const TEN = 10;
 const ISO_MINUTES_LENGTH = 16;
-const MS_PER_SECOND = 1000;
-const SECONDS_PER_MINUTE = 60;
 
 const isMissing = (v: number | null | undefined): v is null | undefined => v === null || v === undefined || Number.isNaN(v);
 
@@ -66,9 +65,7 @@ export function formatTime(value: Date | string | null | undefined): string {
   return `${date.toISOString().slice(0, ISO_MINUTES_LENGTH).replace('T', ' ')} UTC`;
 }
 
-/** A duration in seconds or minutes, e.g. "42 s", "3.5 min". */
+/** A duration as a person reads it: "850 ms", "1.06 s", "2 min 5 s", "3 h 10 min" (formatHumanDuration). */
 export function formatDuration(ms: number | null | undefined): string {
-  if (isMissing(ms)) return MISSING;
-  const seconds = ms / MS_PER_SECOND;
-  return seconds < SECONDS_PER_MINUTE ? `${seconds.toFixed(1)} s` : `${(seconds / SECONDS_PER_MINUTE).toFixed(1)} min`;
+  return isMissing(ms) ? MISSING : formatHumanDuration(ms);
 }

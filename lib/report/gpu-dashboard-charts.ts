@@ -1,6 +1,6 @@
 /**
  * The Vega-Lite specs of the GPU dashboard, from data DuckDB has already bucketed
- * (gpu-dashboard-data.ts). The timeline stacks panels on one time axis: utilization, memory
+ * (lib/gpu/gpu-dashboard-data.ts). The timeline stacks panels on one time axis: utilization, memory
  * (% of total, with the OOM-risk threshold), power and temperature (with the alert threshold)
  * per device, each drawing the bucket mean as a line over the lowest–highest band and the runs
  * as shaded intervals; then a strip of runs and their phase marks, and a strip of alert markers
@@ -13,8 +13,8 @@
 import { DEFAULT_THRESHOLDS } from '../gpu/gpu-alerts';
 import type { ChartSpec } from './chart';
 import { alertKindInfo, sortAlertKinds } from './gpu-alert-kinds';
-import type { AlertMark, GpuBucketPoint, GpuDevice, GpuWindow, PhaseMark, PsSegment, RunInterval } from './gpu-dashboard-data';
-import { describeBucket } from './gpu-time-buckets';
+import type { AlertMark, GpuBucketPoint, GpuDevice, GpuWindow, PhaseMark, PsSegment, RunInterval } from '../gpu/gpu-dashboard-data';
+import { describeBucket } from '../gpu/gpu-time-buckets';
 
 const CHART_WIDTH = 820;
 const PANEL_HEIGHT = 120;

@@ -4,25 +4,23 @@
  * over the threshold, memory near full, throttling, a lost GPU, tool problems), the models
  * Ollama had loaded and how much of each sat in GPU memory, and the GPU summary of each run
  * (energy, Wh per 1,000 tokens, peaks) from summarizeGpuRun. The data is aggregated in DuckDB
- * (gpu-dashboard-data.ts), so a week of 1-second samples stays a page of a few hundred KB.
+ * (lib/gpu/gpu-dashboard-data.ts, gathered by lib/publish), so a week of 1-second samples stays a page of a few hundred KB.
  * Every text from the store (GPU names, model names, messages) is escaped.
  */
-import { copyAssets } from './assets';
 import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
 import { formatCount, formatMetric, formatRate, formatTime } from './format';
 import { alertKindInfo, sortAlertKinds } from './gpu-alert-kinds';
 import { gpuTimelineSpec, ollamaModelsSpec } from './gpu-dashboard-charts';
 import {
-  DEFAULT_WINDOW_DAYS, loadGpuDashboardData, MAX_DEVICES, MAX_PHASE_MARKS, MAX_PS_SEGMENTS, MAX_PS_SERIES, MAX_RUN_OVERLAYS,
+  DEFAULT_WINDOW_DAYS, MAX_DEVICES, MAX_PHASE_MARKS, MAX_PS_SEGMENTS, MAX_PS_SERIES, MAX_RUN_OVERLAYS,
   type AlertRow, type GpuDashboardData, type GpuDashboardWindowOptions, type GpuDevice, type GpuWindow, type RunGpuSummary,
-} from './gpu-dashboard-data';
-import { describeBucket } from './gpu-time-buckets';
+} from '../gpu/gpu-dashboard-data';
+import { describeBucket } from '../gpu/gpu-time-buckets';
 import { html, renderPage, type SafeHtml } from './html-page';
-import { listReportFiles, reportContext, runReportFileName, standardNav, writePage, type ReportContext, GPU_DASHBOARD_FILE } from './report-files';
+import { runReportFileName, standardNav, type ReportContext, GPU_DASHBOARD_FILE } from './report-files';
 import { MISSING, renderTable } from './table';
 import type { GpuGroupSummary } from '../gpu/run-summary';
 import { ALERT_KIND } from '../gpu/gpu-alerts';
-import type { Store } from '../store/store';
 
 /** The dashboard's file in the reports folder. */
 export { GPU_DASHBOARD_FILE };
@@ -34,13 +32,6 @@ const ONE_DECIMAL = 1;
 const TWO_DECIMALS = 2;
 /** Alert lists up to this long are shown unfolded. */
 const ALERT_ROWS_OPEN = 20;
-
-export interface GpuDashboardOptions extends GpuDashboardWindowOptions {
-  /** Shared by the pages of one rendering (time, software versions); made here when absent. */
-  context?: ReportContext;
-  /** The report files in the output folder, for links to run reports; listed from it when absent. */
-  reportFiles?: ReadonlySet<string>;
-}
 
 /** "2026-01-01 12:00:05 UTC": alerts need seconds. */
 function formatSeconds(date: Date): string {
@@ -278,16 +269,4 @@ ${alertTables(data)}
     generatedAt: context.generatedAt,
     generator: context.generator,
   });
-}
-
-/**
- * Writes <outDir>/gpu.html from the store (the window in `options`, default the last
- * DEFAULT_WINDOW_DAYS days of telemetry) and copies the chart scripts; returns the file's path.
- */
-export async function renderGpuDashboard(store: Store, outDir: string, options: GpuDashboardOptions = {}): Promise<string> {
-  const data = await loadGpuDashboardData(store, options);
-  const context = options.context ?? (await reportContext());
-  copyAssets(outDir);
-  const page = await renderGpuDashboardPage(data, context, options.reportFiles ?? new Set(listReportFiles(outDir)), options);
-  return writePage(outDir, GPU_DASHBOARD_FILE, page);
 }

@@ -101,7 +101,8 @@ h3 { font-size: 16px; margin: 22px 0 6px; }
 p.note, .caption { color: var(--muted); font-size: 13px; max-width: 900px; }
 a { color: var(--accent); }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
-.table-wrap { overflow-x: auto; margin: 8px 0 4px; }
+.table-wrap { overflow-x: auto; max-width: 100%; margin: 8px 0 4px; scrollbar-width: thin; scrollbar-color: #aab3bf var(--band); }
+.table-wrap:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 table.data { border-collapse: collapse; font-size: 13.5px; min-width: 40%; }
 table.data caption { caption-side: top; text-align: left; font-weight: 600; padding: 4px 0 6px; color: var(--ink); }
 table.data th, table.data td { padding: 5px 10px; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: left; }
@@ -109,6 +110,7 @@ table.data thead th { background: var(--band); border-bottom: 2px solid var(--ru
 table.data tbody tr:nth-child(even) td { background: #fbfcfd; }
 table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data td.num, table.data td.nowrap { white-space: nowrap; }
+table.data th.wide, table.data td.wide { min-width: 22em; }
 table.data td.error { color: var(--bad); }
 table.data tr.group-start td { border-top: 2px solid var(--rule); }
 table.data td.question { max-width: 320px; }
@@ -138,6 +140,7 @@ footer.page { color: var(--muted); font-size: 12px; border-top: 1px solid var(--
   header.page { background: none; }
   header.page nav { display: none; }
   figure.chart, table.data tr { break-inside: avoid; }
+  .table-wrap { overflow: visible; }
   a { color: inherit; text-decoration: none; }
 }
 `;

@@ -1,53 +1,16 @@
 /**
  * The index page of the reports folder: every run in the store (newest first, with a link to
- * its report where one has been rendered), every other report in the folder, and the executed
- * notebooks in its notebooks/ folder.
+ * its report where one has been rendered), the rollout reports, every other report in the folder, and the executed
+ * notebooks in its notebooks/ folder. The runs come as a view model (lib/runs/index-runs.ts).
  */
-import type { Store } from '../store/store';
+import type { IndexRuns } from '../runs/index-runs';
 import { formatCount, formatTime } from './format';
 import { html, renderPage, type SafeHtml } from './html-page';
 import {
-  GPU_DASHBOARD_FILE, isNotebookFile, isRunReportFile, notebookPages, runReportFileName, SELECTION_REPORT_FILE, TRENDS_FILE, type ReportContext,
+  GPU_DASHBOARD_FILE, isNotebookFile, isRolloutReportFile, isRunReportFile, notebookPages, ROLLOUTS_ANCHOR, rolloutReportExperiment, runReportFileName,
+  SELECTION_REPORT_FILE, TRENDS_FILE, type ReportContext,
 } from './report-files';
 import { renderTable } from './table';
-
-/** The newest runs listed. */
-export const MAX_INDEX_RUNS = 1000;
-
-export interface IndexRun {
-  runId: string;
-  kind: string;
-  suite: string | null;
-  dataset: string | null;
-  status: string;
-  startedAt: Date;
-  endedAt: Date | null;
-  items: number;
-}
-
-export async function loadIndexRuns(store: Store): Promise<{ runs: IndexRun[]; total: number }> {
-  const rows = await store.all(
-    `WITH items AS (SELECT run_id, count(*) AS n FROM run_items GROUP BY run_id),
-          measured AS (SELECT run_id, count(DISTINCT item_key) AS n FROM item_metrics GROUP BY run_id)
-     SELECT r.run_id, r.kind, r.suite, r.dataset, r.status, r.started_at, r.ended_at, coalesce(i.n, m.n, 0) AS items
-     FROM runs r LEFT JOIN items i USING (run_id) LEFT JOIN measured m USING (run_id)
-     ORDER BY r.started_at DESC, r.run_id DESC LIMIT ${MAX_INDEX_RUNS}`,
-  );
-  const total = await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM runs`);
-  return {
-    total: Number(total?.n ?? 0),
-    runs: rows.map((r) => ({
-      runId: String(r['run_id']),
-      kind: String(r['kind']),
-      suite: (r['suite'] as string | null) ?? null,
-      dataset: (r['dataset'] as string | null) ?? null,
-      status: String(r['status']),
-      startedAt: r['started_at'] as Date,
-      endedAt: (r['ended_at'] as Date | null) ?? null,
-      items: Number(r['items']),
-    })),
-  };
-}
 
 const REPORT_TITLES: Record<string, string> = {
   [TRENDS_FILE]: 'Trends across runs: each metric per generator over time',
@@ -68,13 +31,24 @@ function renderNotebookList(notebooks: ReturnType<typeof notebookPages>): SafeHt
 </section>`;
 }
 
+/** The rollout reports, one per experiment (the header's Rollouts link points here). */
+function renderRolloutList(rollouts: readonly string[]): SafeHtml {
+  const list = rollouts.length > 0
+    ? html`<ul>${rollouts.map((f) => html`<li><a href="${f}">${rolloutReportExperiment(f)}</a> — staged rollout: stage, error rate, processing time and cache hits per arm, A/B result, decisions</li>`)}</ul>`
+    : html`<p class="note">No rollout reports yet: <code>benchlab report</code> renders one per stored experiment, <code>benchlab rollout report EXPERIMENT</code> one experiment's.</p>`;
+  return html`<section id="${ROLLOUTS_ANCHOR}"><h2>Rollouts</h2>
+${list}
+</section>`;
+}
+
 /**
  * The index page. `reportFiles` are the HTML files in the output folder (index excluded) and
  * the executed notebooks in its notebooks/ folder, as listReportFiles names them.
  */
-export function renderIndexPage(data: { runs: IndexRun[]; total: number }, reportFiles: readonly string[], context: ReportContext): string {
+export function renderIndexPage(data: IndexRuns, reportFiles: readonly string[], context: ReportContext): string {
   const files = new Set(reportFiles);
-  const others = reportFiles.filter((f) => !isRunReportFile(f) && !isNotebookFile(f));
+  const others = reportFiles.filter((f) => !isRunReportFile(f) && !isNotebookFile(f) && !isRolloutReportFile(f));
+  const rollouts = reportFiles.filter(isRolloutReportFile);
   const notebooks = notebookPages(reportFiles);
   const runReports = reportFiles.filter(isRunReportFile).length;
   const runsTable = renderTable({
@@ -106,6 +80,7 @@ export function renderIndexPage(data: { runs: IndexRun[]; total: number }, repor
 ${reportList}
 <p class="note">${formatCount(runReports)} run report(s) rendered; render more with <code>benchlab report --run ID</code> or <code>benchlab report --all</code>.</p>
 </section>
+${renderRolloutList(rollouts)}
 ${notebooks.length > 0 ? renderNotebookList(notebooks) : ''}
 <section><h2>Runs</h2>
 ${runsTable}
@@ -113,7 +88,7 @@ ${runsTable}
   return renderPage({
     title: 'Benchlab reports',
     subtitle: `${formatCount(data.total)} run(s) in the database`,
-    nav: [{ href: TRENDS_FILE, label: 'Trends' }],
+    nav: [{ href: TRENDS_FILE, label: 'Trends' }, { href: `#${ROLLOUTS_ANCHOR}`, label: 'Rollouts' }],
     body,
     generatedAt: context.generatedAt,
     generator: context.generator,

@@ -1,13 +1,9 @@
 /**
- * Where reports live in the output folder (`--out`, else $BENCHLAB_REPORTS, else reports/ in the
- * project folder for the default database and beside any other database file: defaultOutDir):
- * file names for the index, the trends report and each run's report, the header links between
+ * Where reports live in the output folder (chosen by lib/publish/out-dir.ts): file names for the index, the trends report and each run's report, the header links between
  * them, the footer's software versions, and writing a page.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../input-error';
-import { isDefaultDbPath, projectRoot, resolveDbPath } from '../store/db-path';
 import { collectVersions } from '../runs/versions';
 import { ASSETS_DIR } from './assets';
 import { vegaLiteVersion } from './chart';
@@ -18,28 +14,12 @@ export const TRENDS_FILE = 'trends.html';
 export const GPU_DASHBOARD_FILE = 'gpu.html';
 export const SELECTION_REPORT_FILE = 'selection.html';
 const RUN_FILE_PREFIX = 'run-';
+const ROLLOUT_FILE_PREFIX = 'rollout-';
+/** The index page's section that lists the rollout reports (the header's Rollouts link). */
+export const ROLLOUTS_ANCHOR = 'rollouts';
 const HTML_EXTENSION = '.html';
 /** Characters kept in file names; anything else becomes '_'. */
 const UNSAFE_FILE_CHARS = /[^A-Za-z0-9._-]/g;
-
-/** The environment variable naming the reports folder (below `--out`, above the default). */
-export const REPORTS_ENV_VAR = 'BENCHLAB_REPORTS';
-/** The name of the default reports folder: in the project folder, or beside the database. */
-export const REPORTS_DIR_NAME = 'reports';
-
-/**
- * Where reports go when no `--out` is given: $BENCHLAB_REPORTS when set; else the project's
- * reports/ when the database is the default data/benchlab.duckdb (or in memory); else a reports/
- * folder beside the database file, so reports of a database kept elsewhere stay with it.
- * `dbPath` is the --db value (undefined: BENCHLAB_DB, then the default), resolved as the store does.
- */
-export function defaultOutDir(dbPath?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const chosen = env[REPORTS_ENV_VAR];
-  if (chosen !== undefined && chosen.trim() !== '') return path.resolve(chosen);
-  const db = resolveDbPath(dbPath, env);
-  if (db === ':memory:' || isDefaultDbPath(db)) return path.join(projectRoot(), REPORTS_DIR_NAME);
-  return path.join(path.dirname(db), REPORTS_DIR_NAME);
-}
 
 /** `fs.statSync`, or undefined where nothing is (ENOENT, or ENOTDIR: a file on the way). */
 export function statOrUndefined(p: string): fs.Stats | undefined {
@@ -52,30 +32,23 @@ export function statOrUndefined(p: string): fs.Stats | undefined {
   }
 }
 
-/**
- * The output folder for `--out DIR` (`option` names the flag in errors), or the default for the
- * database: resolved, and refused
- * with an InputError (exit 3) when it exists but is not a folder. A missing folder is created
- * when the first page is written.
- */
-export function resolveOutDir(outDir: string | undefined, dbPath?: string, option = '--out', env: NodeJS.ProcessEnv = process.env): string {
-  const dir = path.resolve(outDir ?? defaultOutDir(dbPath, env));
-  const what = outDir !== undefined ? `${option} ${outDir}` : env[REPORTS_ENV_VAR]?.trim() ? `${REPORTS_ENV_VAR}=${env[REPORTS_ENV_VAR]}` : 'reports folder';
-  // The folder, or its nearest existing ancestor, must be a folder (a file on the way makes mkdir fail).
-  for (let up = dir; ; up = path.dirname(up)) {
-    const stat = statOrUndefined(up);
-    if (stat) {
-      if (stat.isDirectory()) break;
-      throw new InputError(up === dir ? `${what}: ${dir} is a file, not a folder` : `${what}: ${up} is a file, so the folder ${dir} cannot be created`);
-    }
-    if (path.dirname(up) === up) break;
-  }
-  return dir;
-}
-
 /** The run report's file name, e.g. run-r20261121-101512-3fa9c2.html. */
 export function runReportFileName(runId: string): string {
   return `${RUN_FILE_PREFIX}${runId.replace(UNSAFE_FILE_CHARS, '_')}${HTML_EXTENSION}`;
+}
+
+/** A rollout report's file name, e.g. rollout-kw-llm.html. */
+export function rolloutReportFileName(experiment: string): string {
+  return `${ROLLOUT_FILE_PREFIX}${experiment.replace(UNSAFE_FILE_CHARS, '_')}${HTML_EXTENSION}`;
+}
+
+export function isRolloutReportFile(fileName: string): boolean {
+  return fileName.startsWith(ROLLOUT_FILE_PREFIX) && fileName.endsWith(HTML_EXTENSION);
+}
+
+/** The experiment key in a rollout report's file name (as written: unsafe characters are '_'). */
+export function rolloutReportExperiment(fileName: string): string {
+  return fileName.slice(ROLLOUT_FILE_PREFIX.length, fileName.length - HTML_EXTENSION.length);
 }
 
 /** Header links shared by every page. */
@@ -84,6 +57,7 @@ export function standardNav(): NavLink[] {
     { href: INDEX_FILE, label: 'All reports' },
     { href: TRENDS_FILE, label: 'Trends' },
     { href: GPU_DASHBOARD_FILE, label: 'GPU' },
+    { href: `${INDEX_FILE}#${ROLLOUTS_ANCHOR}`, label: 'Rollouts' },
   ];
 }
 

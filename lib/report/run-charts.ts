@@ -5,9 +5,9 @@
  * per-question heat map.
  * Every generator keeps one colour across the report's charts.
  */
+import { PRIMARY_MEASURE } from '../evaluation/measure-registry';
 import type { ChartSpec } from './chart';
-import type { HistogramBin } from './histogram';
-import type { ErrorCounts, HeatCell, LatencyBox, MeasureInterval, TokenRate } from './run-data';
+import type { ErrorCounts, HeatCell, HistogramBin, LatencyBox, MeasureInterval, TokenRate } from '../runs/run-report-data';
 
 const CHART_WIDTH = 640;
 const FACET_WIDTH = 230;
@@ -104,7 +104,7 @@ export function tradeoffSpec(points: TradeoffPoint[], generators: string[]): Cha
           tooltip: [
             { field: 'generator' },
             { field: 'latencyMs', type: 'quantitative', title: 'median latency (ms)', format: MS_FORMAT },
-            { field: 'ndcg10', type: 'quantitative', title: 'nDCG@10', format: METRIC_FORMAT },
+            { field: 'ndcg10', type: 'quantitative', title: PRIMARY_MEASURE.label, format: METRIC_FORMAT },
           ],
         },
       },
@@ -227,8 +227,8 @@ export function heatmapSpec(cells: HeatCell[], generators: string[]): ChartSpec 
     encoding: {
       x: { field: 'generator', type: 'nominal', title: null, sort: generators, axis: { labelAngle: -30, labelAlign: 'right' } },
       y: { field: 'queryId', type: 'nominal', title: 'question' },
-      color: { field: 'ndcg10', type: 'quantitative', title: 'nDCG@10', scale: { domain: [0, 1], scheme: 'blues' } },
-      tooltip: [{ field: 'queryId', title: 'question' }, { field: 'generator' }, { field: 'ndcg10', type: 'quantitative', title: 'nDCG@10', format: METRIC_FORMAT }],
+      color: { field: 'ndcg10', type: 'quantitative', title: PRIMARY_MEASURE.label, scale: { domain: [0, 1], scheme: 'blues' } },
+      tooltip: [{ field: 'queryId', title: 'question' }, { field: 'generator' }, { field: 'ndcg10', type: 'quantitative', title: PRIMARY_MEASURE.label, format: METRIC_FORMAT }],
     },
   } as ChartSpec;
 }

@@ -6,13 +6,14 @@
  * hits, the questions with their generated queries (invalid and repaired ones marked), and
  * every pair of generators compared with paired tests (means marked with the letters of the
  * generators each one significantly beats, Holm-adjusted across all pairs and measures; the data
- * comes built from compare/generator-pairs.ts through run-data.ts).
+ * comes built from compare/generator-pairs.ts through lib/runs/run-report-data.ts).
  * Model output is only ever interpolated through `html`, which escapes it as text.
  * A retrieval run shows the mean of each stored measure with its interval.
  */
+import { headlineMeasures, MAP_MEASURE, PRIMARY_MEASURE } from '../evaluation/measure-registry';
 import { COLD_START_MS } from '../llm/types';
 import { chartFigure, chartScripts, renderChart, type Chart } from './chart';
-import { CONFIDENCE_METHOD, type Interval } from './confidence-interval';
+import { CONFIDENCE_METHOD, type Interval } from '../stats/confidence-interval';
 import {
   formatCiBounds, formatCount, formatDuration, formatMeanCi, formatMetric, formatMs, formatRate, formatSignedPercent, formatTime,
 } from './format';
@@ -24,9 +25,9 @@ import {
 } from './run-charts';
 import {
   isUnitMeasure, MAP, MAX_HEATMAP_QUESTIONS, MAX_QUERY_CHARS, MAX_QUERIES_PER_ITEM, measureLabel, NDCG10,
-  type BenchReportData, type ErrorCounts, type ErrorMessage, type ItemQuery, type ItemRow, type MeasureInterval, type RetrieveReportData,
-  type RunInfo, type RunReportData,
-} from './run-data';
+  type BenchRunData, type ErrorCounts, type ErrorMessage, type ItemQuery, type ItemRow, type MeasureInterval, type RetrieveReportData,
+  type RunInfo,
+} from '../runs/run-report-data';
 import { MISSING, renderTable } from './table';
 import { MULTI_MODEL_GENERATOR, type GeneratorSummary } from '../runs/bench-summary';
 import type { GeneratorPair, GeneratorPairsComparison, GeneratorRow, PairMetric } from '../compare/generator-pairs';
@@ -117,9 +118,9 @@ function overviewTable(data: BenchReportData): SafeHtml {
     columns: [
       { header: 'generator', cell: (g) => g.generator, className: () => 'nowrap' },
       { header: 'items', numeric: true, cell: (g) => formatCount(g.items) },
-      { header: 'nDCG@10', numeric: true, cell: (g) => ci(g.generator, NDCG10) },
+      { header: PRIMARY_MEASURE.label, numeric: true, cell: (g) => ci(g.generator, NDCG10) },
       { header: `recall@${data.recallCutoff}`, numeric: true, cell: (g) => ci(g.generator, recall) },
-      { header: 'MAP', numeric: true, cell: (g) => ci(g.generator, MAP) },
+      { header: MAP_MEASURE.label, numeric: true, cell: (g) => ci(g.generator, MAP) },
       { header: 'docs found', numeric: true, title: 'mean distinct documents retrieved per item', cell: (g) => formatMetric(g.docsFound, 1) },
       { header: 'p50 ms', numeric: true, title: 'median latency per item, cache hits excluded', cell: (g) => formatMs(g.latencyP50Ms) },
       { header: 'p95 ms', numeric: true, title: '95th percentile latency per item, cache hits excluded', cell: (g) => formatMs(g.latencyP95Ms) },
@@ -348,13 +349,13 @@ function itemTable(data: BenchReportData): SafeHtml {
       ...(repeated ? [{ header: 'repeat', numeric: true, cell: (i: ItemRow) => i.repeat + 1 }] : []),
       ...(read ? [{ header: 'answer read as', cell: (i: ItemRow) => i.answerRead ?? '', className: () => 'nowrap' }] : []),
       { header: 'generated queries', cell: queriesCell },
-      { header: 'nDCG@10', numeric: true, cell: (i) => formatMetric(i.ndcg10) },
+      { header: PRIMARY_MEASURE.label, numeric: true, cell: (i) => formatMetric(i.ndcg10) },
       { header: 'docs found', numeric: true, cell: (i) => formatCount(i.docsFound) },
       { header: 'error', cell: outcomeCell, className: (i) => (i.status === 'not-attempted' ? 'note' : outcomeCell(i) ? 'error' : undefined) },
     ],
   });
   const shown = data.items.length < data.itemCount
-    ? html`<p class="note">Showing the first ${formatCount(data.items.length)} of ${formatCount(data.itemCount)} items (by question, repeat and generator). Every item is in the database: <code>SELECT * FROM run_items WHERE run_id = '${data.run.runId}'</code>.</p>`
+    ? html`<p class="note">Showing the first ${formatCount(data.items.length)} of ${formatCount(data.itemCount)} items (by question, repeat and generator). Every item is in the database, in the run_items table under run_id <code>${data.run.runId}</code>.</p>`
     : '';
   return html`${shown}<p class="note">Up to ${MAX_QUERIES_PER_ITEM} queries per item and ${MAX_QUERY_CHARS} characters per query are shown. Queries are model output, shown as text. <em>invalid</em>: the query did not parse and was not run (the parser's position is marked, its message below); <em>repaired</em>: the repairs named were applied before parsing, and what the model wrote is shown below. An item with one valid query is usable, whatever its other queries.</p>${table}`;
 }
@@ -372,6 +373,15 @@ function markedMean(mean: number | null, beats: readonly string[]): SafeHtml {
 }
 
 /** Every pair of generators: the table of means marked as IR papers mark them, its legend, and per pair the tests. */
+/** A benchmark run's report: its run data (lib/runs) and every pair of its generators (lib/compare). */
+export interface BenchReportData extends BenchRunData {
+  /** Every pair of generators on nDCG@10, recall@k and MAP (compare/generator-pairs.ts); null with fewer than two generators. */
+  pairs?: GeneratorPairsComparison | null;
+}
+
+/** The run report's view model, as lib/publish/run-report-data.ts gathers it. */
+export type RunReportData = BenchReportData | RetrieveReportData;
+
 export function pairsSection(pairs: GeneratorPairsComparison | null | undefined): SafeHtml {
   if (!pairs) return html`<p class="note">The run has fewer than two generators with scores, so there are no pairs to compare.</p>`;
   const level = Number(((1 - pairs.alpha) * 100).toFixed(1));
@@ -431,7 +441,7 @@ async function benchBody(data: BenchReportData): Promise<{ body: SafeHtml; chart
     charts.push(chart);
     return chartFigure(chart, caption);
   };
-  const measureOrder = ['nDCG@10', `recall@${data.recallCutoff}`, 'MAP'];
+  const measureOrder = headlineMeasures(data.recallCutoff).map((m) => m.label);
   const quality = data.quality.length > 0
     ? await figure('quality', qualitySpec(data.quality, generators, measureOrder, 'Retrieval quality per generator'), `Each point is a generator's mean over its items (${formatCount(data.itemCount)} items in all); the line is its 95% confidence interval (method below the table).`)
     : html`<p class="note">No metric values were stored for this run.</p>`;

@@ -8,7 +8,7 @@
 import type { ChartSpec } from './chart';
 import type { CandidateBreakdown, Selection } from '../scoring/select-model';
 import { BYTES_PER_GB } from '../scoring/sizes';
-import type { ModelsPerCategoryRow, MultiCategoryRow, PerformanceRow } from './selection-data';
+import type { ModelsPerCategoryRow, MultiCategoryRow, PerformanceRow } from '../scoring/selection-data';
 
 const CHART_WIDTH = 560;
 const SCATTER_HEIGHT = 300;

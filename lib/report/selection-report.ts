@@ -8,21 +8,17 @@
  * (multi_category_effectiveness) and the newest logged selections with their reasons. Model
  * names, settings and reasons are data and are escaped like everything else.
  */
-import path from 'node:path';
-import type { Store } from '../store/store';
 import type { BenchmarkContribution } from '../scoring/category-score';
 import type { CandidateBreakdown, Selection } from '../scoring/select-model';
 import { formatGb } from '../scoring/sizes';
-import { copyAssets } from './assets';
 import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
 import { formatCount, formatMetric, formatMs, formatRate, formatTime } from './format';
 import { html, renderPage, type SafeHtml } from './html-page';
-import { refreshIndexPage } from './index-refresh';
-import { reportContext, standardNav, writePage, type ReportContext, SELECTION_REPORT_FILE } from './report-files';
+import { standardNav, type ReportContext, SELECTION_REPORT_FILE } from './report-files';
 import {
   benchmarkBreakdownSpec, candidatePoints, candidateScoresSpec, candidateStatus, categoryPerformanceSpec, primaryVsSecondarySpec, selectionsPerCategorySpec,
 } from './selection-charts';
-import { loadSelectionLogData, MAX_RECENT_SELECTIONS, type SelectionLogData } from './selection-data';
+import { MAX_RECENT_SELECTIONS, type SelectionLogData } from '../scoring/selection-data';
 import { MISSING, renderTable } from './table';
 
 export { SELECTION_REPORT_FILE };
@@ -170,7 +166,7 @@ function candidatesTable(s: Selection): SafeHtml {
     columns: [
       { header: 'rank', numeric: true, cell: (c) => c.rank },
       { header: 'model', cell: (c) => c.model, className: () => 'nowrap' },
-      { header: 'status', cell: (c) => candidateStatus(c, s) },
+      { header: 'status', cell: (c) => candidateStatus(c, s), className: () => 'nowrap' },
       { header: 'role', cell: (c) => c.role },
       { header: 'confidence', numeric: true, cell: (c) => confidence(c.confidence) },
       { header: 'benchmark score', numeric: true, cell: (c) => (c.benchmark.score === null ? 'unknown' : score(c.benchmark.score)) },
@@ -184,7 +180,7 @@ function candidatesTable(s: Selection): SafeHtml {
         header: 'mixed settings', title: 'whether the model\'s scores in this category mix checkpoints or prompting settings (hover for which)',
         cell: (c) => (c.benchmark.settings.summary ? html`<span title="${c.benchmark.settings.summary}">yes</span>` : 'no'),
       },
-      { header: 'set aside by', cell: (c) => c.eliminatedBy.map((e) => `${e.label}: ${e.detail}`).join('; '), className: (c) => (c.eliminatedBy.length > 0 ? 'error' : undefined) },
+      { header: 'set aside by', wide: true, cell: (c) => c.eliminatedBy.map((e) => `${e.label}: ${e.detail}`).join('; '), className: (c) => (c.eliminatedBy.length > 0 ? 'error' : undefined) },
     ],
   });
 }
@@ -222,7 +218,7 @@ function recentTable(data: SelectionLogData): SafeHtml {
       { header: 'final score', numeric: true, cell: (r) => score(r.finalScore) },
       { header: 'coverage', numeric: true, cell: (r) => formatRate(r.coverage) },
       { header: 'runner-up', cell: (r) => (r.runnerUp ? `${r.runnerUp.model} (${score(r.runnerUp.finalScore)})` : MISSING) },
-      { header: 'constraints', cell: (r) => describeConstraints(r.constraints) },
+      { header: 'constraints', wide: true, cell: (r) => describeConstraints(r.constraints) },
       { header: 'GPU', cell: (r) => r.gpuUuid },
       { header: 'ms', numeric: true, cell: (r) => formatMs(r.durationMs) },
     ],
@@ -331,18 +327,4 @@ export async function renderSelectionReportPage(data: SelectionLogData, selectio
     generatedAt: context.generatedAt,
     generator: context.generator,
   });
-}
-
-/**
- * Writes reports/selection.html (or outDir/selection.html) from the store's selection log and,
- * when given, a live selection; refreshes the folder's index page; returns the file's path.
- */
-export async function renderSelectionReport(store: Store, outDir: string, selection?: Selection): Promise<string> {
-  const dir = path.resolve(outDir);
-  const context = await reportContext();
-  const data = await loadSelectionLogData(store);
-  copyAssets(dir);
-  const file = writePage(dir, SELECTION_REPORT_FILE, await renderSelectionReportPage(data, selection, context));
-  await refreshIndexPage(store, dir, context);
-  return file;
 }

@@ -4,15 +4,16 @@
  * datasets are not comparable), and a table of each series' latest run against its previous
  * one. A series is a generator in one configuration (TrendPoint.series): a changed
  * configuration starts a new, labelled line, so it never reads as a regression of the old one.
- * Renders only the points it is handed (trends-data.ts loads them).
+ * Renders only the points it is handed (lib/runs/trends-data.ts loads them).
  */
+import { MAP_MEASURE, PRIMARY_MEASURE } from '../evaluation/measure-registry';
 import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
 import { formatCount, formatMetric, formatMs, formatRate, formatTime, METRIC_DECIMALS } from './format';
 import { html, renderPage, type SafeHtml } from './html-page';
 import { runReportFileName, standardNav, type ReportContext } from './report-files';
 import { generatorColor } from './run-charts';
 import { MISSING, renderTable } from './table';
-import { MAX_TREND_RUNS, type TrendPoint } from './trends-data';
+import { MAX_TREND_RUNS, type TrendPoint } from '../runs/trends-data';
 
 const CHART_WIDTH = 640;
 const PANEL_HEIGHT = 130;
@@ -32,9 +33,9 @@ interface TrendMetric {
 }
 
 const TREND_METRICS: TrendMetric[] = [
-  { label: 'nDCG@10', axisTitle: 'nDCG@10 (0–1)', value: (p) => p.ndcg10, unitRange: true },
+  { label: PRIMARY_MEASURE.label, axisTitle: `${PRIMARY_MEASURE.label} (0–1)`, value: (p) => p.ndcg10, unitRange: true },
   { label: 'recall@k', axisTitle: 'recall@k (0–1)', value: (p) => p.recall, unitRange: true },
-  { label: 'MAP', axisTitle: 'MAP (0–1)', value: (p) => p.map, unitRange: true },
+  { label: MAP_MEASURE.label, axisTitle: `${MAP_MEASURE.label} (0–1)`, value: (p) => p.map, unitRange: true },
   { label: 'median latency', axisTitle: 'median latency (ms)', value: (p) => p.latencyP50Ms, unitRange: false },
   { label: 'error rate', axisTitle: 'error rate (share of items)', value: (p) => p.errorRate, unitRange: true },
 ];
@@ -156,15 +157,15 @@ function latestTable(points: TrendPoint[], reportFiles: ReadonlySet<string>): Sa
       { header: 'latest run', cell: (r) => runLink(r.latest), className: () => 'nowrap' },
       { header: 'started', cell: (r) => formatTime(r.latest.startedAt), className: () => 'nowrap' },
       { header: 'items', numeric: true, cell: (r) => formatCount(r.latest.items) },
-      { header: 'nDCG@10', numeric: true, cell: (r) => formatMetric(r.latest.ndcg10) },
-      { header: 'Δ nDCG@10', numeric: true, title: 'latest minus previous run', cell: (r) => change(r.latest.ndcg10, r.previous?.ndcg10) },
+      { header: PRIMARY_MEASURE.label, numeric: true, cell: (r) => formatMetric(r.latest.ndcg10) },
+      { header: `Δ ${PRIMARY_MEASURE.label}`, numeric: true, title: 'latest minus previous run', cell: (r) => change(r.latest.ndcg10, r.previous?.ndcg10) },
       { header: 'recall@k', numeric: true, cell: (r) => formatMetric(r.latest.recall) },
-      { header: 'MAP', numeric: true, cell: (r) => formatMetric(r.latest.map) },
-      { header: 'Δ MAP', numeric: true, cell: (r) => change(r.latest.map, r.previous?.map) },
+      { header: MAP_MEASURE.label, numeric: true, cell: (r) => formatMetric(r.latest.map) },
+      { header: `Δ ${MAP_MEASURE.label}`, numeric: true, cell: (r) => change(r.latest.map, r.previous?.map) },
       { header: 'median ms', numeric: true, cell: (r) => formatMs(r.latest.latencyP50Ms) },
       { header: 'error rate', numeric: true, title: 'share of items attempted that gave no usable query; items not attempted (circuit open) are not errors', cell: (r) => formatRate(r.latest.errorRate) },
       { header: 'previous run', cell: (r) => (r.previous ? runLink(r.previous) : null), className: () => 'nowrap' },
-      { header: 'configuration', title: 'the settings of this configuration; a label in the chart legend names those that differ between configurations', cell: (r) => r.latest.configuration },
+      { header: 'configuration', wide: true, title: 'the settings of this configuration; a label in the chart legend names those that differ between configurations', cell: (r) => r.latest.configuration },
       { header: 'fingerprint', title: 'hash of the dataset, generator and settings; runs with the same fingerprint are one line', cell: (r) => r.latest.fingerprint, className: () => 'nowrap' },
     ],
   });

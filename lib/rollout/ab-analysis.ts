@@ -22,6 +22,7 @@ import {
   type EstimateOutcome,
   type SampleRatioMismatchResult,
 } from '../stats/index';
+import { PRIMARY_MEASURE } from '../evaluation/measure-registry';
 import type { Store } from '../store/store';
 import { PERCENT, type Arm } from './assignment';
 import type { ExperimentState } from './experiment-store';
@@ -100,7 +101,7 @@ export async function analyzeAb(store: Store, state: ExperimentState, window: Ti
       quality = {
         source: 'retrieval', design: 'paired', n: { control: control.length, treatment: treatment.length },
         controlMean: meanOrNull(control), treatmentMean: meanOrNull(treatment),
-        ...compare(treatment, control, 'paired', evaluation.queries.length, alpha, 'nDCG@10'),
+        ...compare(treatment, control, 'paired', evaluation.queries.length, alpha, PRIMARY_MEASURE.label),
       };
     }
   }

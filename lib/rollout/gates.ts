@@ -14,8 +14,8 @@ import type { AbGatesConfig, ExperimentConfig, GatesConfig, SummaryMetric } from
 import { SUMMARY_METRIC_VALUES, type ArmSummaries } from './metrics';
 import type { AbAnalysis } from './ab-analysis';
 import type { ExperimentState } from './experiment-store';
-import { formatDuration } from './duration';
 import { stageGates } from './stage-gates-config';
+import { formatHumanDuration } from '../human-duration';
 
 export type GateName = keyof AbGatesConfig;
 export type GateOutcome = 'pass' | 'fail' | 'pending';
@@ -127,8 +127,8 @@ export function evaluateStageGates(state: ExperimentState, ctx: GateContext, now
   const units = ctx.summaries.treatment.units;
   const gates: GateResult[] = [
     {
-      gate: 'min_duration', outcome: elapsed >= minDuration ? 'pass' : 'pending', value: elapsed, requirement: `>= ${formatDuration(minDuration)}`,
-      detail: `stage running for ${formatDuration(elapsed)}`,
+      gate: 'min_duration', outcome: elapsed >= minDuration ? 'pass' : 'pending', value: elapsed, requirement: `>= ${formatHumanDuration(minDuration)}`,
+      detail: `stage running for ${formatHumanDuration(elapsed)}`,
     },
     { gate: 'min_units', outcome: units >= minUnits ? 'pass' : 'pending', value: units, requirement: `>= ${minUnits} treatment units`, detail: `${units} treatment units` },
     ...runGates(stageGates(config, state.stageIndex), ctx),

@@ -3,7 +3,8 @@
  * Experiments (experiment-config), sticky GrowthBook-compatible assignment (assignment,
  * growthbook-hash), events and their ingestion (events, ingest), the batch job (batch-step), the
  * monitor (monitor: `runRolloutMonitor` is the rollout-monitor job's entry point), a person's
- * decisions (controller), the review sample and the HTML report.
+ * decisions (controller), the review sample and the rollout report's data (rendered by
+ * lib/report/rollout-report.ts, published by lib/publish/rollout-reports.ts).
  */
 export { fnv1a32, growthbookHash, HASH_VERSIONS, type HashVersion } from './growthbook-hash';
 export { ARMS, assignArm, bucketOf, type Arm, type AssignmentSettings } from './assignment';
@@ -29,5 +30,5 @@ export { advanceExperiment, rollbackExperiment, resumeExperiment, rolloutStatus,
 export { runRolloutStep, readInbox, type StepOptions, type StepResult } from './batch-step';
 export { evaluateRolloutQuality, loadQualityEvaluations, type QualityEvaluation } from './rollout-quality';
 export { reviewSample, type ReviewDocument } from './review-sample';
-export { writeRolloutReport, renderRolloutReport, rolloutReportFileName } from './rollout-report';
+export { loadRolloutReportData, type RolloutReportData } from './rollout-report-data';
 export { loadDecisions, DECISION_KINDS, type DecisionKind, type DecisionRecord } from './decisions';

@@ -19,7 +19,7 @@
  *   6. summarize             engine/summarize.ts        the run's end, summaries, expectations
  *
  * Its callers publish the run's report the same way (`benchlab run`, the `bench` job:
- * lib/report/publish-run-report.ts).
+ * lib/publish/publish-run-report.ts).
  *
  * Items are written in batches (the store is opened per batch, never held during LLM calls); an
  * interruption or crash leaves the completed items and marks the run, and `--resume RUN_ID`

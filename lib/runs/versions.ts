@@ -19,10 +19,18 @@ function packageVersion(packageJsonPath: string): string {
   }
 }
 
+/**
+ * Benchlab's own version, from its package.json alone: what `benchlab --version` prints, cheap
+ * enough for the CLI's start-up path (no DuckDB package read, no module loaded).
+ */
+export function benchlabVersion(): string {
+  return packageVersion(path.join(projectRoot(), 'package.json'));
+}
+
 export function collectVersions(): Versions {
   const root = projectRoot();
   return {
-    benchlab: packageVersion(path.join(root, 'package.json')),
+    benchlab: benchlabVersion(),
     node: process.version,
     duckdb: packageVersion(path.join(root, 'node_modules', '@duckdb', 'node-api', 'package.json')),
     platform: `${os.platform()}-${os.arch()}`,

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseConfigText } from '../config/load-config';
+import { parseConfigText, readConfigText } from '../config/load-config';
 import { InputError } from '../input-error';
 import { PROMPT_REF } from '../querygen/prompt-ref';
 import { projectRoot } from '../store/db-path';
@@ -98,12 +98,35 @@ export function parseSuite(text: string, file: string): Suite {
   return parseConfigText(text, file, suiteSchema, { what: 'suite' });
 }
 
-/** Loads a suite by path, or by name from data/suites/. */
-export function loadSuite(fileOrName: string = DEFAULT_SUITE): { suite: Suite; file: string } {
+/** The extensions a suite named without one is found by, in this order. */
+export const SUITE_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+
+/**
+ * The file a suite path or name means: the path as given (from the working folder), else the name
+ * in data/suites/; a name without a suite extension also finds NAME.yaml, NAME.yml or NAME.json
+ * there (`--suite default` is data/suites/default.yaml). Two such files for one name are ambiguous.
+ */
+export function findSuiteFile(fileOrName: string): string {
   const candidates = [path.resolve(fileOrName), path.join(suitesDir(), fileOrName)];
-  const file = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
-  if (!file) throw new InputError(`suite '${fileOrName}' not found (looked at ${candidates.join(', ')})`);
-  return { suite: parseSuite(fs.readFileSync(file, 'utf8'), file), file };
+  const isFile = (c: string): boolean => fs.existsSync(c) && fs.statSync(c).isFile();
+  const exact = candidates.find(isFile);
+  if (exact) return exact;
+  const byExtension = !SUITE_EXTENSIONS.includes(path.extname(fileOrName).toLowerCase());
+  if (byExtension) {
+    for (const base of candidates) {
+      const found = SUITE_EXTENSIONS.map((ext) => base + ext).filter(isFile);
+      if (found.length > 1) throw new InputError(`suite '${fileOrName}' is ambiguous: ${found.join(' and ')}; give the file name`);
+      if (found[0] !== undefined) return found[0];
+    }
+  }
+  const extensions = byExtension ? `, each also with ${SUITE_EXTENSIONS.join(', ')}` : '';
+  throw new InputError(`suite '${fileOrName}' not found (looked at ${candidates.join(', ')}${extensions})`);
+}
+
+/** Loads a suite by path, or by name from data/suites/ (with or without its extension). */
+export function loadSuite(fileOrName: string = DEFAULT_SUITE): { suite: Suite; file: string } {
+  const file = findSuiteFile(fileOrName);
+  return { suite: parseSuite(readConfigText(file), file), file };
 }
 
 /** Paths in a suite's import block are relative to the project folder. */

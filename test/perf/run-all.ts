@@ -10,6 +10,7 @@ import { measureRetrieval, INDEX_SIZE_LIMIT_RATIO } from './retrieval-perf';
 import { measureLlm, OVERHEAD_CALLS, VALIDATIONS, CACHE_HITS, CACHED_RUN_REPEATS } from './llm-perf';
 import { measureGpuPerf, PERF_SAMPLES, PERF_INTERVAL_MS } from './gpu-perf';
 import { renderTable } from '../../lib/terminal-table';
+import { measureCliStartup, CLI_STARTUP_TARGET_MS } from './cli-startup-perf';
 
 const SHARED_DATASETS = path.resolve(projectRoot(), '..', 'shared', 'datasets');
 
@@ -85,7 +86,18 @@ async function gpuSection(): Promise<void> {
   );
 }
 
-const SECTIONS: Record<string, () => Promise<void>> = { retrieval: retrievalSection, llm: llmSection, gpu: gpuSection };
+async function cliSection(): Promise<void> {
+  const perf = measureCliStartup();
+  process.stdout.write(`\n## CLI start-up (median of ${perf.runs} starts each, interleaved, against node -e 0)\n`);
+  process.stdout.write(
+    renderTable(
+      ['command', 'median ms', 'ratio to node -e 0', 'added ms', 'CPU ms per start', 'target'],
+      perf.figures.map((f, i) => [f.command, f.medianMs.toFixed(0), f.ratio.toFixed(2), String(Math.round(f.addedMs)), f.cpuMs === null ? '-' : f.cpuMs.toFixed(0), i === 0 ? '' : `< ${CLI_STARTUP_TARGET_MS} ms`]),
+    ) + '\n',
+  );
+}
+
+const SECTIONS: Record<string, () => Promise<void>> = { retrieval: retrievalSection, llm: llmSection, gpu: gpuSection, cli: cliSection };
 
 async function main(): Promise<void> {
   const only = process.argv[2];

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns, type RunComparison } from '../../lib/compare/compare-runs';
 import { withStore, type Store } from '../../lib/store/store';
 import { abReportFileName, headlineVerdict, metricVerdictSentence, renderAbReport } from '../../lib/report/ab-report';
-import { refreshIndexPage } from '../../lib/report/index-refresh';
+import { refreshIndexPage } from '../../lib/publish/index-refresh';
 import { safeFilePart, MAX_FILE_PART_CHARS } from '../../lib/report/safe-file-name';
 import { chartElementId, renderChart } from '../../lib/report/chart';
 import { differenceForestSpec, itemDifferenceSpec, liftForestSpec, MAX_LABELLED_QUESTIONS, sortedItemDifferences } from '../../lib/report/ab-charts';

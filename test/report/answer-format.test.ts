@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_SPECS_ELEMENT_ID, EMBED_SCRIPTS } from '../../lib/report/chart';
-import { renderReports } from '../../lib/report/render-reports';
+import { renderReports } from '../../lib/publish/render-reports';
 import { runReportFileName, TRENDS_FILE } from '../../lib/report/report-files';
 import { summarizeBenchRun, type BenchSummary } from '../../lib/runs/bench-summary';
 import { withStore } from '../../lib/store/store';

@@ -2,7 +2,8 @@
  * The reports in a real browser: Debian's Chromium, headless, driven by playwright-core, opens
  * the index and a run report from file:// URLs and checks that the interactive charts render,
  * that nothing is fetched from outside the machine, that no console error or dialog appears,
- * and that a hostile generated query shows as text. Skipped with a visible reason when
+ * that a hostile generated query shows as text, that a wide table scrolls inside its own region
+ * instead of being cut off at 1280 px, and that the rollout charts label their thresholds. Skipped with a visible reason when
  * /usr/bin/chromium is missing, except under CI (CI=true), where that is a failure.
  */
 import fs from 'node:fs';
@@ -10,8 +11,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReports } from '../../lib/report/render-reports';
-import { INDEX_FILE, runReportFileName, TRENDS_FILE } from '../../lib/report/report-files';
+import { renderReports } from '../../lib/publish/render-reports';
+import { INDEX_FILE, rolloutReportFileName, runReportFileName, TRENDS_FILE } from '../../lib/report/report-files';
+import { resolveExperiment } from '../../lib/rollout/experiment-store';
+import { withStore } from '../../lib/store/store';
+import { addEvents, at, MINUTE, quickExperiment, writeExperiment } from '../rollout/helpers';
 import { removeDir, tempDir } from '../support/temp-store';
 import { createReportFixture, HOSTILE_QUERY, type ReportFixture } from './report-fixture';
 
@@ -67,6 +71,17 @@ describe.skipIf(!chromiumPresent)(`reports in headless Chromium${SKIP_REASON}`, 
   beforeAll(async () => {
     dir = tempDir();
     fixture = await createReportFixture(dir);
+    // A stored experiment with some traffic, so `benchlab report` renders its rollout report too.
+    const experimentsDir = path.join(dir, 'experiments');
+    fs.mkdirSync(experimentsDir);
+    writeExperiment(experimentsDir, quickExperiment());
+    const t0 = new Date(Date.now() - 30 * MINUTE);
+    await withStore({ dbPath: fixture.dbPath }, async (store) => {
+      await resolveExperiment(store, 'kw-test', { experimentsDir, now: t0 });
+      await addEvents(store, 'kw-test', Array.from({ length: 40 }, (_, i) => ({
+        unit: `u${i}`, arm: i % 2 === 0 ? ('control' as const) : ('treatment' as const), at: at(t0, (i % 20) * MINUTE), metrics: { error: i % 9 === 0, processing_ms: 800 + i, cache_hit: i % 2 === 0 },
+      })));
+    });
     out = path.join(dir, 'reports');
     await renderReports({ dbPath: fixture.dbPath, outDir: out, all: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -113,6 +128,53 @@ describe.skipIf(!chromiumPresent)(`reports in headless Chromium${SKIP_REASON}`, 
       expect(seen.requests.length).toBeGreaterThan(0);
       expect(seen.requests.filter((url) => !ALLOWED_SCHEMES.some((scheme) => url.startsWith(scheme)))).toEqual([]);
       expect(seen.requests.some((url) => url.endsWith('/assets/vega-embed.min.js'))).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('scrolls a table wider than the page inside its own region, at 1280 px', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(pathToFileURL(path.join(out, TRENDS_FILE)).href);
+      const wrap = page.locator('.table-wrap').filter({ has: page.locator('th', { hasText: 'fingerprint' }) });
+      const measure = () => page.evaluate<{ overflowX: string; scrollWidth: number; clientWidth: number; scrollLeft: number; pageOverflow: number }>(`(() => {
+        const el = [...document.querySelectorAll('.table-wrap')].find((w) => [...w.querySelectorAll('th')].some((th) => th.textContent === 'fingerprint'));
+        const doc = document.scrollingElement;
+        return { overflowX: getComputedStyle(el).overflowX, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, scrollLeft: el.scrollLeft, pageOverflow: doc.scrollWidth - doc.clientWidth };
+      })()`);
+      const before = await measure();
+      expect(before.overflowX).toBe('auto');
+      expect(before.scrollWidth).toBeGreaterThan(before.clientWidth);
+      expect(before.pageOverflow).toBe(0); // the page itself does not widen: the table scrolls
+      // The last column is out of view until the region is scrolled.
+      const lastHeader = wrap.locator('th', { hasText: 'fingerprint' });
+      const visibleRight = async () => (await lastHeader.boundingBox())!.x + (await lastHeader.boundingBox())!.width <= (await wrap.boundingBox())!.x + (await wrap.boundingBox())!.width + 1;
+      expect(await visibleRight()).toBe(false);
+      await wrap.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+      expect((await measure()).scrollLeft).toBeGreaterThan(0);
+      expect(await visibleRight()).toBe(true);
+      expect(await wrap.getAttribute('tabindex')).toBe('0');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('labels each threshold of the rollout error-rate chart, linked from the index', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const seen = watch(page);
+    try {
+      await page.goto(`${pathToFileURL(path.join(out, INDEX_FILE)).href}#rollouts`);
+      await page.locator(`#rollouts a[href="${rolloutReportFileName('kw-test')}"]`).click();
+      await page.waitForURL(`**/${rolloutReportFileName('kw-test')}`);
+      expect(await interactiveMarks(page)).toBeGreaterThan(0);
+      const labels = await page.locator('#chart-rollout-error-rate .mark-text.role-mark text').allTextContents();
+      expect(labels).toEqual(['gate < 0.01; A/B gate < 0.01', 'errors-high > 0.03 (previous-stage)', 'errors-critical > 0.05 (rollback-to-zero)']);
+      expect(await page.locator('#chart-rollout-error-rate .mark-rule.role-mark line').count()).toBe(labels.length);
+      expect(seen.consoleErrors).toEqual([]);
+      expect(seen.consoleWarnings).toEqual([]);
     } finally {
       await context.close();
     }

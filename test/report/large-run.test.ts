@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReports } from '../../lib/report/render-reports';
-import { MAX_ITEM_ROWS } from '../../lib/report/run-data';
+import { renderReports } from '../../lib/publish/render-reports';
+import { MAX_ITEM_ROWS } from '../../lib/runs/run-report-data';
 import { withStore, type AppendValue } from '../../lib/store/store';
 import { removeDir, tempDir } from '../support/temp-store';
 import { appendRows } from '../scoring/helpers';

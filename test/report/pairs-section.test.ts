@@ -7,8 +7,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareAllGenerators } from '../../lib/compare/generator-pairs';
-import { loadRunReportData, pairsMetrics, type BenchReportData } from '../../lib/report/run-data';
-import { pairsSection, renderRunReportPage } from '../../lib/report/run-report';
+import { loadRunReportData, pairsMetrics } from '../../lib/publish/run-report-data';
+import { pairsSection, renderRunReportPage, type BenchReportData } from '../../lib/report/run-report';
 import { escapeHtml } from '../../lib/report/html-page';
 import { withStore } from '../../lib/store/store';
 import { appendRows } from '../scoring/helpers';

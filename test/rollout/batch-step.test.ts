@@ -10,7 +10,7 @@ import { advanceExperiment } from '../../lib/rollout/controller';
 import { resolveExperiment } from '../../lib/rollout/experiment-store';
 import { assignArm } from '../../lib/rollout/assignment';
 import { reviewSample } from '../../lib/rollout/review-sample';
-import { writeRolloutReport, rolloutReportFileName } from '../../lib/rollout/rollout-report';
+import { writeRolloutReport, rolloutReportFileName } from '../../lib/publish/rollout-reports';
 import { InputError } from '../../lib/input-error';
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama/server';
 import { removeDir } from '../support/temp-store';

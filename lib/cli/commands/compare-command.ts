@@ -22,8 +22,8 @@ import { compareAllGenerators, type GeneratorPairsComparison } from '../../compa
 import { InputError } from '../../input-error';
 import { withStore } from '../../store/store';
 import { renderAbReport } from '../../report/ab-report';
-import { refreshIndexPage } from '../../report/index-refresh';
-import { REPORTS_ENV_VAR, resolveOutDir } from '../../report/report-files';
+import { refreshIndexPage } from '../../publish/index-refresh';
+import { REPORTS_ENV_VAR, resolveOutDir } from '../../publish/out-dir';
 import { commaList, finiteNumber } from '../parse-options';
 import { formatNumber, printJson, renderTable } from '../output';
 import type { GlobalOptions } from '../global-options';

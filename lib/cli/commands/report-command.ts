@@ -6,8 +6,8 @@
  * the trends report and the index page. Prints the paths written.
  */
 import { Command, Option } from 'commander';
-import { renderReports } from '../../report/render-reports';
-import { REPORTS_ENV_VAR } from '../../report/report-files';
+import { renderReports } from '../../publish/render-reports';
+import { REPORTS_ENV_VAR } from '../../publish/out-dir';
 import { printJson } from '../output';
 import type { GlobalOptions } from '../global-options';
 
@@ -20,7 +20,7 @@ interface ReportCommandOptions {
 
 export function reportCommand(globals: () => GlobalOptions): Command {
   return new Command('report')
-    .description('render HTML reports (run reports, trends, index) that work offline')
+    .description('render HTML reports (run reports, trends, GPU dashboard, rollouts, index) that work offline')
     .option('--run <runId>', "render this run's report (default: the newest run)")
     .addOption(new Option('--all', "render every run's report").default(false).conflicts('run'))
     .option('--out <dir>', `output folder (default: $${REPORTS_ENV_VAR}, else reports/ beside the database; the project's reports/ for the default database)`)

@@ -9,13 +9,12 @@ import { statOrUndefined } from '../../report/report-files';
 import path from 'node:path';
 import { Command } from 'commander';
 import { writeRunFile } from '../../evaluation/run-file';
-import { parseMeasure } from '../../evaluation/measure-registry';
 import { DEFAULT_MEASURES } from '../../evaluation/evaluate';
 import { DEFAULT_BM25, DEFAULT_TOP_K } from '../../retrieval/bm25';
 import { BM25_SYSTEM, runRetrieval } from '../../runs/retrieval-run';
 import { withStore } from '../../store/store';
 import { InputError } from '../../input-error';
-import { commaList, finiteNumber, positiveInteger } from '../parse-options';
+import { finiteNumber, measureList, positiveInteger } from '../parse-options';
 import { formatNumber, printJson, renderTable } from '../output';
 import type { GlobalOptions } from '../global-options';
 
@@ -29,16 +28,6 @@ interface RetrieveCommandOptions {
   record: boolean;
   perQuery: boolean;
   json: boolean;
-}
-
-function checkMeasures(measures: string[]): void {
-  for (const m of measures) {
-    try {
-      parseMeasure(m);
-    } catch (error) {
-      throw new InputError(`--measures: ${(error as Error).message}`);
-    }
-  }
 }
 
 /** A Node file-system error (ENOENT, EACCES, EISDIR, ...). */
@@ -71,13 +60,12 @@ export function retrieveCommand(globals: () => GlobalOptions): Command {
     .option('--top <k>', 'documents kept per query (also the evaluation depth)', positiveInteger('--top'), DEFAULT_TOP_K)
     .option('--k1 <k1>', 'BM25 k1', finiteNumber('--k1'), DEFAULT_BM25.k1)
     .option('--b <b>', 'BM25 b', finiteNumber('--b'), DEFAULT_BM25.b)
-    .option('--measures <list>', 'comma-separated trec_eval measures', commaList, [...DEFAULT_MEASURES])
+    .option('--measures <list>', 'comma-separated measures, as trec_eval names (ndcg_cut_10, P_10, recall_100, map) or display names (nDCG@10, P@10, recall@100, MRR), any case', measureList('--measures'), [...DEFAULT_MEASURES])
     .option('--run-out <file>', 'write the ranking as a TREC run file (qid Q0 docid rank score tag)')
     .option('--no-record', 'do not store the run in the database')
     .option('--per-query', 'also print each query\'s metrics', false)
     .option('--json', 'print results as JSON', false)
     .action(async (options: RetrieveCommandOptions) => {
-      checkMeasures(options.measures);
       const runOut = options.runOut === undefined ? undefined : checkRunOut(options.runOut);
       // --no-record only reads: read-only. Either way the database must exist (it holds the dataset).
       const result = await withStore({ dbPath: globals().db, readOnly: !options.record, mustExist: true }, (store) =>

@@ -23,10 +23,10 @@ import { commandClock, NOW_ENV_VAR } from '../../rollout/clock';
 import { runRolloutStep } from '../../rollout/batch-step';
 import { runRolloutMonitor, type Assessment } from '../../rollout/monitor';
 import { DEFAULT_REVIEW_PER_ARM, reviewSample } from '../../rollout/review-sample';
-import { writeRolloutReport } from '../../rollout/rollout-report';
+import { writeRolloutReport } from '../../publish/rollout-reports';
 import { formatDuration } from '../../rollout/duration';
 import { stageGauge } from '../../rollout/stage-gauge';
-import { resolveOutDir } from '../../report/report-files';
+import { resolveOutDir } from '../../publish/out-dir';
 
 const PERCENT = 100;
 const DEFAULT_HISTORY = 20;

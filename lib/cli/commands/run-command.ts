@@ -8,8 +8,8 @@
 import { Command } from 'commander';
 import { runBench, type BenchResult } from '../../runs/bench-run';
 import { terminalProgress } from '../../runs/progress';
-import { publishRunReport } from '../../report/publish-run-report';
-import { REPORTS_ENV_VAR, resolveOutDir } from '../../report/report-files';
+import { publishRunReport } from '../../publish/publish-run-report';
+import { REPORTS_ENV_VAR, resolveOutDir } from '../../publish/out-dir';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { formatNumber, printJson, renderTable } from '../output';
 import type { GlobalOptions } from '../global-options';
@@ -23,7 +23,7 @@ interface RunCommandOptions {
   resume?: string;
   retryErrors: boolean;
   json: boolean;
-  /** Folder for the run's report (default: see defaultOutDir in lib/report/report-files.ts). */
+  /** Folder for the run's report (default: see defaultOutDir in lib/publish/out-dir.ts). */
   out?: string;
 }
 
@@ -96,7 +96,7 @@ export function exitCodeForRun(result: BenchResult): ExitCode | typeof EXIT_INTE
 export function runCommand(globals: () => GlobalOptions, setExitCode: (code: number) => void): Command {
   return new Command('run')
     .description('run a benchmark suite: generate queries with baselines and LLMs, retrieve, score, store')
-    .option('--suite <file>', 'suite file or name in data/suites/ (default: default.yaml)')
+    .option('--suite <file>', 'suite file, or a name in data/suites/ with or without its .yaml/.yml/.json (default: default.yaml)')
     .option('--no-cache', 'do not read or write the LLM response cache')
     .option('--resume <runId>', "finish an interrupted run with the suite stored with it, without redoing completed items (items not attempted are attempted); a --suite given must match the run's")
     .option('--retry-errors', 'with --resume: also attempt the items that ended in an error again', false)

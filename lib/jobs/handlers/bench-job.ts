@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { InputError } from '../../input-error';
 import { runBench } from '../../runs/bench-run';
-import { publishRunReport } from '../../report/publish-run-report';
+import { publishRunReport } from '../../publish/publish-run-report';
 import { loadSuite } from '../../suites/suite';
 import { defineJob } from '../job-handler';
 

@@ -1,10 +1,10 @@
 /**
- * The `report` job: renders the HTML reports from the store with renderReports (lib/report),
+ * The `report` job: renders the HTML reports from the store with renderReports (lib/publish),
  * as `benchlab report` does. It writes files, not rows, so rows_written stays empty.
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { renderReports } from '../../report/render-reports';
+import { renderReports } from '../../publish/render-reports';
 import { projectRoot } from '../../store/db-path';
 import { defineJob } from '../job-handler';
 

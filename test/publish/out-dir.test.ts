@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCollection } from '../../lib/datasets/import';
 import { InputError } from '../../lib/input-error';
-import { defaultOutDir, REPORTS_ENV_VAR, resolveOutDir } from '../../lib/report/report-files';
+import { defaultOutDir, REPORTS_ENV_VAR, resolveOutDir } from '../../lib/publish/out-dir';
 import { runRetrieval } from '../../lib/runs/retrieval-run';
 import { projectRoot } from '../../lib/store/db-path';
 import { withStore } from '../../lib/store/store';

@@ -9,13 +9,14 @@
  * Each row gets its configuration (see lib/runs/run-fingerprint.ts), read from the run's
  * stored config, and the series it belongs to: the generator and a label of what differs from
  * the generator's other configurations on the dataset. A changed configuration is a new series.
+ * This is the trends report's view model: lib/report/trends-report.ts renders it.
  */
 import type { Store } from '../store/store';
-import { DEFAULT_RECALL_CUTOFF } from './run-data';
+import { DEFAULT_RECALL_CUTOFF, MAP_MEASURE, PRIMARY_MEASURE } from '../evaluation/measure-registry';
 import {
   benchConfiguration, configurationLabels, describeConfiguration, retrievalConfiguration, RETRIEVAL_GENERATOR_PREFIX, type RunConfiguration,
-} from '../runs/run-fingerprint';
-import { BM25_SYSTEM } from '../runs/retrieval-run';
+} from './run-fingerprint';
+import { BM25_SYSTEM } from './retrieval-run';
 import { DEFAULT_TOP_K } from '../retrieval/bm25';
 
 /** The newest runs the trends report covers. */
@@ -60,15 +61,15 @@ export async function loadTrendPoints(store: Store): Promise<TrendPoint[]> {
     `WITH r AS (
        SELECT run_id, kind, coalesce(dataset, '(none)') AS dataset, started_at, status, CAST(config AS VARCHAR) AS config,
          CASE WHEN kind = 'bench'
-           THEN coalesce(try_cast(json_extract_string(config, '$.suite.top_k') AS INTEGER), ${DEFAULT_RECALL_CUTOFF})
+           THEN coalesce(try_cast(json_extract_string(config, '$.suite.top_k') AS INTEGER), CAST($defaultRecallCutoff AS INTEGER))
            ELSE coalesce(try_cast(json_extract_string(config, '$.top') AS INTEGER), ${DEFAULT_TOP_K}) END AS top_k
        FROM runs WHERE kind IN ('bench', 'retrieve') ORDER BY started_at DESC LIMIT ${MAX_TREND_RUNS}
      ),
      metrics AS (
        SELECT m.run_id, m.item_key,
-         max(m.value) FILTER (WHERE m.measure = 'ndcg_cut_10') AS ndcg10,
+         max(m.value) FILTER (WHERE m.measure = $primaryMeasure) AS ndcg10,
          max(m.value) FILTER (WHERE m.measure = 'recall_' || r.top_k) AS recall,
-         max(m.value) FILTER (WHERE m.measure = 'map') AS map
+         max(m.value) FILTER (WHERE m.measure = $mapMeasure) AS map
        FROM item_metrics m JOIN r USING (run_id)
        GROUP BY m.run_id, m.item_key
      ),
@@ -93,6 +94,7 @@ export async function loadTrendPoints(store: Store): Promise<TrendPoint[]> {
        g.ndcg10, g.recall, g.map, g.p50, g.error_rate
      FROM (SELECT * FROM bench UNION ALL BY NAME SELECT * FROM retrieval) g JOIN r USING (run_id)
      ORDER BY r.dataset, r.started_at, g.generator`,
+    { defaultRecallCutoff: DEFAULT_RECALL_CUTOFF, primaryMeasure: PRIMARY_MEASURE.name, mapMeasure: MAP_MEASURE.name },
   );
   const points = rows.map((r) => {
     const kind: TrendRunKind = r['kind'] === 'retrieve' ? 'retrieve' : 'bench';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { niceBinWidth, sqlHistogram } from '../../lib/report/histogram';
+import { niceBinWidth, sqlHistogram } from '../../lib/store/histogram';
 import { withStore } from '../../lib/store/store';
 
 describe('niceBinWidth', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tInterval } from '../../lib/report/confidence-interval';
+import { tInterval } from '../../lib/stats/confidence-interval';
 
 describe('tInterval', () => {
   it('is mean ± t(0.975, n−1)·s/√n', () => {

@@ -10,11 +10,12 @@
  * Downsampled rows (resolution_s > the sampling interval, sample_count > 1) weigh as many
  * samples as they stand for in every mean, and their min/max columns feed the bands. A line
  * is broken where a device has no sample for longer than MAX_GAP_RESOLUTIONS buckets (or
- * resolutions), as energy integration is (energy.ts).
+ * resolutions), as energy integration is (energy.ts). This is the GPU dashboard's view model:
+ * lib/report/gpu-dashboard.ts renders it, lib/publish/gpu-dashboard.ts loads and writes it.
  */
-import { MAX_GAP_RESOLUTIONS, MIN_MAX_GAP_S, SECONDS_PER_HOUR } from '../gpu/energy';
-import { DEFAULT_PS_INTERVAL_MS } from '../gpu/ollama-ps';
-import { summarizeGpuRun, type GpuRunSummary } from '../gpu/run-summary';
+import { MAX_GAP_RESOLUTIONS, MIN_MAX_GAP_S, SECONDS_PER_HOUR } from './energy';
+import { DEFAULT_PS_INTERVAL_MS } from './ollama-ps';
+import { summarizeGpuRun, type GpuRunSummary } from './run-summary';
 import type { Store } from '../store/store';
 import { bucketSeconds, SECONDS_PER_DAY } from './gpu-time-buckets';
 

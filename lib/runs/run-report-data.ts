@@ -8,17 +8,20 @@
  * per-generator counts (items, errors, answer format) come from the run summary
  * (summarizeBenchRun), so the report and `benchlab run` agree. The all-pairs section (every
  * pair of generators on nDCG@10, recall@k and MAP, paired tests, Holm across all of them) is
- * built by compare/generator-pairs.ts, as `benchlab compare RUN --all-generators` prints it.
+ * built by compare/generator-pairs.ts, as `benchlab compare RUN --all-generators` prints it, and
+ * added by lib/publish/run-report-data.ts (lib/compare reads lib/runs, so lib/runs does not call it).
+ * This is the run report's view model: lib/report/run-report.ts renders it.
  */
 import type { Store } from '../store/store';
-import type { RunInfo as StoredRunInfo } from '../runs/run-items';
+import type { RunInfo as StoredRunInfo } from './run-items';
 import { InputError } from '../input-error';
-import { serviceLatencySql, summarizeBenchRun, type BenchSummary, type GeneratorSummary } from '../runs/bench-summary';
+import { DEFAULT_RECALL_CUTOFF, headlineMeasures, MAP_MEASURE, PRIMARY_MEASURE } from '../evaluation/measure-registry';
+import { serviceLatencySql, summarizeBenchRun, type BenchSummary, type GeneratorSummary } from './bench-summary';
 import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
-import { tInterval, type Interval } from './confidence-interval';
-import { sqlHistogram, type HistogramBin } from './histogram';
-import { parseCompareMetric } from '../compare/compare-metrics';
-import { compareGeneratorPairs, loadScoredItems, type GeneratorPairsComparison } from '../compare/generator-pairs';
+import { tInterval, type Interval } from '../stats/confidence-interval';
+import { sqlHistogram, type HistogramBin } from '../store/histogram';
+
+export type { HistogramBin };
 
 /** Items listed in the per-question table; the rest stay in the database. */
 export const MAX_ITEM_ROWS = 400;
@@ -31,11 +34,10 @@ export const MAX_HEATMAP_QUESTIONS = 60;
 export const MAX_ERROR_MESSAGES = 15;
 /** Bins of a histogram over a 0..1 measure (width 0.1). */
 export const UNIT_HISTOGRAM_BINS = 10;
-/** Recall cutoff when the run's config does not name one (the suite default). */
-export const DEFAULT_RECALL_CUTOFF = 100;
-
-export const NDCG10 = 'ndcg_cut_10';
-export const MAP = 'map';
+/** The primary measure (nDCG@10) and MAP, as item_metrics names them: from the measure registry. */
+export const NDCG10 = PRIMARY_MEASURE.name;
+export const MAP = MAP_MEASURE.name;
+export { DEFAULT_RECALL_CUTOFF };
 
 /** A run as lib/runs describes it, plus what a report page shows about it. */
 export interface RunInfo extends StoredRunInfo {
@@ -139,7 +141,8 @@ export interface HeatCell {
   ndcg10: number;
 }
 
-export interface BenchReportData {
+/** A benchmark run's part of the run report (lib/publish adds the all-pairs comparison from lib/compare). */
+export interface BenchRunData {
   kind: 'bench';
   run: RunInfo;
   recallCutoff: number;
@@ -155,8 +158,6 @@ export interface BenchReportData {
   questionCount: number;
   heatmap: HeatCell[];
   skippedModels: { model: string; reason: string }[];
-  /** Every pair of generators on nDCG@10, recall@k and MAP (compare/generator-pairs.ts); null with fewer than two generators. */
-  pairs?: GeneratorPairsComparison | null;
 }
 
 export interface RetrieveReportData {
@@ -167,7 +168,7 @@ export interface RetrieveReportData {
   queryCount: number;
 }
 
-export type RunReportData = BenchReportData | RetrieveReportData;
+export type RunData = BenchRunData | RetrieveReportData;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const count = (v: unknown): number => Number(v ?? 0);
@@ -185,7 +186,7 @@ function parseJson(value: unknown): Record<string, unknown> {
 export function measureLabel(measure: string): string {
   const cut = /^(ndcg_cut|recall|P)_(\d+)$/.exec(measure);
   if (cut) return `${cut[1] === 'ndcg_cut' ? 'nDCG' : cut[1] === 'P' ? 'P' : 'recall'}@${cut[2]}`;
-  if (measure === MAP) return 'MAP';
+  if (measure === MAP) return MAP_MEASURE.label;
   if (measure === 'recip_rank') return 'MRR';
   return measure;
 }
@@ -392,9 +393,9 @@ async function itemRows(store: Store, run: RunInfo): Promise<ItemRow[]> {
        i.answer_read, i.error, i.docs_found, m.value AS ndcg10
      FROM items i
      LEFT JOIN (SELECT query_id, any_value(text) AS text FROM queries WHERE dataset = $dataset GROUP BY query_id) q USING (query_id)
-     LEFT JOIN item_metrics m ON m.run_id = $run AND m.item_key = i.item_key AND m.measure = '${NDCG10}'
+     LEFT JOIN item_metrics m ON m.run_id = $run AND m.item_key = i.item_key AND m.measure = $measure
      ORDER BY i.query_id, i.repeat_index, i.generator`,
-    { run: run.runId, dataset: run.dataset ?? '' },
+    { run: run.runId, dataset: run.dataset ?? '', measure: PRIMARY_MEASURE.name },
   );
   return rows.map((r) => {
     const queries = itemQueries(r['query_checks'], r['generated_queries']);
@@ -419,9 +420,9 @@ async function heatmap(store: Store, runId: string, questionCount: number): Prom
   if (questionCount > MAX_HEATMAP_QUESTIONS) return [];
   const rows = await store.all(
     `SELECT i.query_id, i.generator, avg(m.value) AS v
-     FROM run_items i JOIN item_metrics m ON m.run_id = i.run_id AND m.item_key = i.item_key AND m.measure = '${NDCG10}'
+     FROM run_items i JOIN item_metrics m ON m.run_id = i.run_id AND m.item_key = i.item_key AND m.measure = $measure
      WHERE i.run_id = $run GROUP BY ALL ORDER BY i.query_id, i.generator`,
-    { run: runId },
+    { run: runId, measure: PRIMARY_MEASURE.name },
   );
   return rows.map((r) => ({ queryId: String(r['query_id']), generator: String(r['generator']), ndcg10: Number(r['v']) }));
 }
@@ -435,20 +436,7 @@ function skippedModels(run: RunInfo): { model: string; reason: string }[] {
   });
 }
 
-/** The measures the all-pairs section compares, as `benchlab compare` names them. */
-export function pairsMetrics(cutoff: number): string[] {
-  return ['ndcg@10', `recall@${cutoff}`, 'map'];
-}
-
-/** Every pair of the run's generators, paired by question and repeat; null with fewer than two generators. */
-async function generatorPairs(store: Store, run: RunInfo, cutoff: number): Promise<GeneratorPairsComparison | null> {
-  const metrics = pairsMetrics(cutoff);
-  const items = await loadScoredItems(store, run.runId, metrics.map(parseCompareMetric));
-  if (new Set(items.map((i) => i.generator)).size < 2) return null;
-  return { run, ...compareGeneratorPairs(items, { metrics }) };
-}
-
-async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportData> {
+async function loadBenchData(store: Store, run: RunInfo): Promise<BenchRunData> {
   const cutoff = await recallCutoff(store, run);
   const counts = await store.one(
     `SELECT count(*) AS items, count(DISTINCT query_id) AS questions FROM run_items WHERE run_id = $run`,
@@ -461,7 +449,7 @@ async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportDat
     run,
     recallCutoff: cutoff,
     summary,
-    quality: await qualityIntervals(store, run.runId, [NDCG10, `recall_${cutoff}`, MAP]),
+    quality: await qualityIntervals(store, run.runId, headlineMeasures(cutoff).map((m) => m.name)),
     latency: await latencyBoxes(store, run.runId),
     callLatency: await sqlHistogram(store, {
       from: `(SELECT model, wall_ms FROM llm_calls WHERE run_id = $run AND NOT cache_hit)`,
@@ -477,7 +465,6 @@ async function loadBenchData(store: Store, run: RunInfo): Promise<BenchReportDat
     questionCount,
     heatmap: await heatmap(store, run.runId, questionCount),
     skippedModels: skippedModels(run),
-    pairs: await generatorPairs(store, run, cutoff),
   };
 }
 
@@ -502,10 +489,10 @@ async function loadRetrieveData(store: Store, run: RunInfo): Promise<RetrieveRep
     run,
     measures,
     ndcgHistogram: await sqlHistogram(store, {
-      from: `(SELECT 'nDCG@10' AS measure, value FROM item_metrics WHERE run_id = $run AND measure = '${NDCG10}')`,
+      from: `(SELECT $label AS measure, value FROM item_metrics WHERE run_id = $run AND measure = $measure)`,
       value: 'value',
       group: 'measure',
-      params: { run: run.runId },
+      params: { run: run.runId, label: PRIMARY_MEASURE.label, measure: PRIMARY_MEASURE.name },
       bins: UNIT_HISTOGRAM_BINS,
       domain: [0, 1],
     }),
@@ -518,7 +505,7 @@ export function isUnitMeasure(measure: string): boolean {
 }
 
 /** Loads a run's report data; a retrieval run gets its measures, anything else the bench view. */
-export async function loadRunReportData(store: Store, runId: string): Promise<RunReportData> {
+export async function loadRunData(store: Store, runId: string): Promise<RunData> {
   const run = await loadRunInfo(store, runId);
   return run.kind === 'retrieve' ? loadRetrieveData(store, run) : loadBenchData(store, run);
 }

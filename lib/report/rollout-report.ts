@@ -1,41 +1,31 @@
 /**
- * Owns the HTML rollout report (`benchlab rollout report`), built from lib/report's blocks
+ * Owns the HTML rollout report (`benchlab rollout report`, and `benchlab report` for every
+ * experiment stored), rendered from its view model (lib/rollout/rollout-report-data.ts) with
+ * lib/report's blocks
  * (page shell, Vega-Lite charts rendered to SVG, tables, assets): the current stage gauge; error
  * rate, processing time and cache hit rate over time per arm with their thresholds; the method
  * breakdown; the per-stage metrics table; the A/B result with its intervals; the gates and
  * triggers of the current look; the decision log; and documents for manual review.
  */
-import { withStore } from '../store/store';
-import { copyAssets, ASSETS_DIR } from '../report/assets';
-import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from '../report/chart';
-import { formatCount, formatMetric, formatMs, formatRate, formatTime } from '../report/format';
-import { html, renderPage, type SafeHtml } from '../report/html-page';
-import { generatorLine, standardNav, writePage } from '../report/report-files';
-import { renderTable } from '../report/table';
-import { ARMS, PERCENT, type Arm } from './assignment';
-import type { SummaryMetric } from './experiment-config';
-import { resolveExperiment, type ResolveOptions } from './experiment-store';
-import { formatDuration } from './duration';
-import { loadRolloutReportData, type RolloutReportData, type StageMetrics } from './rollout-report-data';
-import { DEFAULT_REVIEW_PER_ARM } from './review-sample';
-import type { ArmSummary } from './metrics';
+import { chartFigure, chartScripts, renderChart, type Chart, type ChartSpec } from './chart';
+import { formatCount, formatDuration, formatMetric, formatMs, formatRate, formatTime } from './format';
+import { html, renderPage, type SafeHtml } from './html-page';
+import { rolloutReportFileName, standardNav, type ReportContext } from './report-files';
+import { renderTable } from './table';
+import { ARMS, PERCENT, type Arm } from '../rollout/assignment';
+import type { SummaryMetric } from '../rollout/experiment-config';
+import type { RolloutReportData, StageMetrics } from '../rollout/rollout-report-data';
+import type { ArmSummary } from '../rollout/metrics';
 
 const CHART_WIDTH = 720;
 const CHART_HEIGHT = 200;
 const GAUGE_HEIGHT = 60;
 const ARM_COLORS: Record<Arm, string> = { control: '#7a8595', treatment: '#1f5f9e' };
 const THRESHOLD_COLOR = '#a33131';
+const THRESHOLD_LABEL_SIZE = 10;
 const SIGNIFICANT = 4;
 
-export interface RolloutReportOptions extends ResolveOptions {
-  dbPath?: string;
-  outDir: string;
-  reviewPerArm?: number;
-}
-
-export function rolloutReportFileName(experiment: string): string {
-  return `rollout-${experiment}.html`;
-}
+export { rolloutReportFileName };
 
 function round(value: number | null | undefined): string {
   return value === null || value === undefined || Number.isNaN(value) ? '–' : String(Number(value.toPrecision(SIGNIFICANT)));
@@ -73,20 +63,29 @@ const SERIES_METRICS: SeriesMetric[] = [
   { key: 'cacheHitRate', gateMetric: 'cache_hit_rate', title: 'Cache hit rate over time', axis: 'cache hit rate', format: '.0%' },
 ];
 
-/** Every threshold the configuration sets on a metric: stage and A/B gates, triggers. */
-function thresholds(data: RolloutReportData, metric: SummaryMetric): { value: number; label: string }[] {
+/**
+ * Every threshold the configuration sets on a metric (stage and A/B gates, triggers), one per
+ * distinct value, labelled with everything set at that value ("gate < 0.05; error-spike > 0.05
+ * (rollback)"), lowest first.
+ */
+export function thresholds(data: RolloutReportData, metric: SummaryMetric): { value: number; label: string }[] {
   const config = data.assessment.state.config;
-  const out: { value: number; label: string }[] = [];
+  const byValue = new Map<number, string[]>();
+  const add = (value: number, label: string) => {
+    const labels = byValue.get(value) ?? [];
+    if (!labels.includes(label)) labels.push(label);
+    byValue.set(value, labels);
+  };
   for (const [label, gates] of [['gate', config.gates], ['A/B gate', config.ab_gates]] as const) {
     const bounds = gates[metric];
-    if (bounds?.below !== undefined) out.push({ value: bounds.below, label: `${label} < ${bounds.below}` });
-    if (bounds?.above !== undefined) out.push({ value: bounds.above, label: `${label} > ${bounds.above}` });
+    if (bounds?.below !== undefined) add(bounds.below, `${label} < ${bounds.below}`);
+    if (bounds?.above !== undefined) add(bounds.above, `${label} > ${bounds.above}`);
   }
   for (const t of config.triggers.filter((t) => t.metric === metric)) {
-    for (const v of [t.above, t.below]) if (v !== undefined) out.push({ value: v, label: `${t.name} (${t.action})` });
+    if (t.above !== undefined) add(t.above, `${t.name} > ${t.above} (${t.action})`);
+    if (t.below !== undefined) add(t.below, `${t.name} < ${t.below} (${t.action})`);
   }
-  const seen = new Set<number>();
-  return out.filter((t) => (seen.has(t.value) ? false : (seen.add(t.value), true)));
+  return [...byValue.entries()].sort(([a], [b]) => a - b).map(([value, labels]) => ({ value, label: labels.join('; ') }));
 }
 
 function seriesSpec(data: RolloutReportData, metric: SeriesMetric): ChartSpec {
@@ -110,6 +109,12 @@ function seriesSpec(data: RolloutReportData, metric: SeriesMetric): ChartSpec {
         data: { values: thresholds(data, metric.gateMetric) },
         mark: { type: 'rule', strokeDash: [4, 4], color: THRESHOLD_COLOR },
         encoding: { y: { field: 'value', type: 'quantitative' }, tooltip: [{ field: 'label', type: 'nominal' }] },
+      },
+      {
+        // Each threshold's label, just above its line at the right edge.
+        data: { values: thresholds(data, metric.gateMetric) },
+        mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -2, dy: -2, fontSize: THRESHOLD_LABEL_SIZE, color: THRESHOLD_COLOR },
+        encoding: { y: { field: 'value', type: 'quantitative' }, x: { value: CHART_WIDTH }, text: { field: 'label', type: 'nominal' } },
       },
     ],
   } as ChartSpec;
@@ -175,8 +180,8 @@ function stageTable(periods: StageMetrics[]): SafeHtml {
     caption: 'Per stage (treatment arm, plus control where it ran)',
     columns: [
       { header: 'stage', cell: (p: StageMetrics) => `${p.stage} (${p.percentage}%)` },
-      { header: 'from', cell: (p) => formatTime(p.from) },
-      { header: 'duration', cell: (p) => formatDuration(p.to.getTime() - p.from.getTime()) },
+      { header: 'from', cell: (p) => formatTime(p.from), className: () => 'nowrap' },
+      { header: 'duration', cell: (p) => formatDuration(p.to.getTime() - p.from.getTime()), className: () => 'nowrap' },
       { header: 'entered by', cell: (p) => p.cause },
       ...summaryColumns<StageMetrics>((p) => p.summaries.treatment),
       { header: 'control error rate', numeric: true, cell: (p) => formatRate(p.summaries.control.errorRate) },
@@ -208,7 +213,7 @@ function sampleTable(data: RolloutReportData): SafeHtml {
     columns: [
       { header: 'document', cell: (d: RolloutReportData['sample'][number]) => d.docId },
       { header: 'arm', cell: (d) => d.arm },
-      { header: 'text', cell: (d) => d.excerpt },
+      { header: 'text', wide: true, cell: (d) => d.excerpt },
       { header: 'frequency keywords', cell: (d) => d.keywords.frequency?.join(', ') ?? '–' },
       { header: 'LLM keywords', cell: (d) => d.error ?? d.keywords.llm?.join(', ') ?? '–', className: (d) => (d.error ? 'error' : undefined) },
       { header: 'hallucinated', cell: (d) => d.hallucinated.join(', ') || '–' },
@@ -219,7 +224,7 @@ function sampleTable(data: RolloutReportData): SafeHtml {
 }
 
 /** Renders the report page from its data. */
-export async function renderRolloutReport(data: RolloutReportData, generatedAt: Date): Promise<string> {
+export async function renderRolloutReport(data: RolloutReportData, context: ReportContext): Promise<string> {
   const { state, readiness, triggers } = data.assessment;
   const charts: Chart[] = [await renderChart('rollout-gauge', gaugeSpec(data))];
   for (const metric of SERIES_METRICS) charts.push(await renderChart(`rollout-${metric.gateMetric.replace(/_/g, '-')}`, seriesSpec(data, metric)));
@@ -233,7 +238,7 @@ ${renderTable({
     { header: 'gate', cell: (g: (typeof readiness.gates)[number]) => g.gate },
     { header: 'outcome', cell: (g) => g.outcome, className: (g) => (g.outcome === 'fail' ? 'error' : undefined) },
     { header: 'requirement', cell: (g) => g.requirement },
-    { header: 'detail', cell: (g) => g.detail },
+    { header: 'detail', wide: true, cell: (g) => g.detail },
   ],
   rows: readiness.gates,
 })}
@@ -250,7 +255,7 @@ ${renderTable({
   rows: triggers,
 })}
 <h2>Over time</h2>
-${series.map((chart, i) => chartFigure(chart, `Per arm, in buckets of ${formatDuration(data.bucketMs)}. Dashed lines: thresholds of gates and triggers on ${SERIES_METRICS[i]?.gateMetric}.`))}
+${series.map((chart, i) => chartFigure(chart, `Per arm, in buckets of ${formatDuration(data.bucketMs)}. Dashed lines: thresholds of gates and triggers on ${SERIES_METRICS[i]?.gateMetric}, each labelled with what is set there.`))}
 <h2>Method breakdown</h2>
 ${renderTable({
   caption: 'Whole experiment, per arm',
@@ -275,20 +280,8 @@ ${sampleTable(data)}
     nav: standardNav(),
     subtitle: `${state.config.description ?? 'staged rollout'} · ${state.status} · stage '${state.config.stages[state.stageIndex]?.name}' at ${state.percentage}%`,
     body,
-    scripts: chartScripts(charts, ASSETS_DIR),
-    generatedAt,
-    generator: await generatorLine(),
+    scripts: chartScripts(charts, context.assetsHref),
+    generatedAt: context.generatedAt,
+    generator: context.generator,
   });
-}
-
-/** Writes the rollout report of an experiment into `outDir`; returns the file. */
-export async function writeRolloutReport(experiment: string, options: RolloutReportOptions): Promise<string> {
-  const now = options.now ?? new Date();
-  const data = await withStore({ ...(options.dbPath !== undefined ? { dbPath: options.dbPath } : {}) }, async (store) => {
-    const state = await resolveExperiment(store, experiment, options);
-    return loadRolloutReportData(store, state, now, options.reviewPerArm ?? DEFAULT_REVIEW_PER_ARM);
-  });
-  const page = await renderRolloutReport(data, now);
-  copyAssets(options.outDir);
-  return writePage(options.outDir, rolloutReportFileName(data.assessment.state.key), page);
 }

@@ -4,7 +4,7 @@
  * counts per group and bin come back already grouped, so a chart never carries raw rows.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { Store } from '../store/store';
+import type { Store } from './store';
 
 export const DEFAULT_BINS = 30;
 const NICE_STEPS = [1, 2, 5, 10] as const;

@@ -1,23 +1,28 @@
 /**
- * Rendering reports into the output folder (`outDir`, else $BENCHLAB_REPORTS, else reports/ in
- * the project folder for the default database and beside any other database file; see
- * defaultOutDir in report-files.ts): a run's report, or
+ * Owns `benchlab report`: gathers view models from the folders that own the data (lib/runs,
+ * lib/gpu, lib/rollout) and hands them to lib/report's renderers, writing into the output folder
+ * (`outDir`, else $BENCHLAB_REPORTS, else reports/ in the project folder for the default database
+ * and beside any other database file; see defaultOutDir in out-dir.ts): a run's report, or
  * every run's with `all`, or the newest run's when neither is asked for; then always the trends
- * report, the GPU dashboard (gpu.html) and the index page. The store is opened read-only, so
+ * report, the GPU dashboard (gpu.html), the rollout report of every stored experiment and the
+ * index page. The store is opened read-only, so
  * reports can be rendered while nothing else writes, and never change the data. The embedding
  * scripts are copied to <outDir>/assets/ once.
  */
 import path from 'node:path';
 import { InputError } from '../input-error';
+import { copyAssets } from '../report/assets';
+import { renderIndexPage } from '../report/index-page';
+import { INDEX_FILE, listReportFiles, reportContext, runReportFileName, TRENDS_FILE, writePage, type ReportContext } from '../report/report-files';
+import { renderRunReportPage } from '../report/run-report';
+import { renderTrendsPage } from '../report/trends-report';
+import { listRunIds, loadIndexRuns, newestRunId } from '../runs/index-runs';
+import { loadTrendPoints } from '../runs/trends-data';
 import { withStore, type Store } from '../store/store';
-import { copyAssets } from './assets';
 import { renderGpuDashboard } from './gpu-dashboard';
-import { renderIndexPage, loadIndexRuns } from './index-page';
-import { INDEX_FILE, listReportFiles, reportContext, resolveOutDir, runReportFileName, TRENDS_FILE, writePage, type ReportContext } from './report-files';
-import { loadRunReportData } from './run-data';
-import { renderRunReportPage } from './run-report';
-import { loadTrendPoints } from './trends-data';
-import { renderTrendsPage } from './trends-report';
+import { resolveOutDir } from './out-dir';
+import { loadRunReportData } from './run-report-data';
+import { writeStoredRolloutReports } from './rollout-reports';
 
 export interface RenderReportsOptions {
   /** Database file; defaults to BENCHLAB_DB, then data/benchlab.duckdb. */
@@ -37,13 +42,15 @@ export interface RenderedReports {
   index: string;
   /** The GPU dashboard (kept out of `files`, which lists the run reports, trends and index). */
   gpuDashboard: string;
+  /** The rollout report of each stored experiment (also kept out of `files`). */
+  rollouts: string[];
 }
 
 async function runIdsToRender(store: Store, options: RenderReportsOptions): Promise<string[]> {
   if (options.runId !== undefined) return [options.runId];
-  if (options.all) return (await store.all<{ run_id: string }>(`SELECT run_id FROM runs ORDER BY started_at, run_id`)).map((r) => r.run_id);
-  const newest = await store.one<{ run_id: string }>(`SELECT run_id FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1`);
-  return newest ? [newest.run_id] : [];
+  if (options.all) return listRunIds(store);
+  const newest = await newestRunId(store);
+  return newest !== undefined ? [newest] : [];
 }
 
 async function writeRunReport(store: Store, runId: string, outDir: string, context: ReportContext): Promise<string> {
@@ -62,9 +69,10 @@ export async function renderReports(options: RenderReportsOptions): Promise<Rend
     const trends = await renderTrendsPage(await loadTrendPoints(store), context, new Set(listReportFiles(outDir)));
     files.push(writePage(outDir, TRENDS_FILE, trends));
     const gpuDashboard = await renderGpuDashboard(store, outDir, { context, reportFiles: new Set(listReportFiles(outDir)) });
+    const rollouts = await writeStoredRolloutReports(store, outDir, context);
     const index = writePage(outDir, INDEX_FILE, renderIndexPage(await loadIndexRuns(store), listReportFiles(outDir), context));
     files.push(index);
-    return { files, index, gpuDashboard };
+    return { files, index, gpuDashboard, rollouts };
   });
 }
 

@@ -2,7 +2,7 @@
  * Publishing a benchmark run's report after the run, the same way wherever a run happens
  * (`benchlab run` and the `bench` job): the run report, with the trends report and the index,
  * rendered into the reports folder (`outDir`, else $BENCHLAB_REPORTS, else reports/ beside the
- * database; see defaultOutDir in report-files.ts). A report that cannot be rendered is said
+ * database; see defaultOutDir in out-dir.ts). A report that cannot be rendered is said
  * through `onError` and never fails the run: its data is stored, and `benchlab report --run ID`
  * renders it later.
  */

@@ -3,7 +3,8 @@
  * newest first) and the three analysis views over them (models_per_category,
  * multi_category_effectiveness, performance_by_category; migration 2). Counts come back as
  * numbers, and the JSON columns are parsed defensively: a row whose breakdown lacks a key shows
- * it as missing, never fails the report.
+ * it as missing, never fails the report. This is the selection report's view model:
+ * lib/report/selection-report.ts renders it.
  */
 import type { Store } from '../store/store';
 

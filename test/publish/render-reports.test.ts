@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_SPECS_ELEMENT_ID, EMBED_SCRIPTS } from '../../lib/report/chart';
-import { renderReports, renderRunReport } from '../../lib/report/render-reports';
+import { renderReports, renderRunReport } from '../../lib/publish/render-reports';
 import { INDEX_FILE, runReportFileName, TRENDS_FILE } from '../../lib/report/report-files';
 import { InputError } from '../../lib/input-error';
 import { withStore } from '../../lib/store/store';
 import { removeDir, tempDir } from '../support/temp-store';
-import { createReportFixture, HOSTILE_QUERY, type ReportFixture } from './report-fixture';
+import { createReportFixture, HOSTILE_QUERY, type ReportFixture } from '../report/report-fixture';
 
 let dir: string;
 let fixture: ReportFixture;
