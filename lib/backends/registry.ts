@@ -39,3 +39,39 @@ export function openBackend(settings: BackendSettings | undefined, context: Back
   const factory = SEARCH_BACKENDS[chosen.type] as (s: BackendSettings, c: BackendContext) => SearchBackend;
   return factory(chosen, context);
 }
+
+/**
+ * A run's backend over its life: `forStore` gives the backend to search with inside one visit to
+ * the store (the embedded engine reads the index through that visit's connection; PostgreSQL
+ * keeps one pool for the whole run), and `close` ends it.
+ */
+export interface BackendProvider {
+  readonly description: string;
+  forStore(store: Store): SearchBackend;
+  /** Fails (BackendUnavailableError) before a run starts when the backend cannot be used. */
+  check(store: Store): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One tiny query, enough to reach the server and read the table and its columns. */
+const PROBE = [{ key: 'probe', text: 'benchlab' }];
+
+export function backendProvider(settings: BackendSettings | undefined, dataset: string, env?: NodeJS.ProcessEnv): BackendProvider {
+  const chosen = settings ?? EMBEDDED;
+  if (chosen.type === 'embedded') {
+    return { description: `embedded:${dataset} (BM25)`, forStore: (store) => new EmbeddedBackend(store, dataset), check: async () => undefined, close: async () => undefined };
+  }
+  let shared: SearchBackend | undefined;
+  const context = (store: Store): BackendContext => ({ store, dataset, ...(env ? { env } : {}) });
+  return {
+    description: `postgres:${chosen.table} (${chosen.config})`,
+    forStore: (store) => (shared ??= openBackend(chosen, context(store))),
+    check: async (store) => {
+      await (shared ??= openBackend(chosen, context(store))).search(PROBE, { top: 1 });
+    },
+    close: async () => {
+      await shared?.close();
+      shared = undefined;
+    },
+  };
+}

@@ -78,7 +78,7 @@ export const COMMAND_CATALOG: readonly CommandEntry[] = [
   {
     name: 'report',
     usage: '[options]',
-    description: 'render HTML reports (run reports, trends, index) that work offline',
+    description: 'render HTML reports (run reports, trends, GPU dashboard, rollouts, index) that work offline',
     load: async ({ globals }) => (await import('./commands/report-command.js')).reportCommand(globals),
   },
   {
@@ -112,5 +112,11 @@ export const COMMAND_CATALOG: readonly CommandEntry[] = [
     description:
       'GPU telemetry: live utilization, memory, power and temperature (nvidia-smi or rocm-smi), written to the store',
     load: async ({ globals, setExitCode }) => (await import('./commands/gpu-command.js')).gpuCommand(globals, setExitCode),
+  },
+  {
+    name: 'export',
+    usage: '[options]',
+    description: 'copy an imported dataset into another search engine (PostgreSQL full-text search)',
+    load: async ({ globals }) => (await import('./commands/export-command.js')).exportCommand(globals),
   },
 ];

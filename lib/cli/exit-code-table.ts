@@ -32,6 +32,12 @@ export const EXIT = {
    * crash, as 6 and 7 do for the GPU tool.
    */
   noLlmHost: 8,
+  /**
+   * The search backend named by a suite or `export --to postgres` cannot be used: PostgreSQL is
+   * unreachable, refuses the login, or lacks the database, table or a named column. The message
+   * says which and what to set.
+   */
+  searchBackend: 9,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,19 +1,18 @@
 /**
  * Runs generated queries against a dataset and scores them. All queries of a batch of items go
- * to the engine in one boolean-search call, ID-only (doc ids and scores, no text); each item's
+ * to the search backend (lib/backends: the embedded engine or PostgreSQL) in one call, ID-only (doc ids and scores, no text); each item's
  * rankings are de-duplicated and fused with reciprocal rank fusion, and the fused ranking is
  * scored with the trec_eval-exact ranked measures against the item's question. The set-based
  * measures (set_P, set_recall, set_F, set_F_9, num_ret) are scored on the union of every
  * document the item's queries match, as a reviewer would screen them, with no rank cut; the
- * union is held as dense doc numbers, and only the judged documents are looked up by id.
+ * union is held as the backend's match keys (the embedded engine's dense doc numbers), and only
+ * the judged documents are looked up.
  */
-import type { Store } from '../store/store';
 import type { Qrels, ScoredDocument } from '../evaluation/types';
 import { evaluateRun } from '../evaluation/evaluate';
-import { searchBoolean } from '../retrieval/boolean-search';
+import type { MatchKey, SearchBackend } from '../backends/search-backend';
 import { computeMeasure, headlineMeasures, parseMeasure } from '../evaluation/measure-registry';
 import type { JudgedRanking, RankedDocument } from '../evaluation/judged-ranking';
-import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion';
 
 export interface QueryBatchItem {
@@ -46,22 +45,15 @@ export function itemMeasures(top: number): string[] {
 export const ITEM_SET_MEASURES = ['set_P', 'set_recall', 'set_F', 'set_F_9', 'num_ret'] as const;
 const PARSED_SET_MEASURES = ITEM_SET_MEASURES.map(parseMeasure);
 
-/** doc_no of every judged document of the given questions. */
-async function judgedDocNos(store: Store, dataset: string, qrels: Qrels, questionIds: string[]): Promise<Map<string, number>> {
+/** The match keys of every judged document of the given questions. */
+async function judgedKeys(backend: SearchBackend, qrels: Qrels, questionIds: string[]): Promise<Map<string, MatchKey>> {
   const ids = [...new Set(questionIds.flatMap((q) => [...(qrels.get(q)?.keys() ?? [])]))];
-  if (ids.length === 0) return new Map();
-  const rows = await store.all<{ doc_id: string; doc_no: number }>(
-    // A hash join, not list_contains: judged lists of large collections run to many thousands.
-    `SELECT d.doc_id, d.doc_no FROM documents d JOIN (SELECT unnest($ids) AS doc_id) j USING (doc_id) WHERE d.dataset = $dataset`,
-    { dataset, ids: listValue(ids) },
-    { ids: LIST(VARCHAR) },
-  );
-  return new Map(rows.map((r) => [r.doc_id, r.doc_no]));
+  return ids.length === 0 ? new Map() : backend.judgedKeys(ids);
 }
 
 /** The set measures of one item: its union of matches against the question's judgments. */
-function setMeasures(union: ReadonlySet<number>, judged: ReadonlyMap<string, number>, docNos: ReadonlyMap<string, number>): Record<string, number> {
-  const gradeByNo = new Map<number, { docId: string; grade: number }>();
+function setMeasures(union: ReadonlySet<MatchKey>, judged: ReadonlyMap<string, number>, docNos: ReadonlyMap<string, MatchKey>): Record<string, number> {
+  const gradeByNo = new Map<MatchKey, { docId: string; grade: number }>();
   for (const [docId, grade] of judged) {
     const no = docNos.get(docId);
     if (no !== undefined) gradeByNo.set(no, { docId, grade });
@@ -77,22 +69,21 @@ function setMeasures(union: ReadonlySet<number>, judged: ReadonlyMap<string, num
 }
 
 export async function executeQueries(
-  store: Store,
-  dataset: string,
+  backend: SearchBackend,
   qrels: Qrels,
   items: QueryBatchItem[],
   top: number,
 ): Promise<ExecutedItem[]> {
   const flat = items.flatMap((item) => item.queries.map((text, i) => ({ key: `${item.key}#${i}`, text })));
-  const results = await searchBoolean(store, dataset, flat, { top, withMatches: true });
+  const results = await backend.search(flat, { top, withMatches: true });
   const byKey = new Map(results.map((r) => [r.key, r]));
   const measures = itemMeasures(top);
-  const docNos = await judgedDocNos(store, dataset, qrels, items.map((i) => i.questionId));
+  const docNos = await judgedKeys(backend, qrels, items.map((i) => i.questionId));
   return items.map((item) => {
     const rankings: ScoredDocument[][] = [];
     const parseErrors: string[] = [];
     const found = new Set<string>();
-    const union = new Set<number>();
+    const union = new Set<MatchKey>();
     item.queries.forEach((text, i) => {
       const result = byKey.get(`${item.key}#${i}`);
       if (!result) return;
@@ -102,7 +93,7 @@ export async function executeQueries(
       }
       rankings.push(result.results);
       for (const doc of result.results) found.add(doc.docId);
-      for (const no of result.matchedDocNos ?? []) union.add(no);
+      for (const no of result.matchedKeys ?? []) union.add(no);
     });
     const fused = reciprocalRankFusion(rankings).slice(0, top);
     const judged = qrels.get(item.questionId);

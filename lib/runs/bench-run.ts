@@ -48,6 +48,7 @@ import { silentProgress, type Progress } from './progress';
 import { MULTI_MODEL_GENERATOR, type BenchSummary } from './bench-summary';
 import { RunWriteError, UnstoredItemsError } from './run-errors';
 import { prepareDataset } from './engine/prepare-dataset';
+import { backendProvider } from '../backends/registry';
 import { planItems, runSuite, runToResume, type LoadedSuite } from './engine/plan-items';
 import { buildGenerators, checkModels, suiteModels, type SkippedModel } from './engine/generators';
 import { startGpuSampler, type GpuSamplingSettings } from './engine/gpu-sampling';
@@ -147,6 +148,15 @@ async function runLocked(runId: string, given: LoadedSuite | undefined, options:
     throw error;
   });
   const generators = buildGenerators(suite, client, dataset, models);
+  // Where the generated queries run; a backend that cannot be used stops the run before it starts.
+  const backends = backendProvider(suite.backend, suite.dataset);
+  if (suite.backend) {
+    log(`generated queries run on ${backends.description}`);
+    await recorder.whenFree((store) => backends.check(store)).catch(async (error: unknown) => {
+      await backends.close().catch(() => undefined);
+      throw error;
+    });
+  }
 
   const perQuestion = generators.generators.length + (generators.withMulti ? 1 : 0);
   const total = suite.repeats * dataset.questions.length * perQuestion;
@@ -162,7 +172,7 @@ async function runLocked(runId: string, given: LoadedSuite | undefined, options:
       });
   }
   progress.start(total, plan.done.size);
-  recorder.startBatches({ runId, dataset: suite.dataset, topK: suite.top_k, qrels: dataset.qrels, plan, cache });
+  recorder.startBatches({ runId, dataset: suite.dataset, topK: suite.top_k, qrels: dataset.qrels, plan, cache, backends });
   const gpu = suite.gpu_sampling && generators.llmGenerators.length > 0 ? await startGpuSampler(runId, storeOptions, client, log, options.gpu) : undefined;
 
   // 3-5. Generate; each completed item is recorded, and stored with its batch (executed and scored).
@@ -189,6 +199,7 @@ async function runLocked(runId: string, given: LoadedSuite | undefined, options:
   try {
     await recorder.flushPending();
   } catch (error) {
+    await backends.close().catch(() => undefined);
     const episode = recorder.held.episode;
     if (error instanceof DatabaseLockedError && episode) throw new UnstoredItemsError(runId, recorder.pending.length, episode);
     status = 'failed';
@@ -198,6 +209,8 @@ async function runLocked(runId: string, given: LoadedSuite | undefined, options:
     // Not stored (disk full, file too large, ...): the first cause, not a later symptom.
     failure = new RunWriteError(runId, recorder.pending.length, recorder.writeFailure ?? failure);
   }
+
+  await backends.close().catch((error: unknown) => log(`closing ${backends.description}: ${error instanceof Error ? error.message : String(error)}`));
 
   // 6. The run's end and its summaries.
   const errorText = failure instanceof Error ? failure.message : failure !== undefined ? String(failure) : undefined;

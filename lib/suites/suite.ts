@@ -11,6 +11,7 @@ import { parseConfigText, readConfigText } from '../config/load-config';
 import { InputError } from '../input-error';
 import { PROMPT_REF } from '../querygen/prompt-ref';
 import { projectRoot } from '../store/db-path';
+import { backendSettingsSchema } from '../backends/registry';
 
 const generatorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('question-or') }).strict(),
@@ -78,6 +79,8 @@ export const suiteSchema = z
     multi_model: z.boolean().default(true),
     /** Sample the GPU (nvidia-smi / rocm-smi, Ollama /api/ps) while LLM generators run. */
     gpu_sampling: z.boolean().default(true),
+    /** Where the generated queries run: the embedded engine (default) or a PostgreSQL table (lib/backends). */
+    backend: backendSettingsSchema.optional(),
     /** Limit to the first N questions (quick runs). */
     max_questions: z.number().int().min(1).optional(),
     expectations: expectationsSchema.default({}),

@@ -11,6 +11,7 @@
  *   backends: the figures are printed (the stemmers differ: Snowball English vs Porter2).
  * PostgreSQL missing: skipped with the reason, except under CI (where .ci/run installs it).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +29,7 @@ import { questionAsOrQuery } from '../../lib/querygen/question-or-baseline';
 import { searchBoolean } from '../../lib/retrieval/boolean-search';
 import { parseQuery } from '../../lib/retrieval/query-parser';
 import { withStore, type Store } from '../../lib/store/store';
+import { runCli } from '../support/run-cli';
 import { findPostgresBin, startPostgres, type TestPostgres } from '../support/postgres';
 import { sharedPath, sharedPresent } from '../support/shared';
 import { removeDir, tempDir } from '../support/temp-store';
@@ -183,6 +185,42 @@ describe.skipIf(!pgBin)(`PostgreSQL full-text search backend${SKIP}`, () => {
     await expect(noTable.search([{ key: 'q', text: 'x' }], { top: 1 })).rejects.toThrow(/the table does not exist/);
     await noTable.close();
   });
+
+  it('through the CLI: export, a suite whose generated queries run on PostgreSQL, and exit 9 when it cannot be reached', async () => {
+    const cliDb = path.join(dir, 'cli.duckdb');
+    const imported = await runCli(['--db', cliDb, 'import', '--format', 'beir', '--dataset', 'sample', SAMPLE]);
+    expect(imported.code).toBe(0);
+    const exported = await runCli(['--db', cliDb, 'export', '--to', 'postgres', '--dataset', 'sample', '--table', 'cli_docs', '--json'], env());
+    expect(exported.stderr).toBe('');
+    expect(JSON.parse(exported.stdout)).toMatchObject({ table: 'cli_docs', documents: 327 });
+    const badTable = await runCli(['--db', cliDb, 'export', '--to', 'postgres', '--dataset', 'sample', '--table', 'x; DROP TABLE cli_docs'], env());
+    expect(badTable.code).toBe(3);
+
+    const suite = (backend: string) => {
+      const file = path.join(dir, `pg-suite-${backend.length}.yaml`);
+      fs.writeFileSync(file, `name: pg\ndataset: sample\ngenerators:\n  - type: question-or\n  - type: tfidf-keywords\ngpu_sampling: false\ntop_k: 100\n${backend}`);
+      return file;
+    };
+    const noLlm = { OLLAMA_HOST: 'http://127.0.0.1:9' };
+    const onPg = await runCli(['--db', cliDb, 'run', '--suite', suite('backend: {type: postgres, table: cli_docs}\n'), '--json'], { ...env(), ...noLlm });
+    expect(onPg.code).toBe(0);
+    type Summary = { summary: { generators: { generator: string; items: number; ndcg10: number; recall: number; setMeasures: Record<string, number> }[] } };
+    const pgRun = (JSON.parse(onPg.stdout) as Summary).summary;
+    const embedded = await runCli(['--db', cliDb, 'run', '--suite', suite(''), '--json'], noLlm);
+    expect(embedded.code).toBe(0);
+    const emRun = (JSON.parse(embedded.stdout) as Summary).summary;
+    const figures = (run: typeof pgRun) => run.generators.map((g) => `${g.generator} nDCG@10 ${g.ndcg10.toFixed(3)} recall@100 ${g.recall.toFixed(3)} set_F_9 ${g.setMeasures['set_F_9']?.toFixed(3)}`).join(', ');
+    process.stdout.write(`sample suite, same generated queries: postgres ${figures(pgRun)}; embedded ${figures(emRun)}\n`);
+    expect(pgRun.generators.every((g) => g.items === 32 && g.ndcg10 > 0.2 && (g.setMeasures['set_recall'] ?? 0) > 0.5)).toBe(true);
+    expect(pgRun.generators.map((g) => g.generator)).toEqual(emRun.generators.map((g) => g.generator));
+
+    const unreachable = await runCli(['--db', cliDb, 'run', '--suite', suite('backend: {type: postgres, table: cli_docs}\n'), '--json'], {
+      BENCHLAB_PG_URL: `postgresql://benchlab@/postgres?host=${encodeURIComponent(dir)}&port=1`, ...noLlm,
+    });
+    expect(unreachable.code).toBe(9);
+    expect(unreachable.stderr).toMatch(/cannot reach PostgreSQL/);
+    expect(unreachable.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
 
   it.skipIf(!sharedPresent)('the same queries on both backends: MED, the question-as-OR baseline (figures printed)', async () => {
     await exportDatasetToPostgres(store, 'med', { settings: settings('med_docs'), env: env() });

@@ -1,11 +1,12 @@
 /**
- * Stage 4 of the benchmark engine: a batch of completed items is executed against the index
- * (ID-only boolean search of each valid query, fused) and scored against the qrels, and turned
+ * Stage 4 of the benchmark engine: a batch of completed items is executed on the suite's search
+ * backend (ID-only boolean search of each valid query, fused) and scored against the qrels, and turned
  * into the rows of run_items and item_metrics. An item that ended in an error scores 0 (the model
  * gave nothing usable); one never attempted has no score at all, so a circuit that stayed open
  * cannot drag a mean down.
  */
-import type { Store, AppendValue } from '../../store/store';
+import type { AppendValue } from '../../store/store';
+import type { SearchBackend } from '../../backends/search-backend';
 import type { Qrels } from '../../evaluation/types';
 import { executeQueries, type ExecutedItem } from '../../querygen/execute-queries';
 import { sumOrNull, type PendingItem } from './items';
@@ -17,8 +18,8 @@ export interface ScoredBatch {
   metricRows: [string, string, string, number][];
 }
 
-export async function executeAndScore(store: Store, dataset: string, qrels: Qrels, batch: PendingItem[], topK: number): Promise<ExecutedItem[]> {
-  return executeQueries(store, dataset, qrels, batch.map((p) => ({ key: p.key, questionId: p.questionId, queries: p.queries })), topK);
+export async function executeAndScore(backend: SearchBackend, qrels: Qrels, batch: PendingItem[], topK: number): Promise<ExecutedItem[]> {
+  return executeQueries(backend, qrels, batch.map((p) => ({ key: p.key, questionId: p.questionId, queries: p.queries })), topK);
 }
 
 /** The batch's rows: each item with what its execution found, and the scores of the items attempted. */

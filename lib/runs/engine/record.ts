@@ -18,6 +18,7 @@ import type { ResponseCache } from '../../llm/response-cache';
 import { appendLlmCalls, deleteLlmCalls } from '../../llm/call-log';
 import { appendMetricRows, appendRunItems, deleteRunItems } from '../run-store';
 import { executeAndScore, scoredRows } from './execute-score';
+import type { BackendProvider } from '../../backends/registry';
 import type { ItemPlan } from './plan-items';
 import type { PendingItem } from './items';
 
@@ -37,12 +38,14 @@ export interface BatchTarget {
   qrels: Qrels;
   plan: ItemPlan;
   cache: ResponseCache;
+  /** Where the generated queries run (the suite's `backend`, embedded by default). */
+  backends: BackendProvider;
 }
 
 /** Executes, scores and stores one batch in one transaction; the items are then done. */
 export async function writeBatch(store: Store, target: BatchTarget, batch: PendingItem[]): Promise<void> {
   const { runId, plan } = target;
-  const executed = await executeAndScore(store, target.dataset, target.qrels, batch, target.topK);
+  const executed = await executeAndScore(target.backends.forStore(store), target.qrels, batch, target.topK);
   const replaced = batch.filter((p) => plan.redo.has(p.key)).map((p) => p.key);
   const { itemRows, metricRows } = scoredRows(runId, batch, executed, new Date().toISOString());
   const cacheCommitted = await store.transaction(async () => {
