@@ -11,6 +11,7 @@ import { COLD_START_MS } from '../llm/types';
 import { ITEM_SET_MEASURES } from '../querygen/execute-queries';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
+import { MAP_MEASURE, PRIMARY_MEASURE, recallMeasure } from '../evaluation/measure-registry';
 
 export { COLD_START_MS };
 
@@ -90,9 +91,9 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
   const rows = await store.all(
     `WITH metrics AS (
        SELECT item_key,
-         max(value) FILTER (WHERE measure = 'ndcg_cut_10') AS ndcg10,
+         max(value) FILTER (WHERE measure = $primary) AS ndcg10,
          max(value) FILTER (WHERE measure = $recall) AS recall,
-         max(value) FILTER (WHERE measure = 'map') AS map
+         max(value) FILTER (WHERE measure = $map) AS map
        FROM item_metrics WHERE run_id = $run GROUP BY item_key
      )
      SELECT i.generator, any_value(i.model) AS model, count(*) AS items,
@@ -114,7 +115,7 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
      WHERE i.run_id = $run
      GROUP BY i.generator
      ORDER BY i.generator`,
-    { run: runId, recall: `recall_${recallCutoff}`, cold: COLD_START_MS, multi: MULTI_MODEL_GENERATOR },
+    { run: runId, primary: PRIMARY_MEASURE.name, recall: recallMeasure(recallCutoff).name, map: MAP_MEASURE.name, cold: COLD_START_MS, multi: MULTI_MODEL_GENERATOR },
   );
   const kindRows = await store.all<{ generator: string; kind: string; n: number }>(
     `SELECT generator, coalesce(error_kind, 'other') AS kind, count(*)::INTEGER AS n FROM run_items

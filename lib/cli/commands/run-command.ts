@@ -13,6 +13,7 @@ import { REPORTS_ENV_VAR, resolveOutDir } from '../../publish/out-dir';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { formatNumber, printJson, renderTable } from '../output';
 import type { GlobalOptions } from '../global-options';
+import { MAP_MEASURE, PRIMARY_MEASURE, recallMeasure } from '../../evaluation/measure-registry';
 
 /** Exit status of a run stopped by SIGINT/SIGTERM (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
@@ -40,7 +41,7 @@ function printSummary(result: BenchResult): void {
   const ms = (v: number | null) => (v === null ? '-' : v.toFixed(0));
   process.stdout.write(
     renderTable(
-      ['generator', 'items', 'nDCG@10', `recall@${s.recallCutoff}`, 'MAP', 'strict', 'usable', 'syntax ok', 'docs found', 'p50 ms', 'p95 ms', 'cold starts', 'tokens', 'errors', 'not attempted', 'cache hits'],
+      ['generator', 'items', PRIMARY_MEASURE.label, recallMeasure(s.recallCutoff).label, MAP_MEASURE.label, 'strict', 'usable', 'syntax ok', 'docs found', 'p50 ms', 'p95 ms', 'cold starts', 'tokens', 'errors', 'not attempted', 'cache hits'],
       s.generators.map((g) => [
         g.generator, g.items, formatNumber(g.ndcg10), formatNumber(g.recall), formatNumber(g.map),
         pct(g.strictRate), pct(g.usableRate), pct(g.syntaxValidRate), formatNumber(g.docsFound, 1),
@@ -60,7 +61,7 @@ function printSummary(result: BenchResult): void {
     process.stdout.write('single vs multi-model (per question, means):\n');
     process.stdout.write(
       renderTable(
-        ['single', 'time ms', 'multi time ms', 'overhead', 'docs found', 'multi docs', 'nDCG@10', 'multi nDCG@10'],
+        ['single', 'time ms', 'multi time ms', 'overhead', 'docs found', 'multi docs', PRIMARY_MEASURE.label, `multi ${PRIMARY_MEASURE.label}`],
         s.multiModel.map((m) => [
           m.single, ms(m.singleLatencyMs), ms(m.multiLatencyMs), m.overheadPercent === null ? '-' : `${m.overheadPercent.toFixed(0)}%`,
           formatNumber(m.singleDocsFound, 1), formatNumber(m.multiDocsFound, 1), formatNumber(m.singleNdcg10), formatNumber(m.multiNdcg10),
