@@ -6,7 +6,7 @@
  * the rows for the next try, up to a bound, and is reported rather than thrown.
  *
  * lib/gpu owns the GPU tables and this module is their one writer: besides the batches, the
- * downsampling roll-up of old samples for the retention job; and the latest-state reads other
+ * downsampling roll-up of old samples and the pruning by age for the retention jobs; and the latest-state reads other
  * folders need (lib/scoring's GPU state).
  */
 import { timestampValue } from '@duckdb/node-api';
@@ -227,4 +227,17 @@ export async function rollUpGpuSamples(store: Store, olderThan: Date, resolution
     await store.run(`DELETE FROM gpu_samples WHERE ${where}`, params);
     return { cutoff, rowsDeleted, rowsWritten: Number(written?.n ?? 0) };
   });
+}
+
+/** The GPU tables retention prunes by age, with the statement for each. */
+const PRUNE_GPU = {
+  gpu_samples: `DELETE FROM gpu_samples WHERE sampled_at < $cutoff`,
+  gpu_alerts: `DELETE FROM gpu_alerts WHERE raised_at < $cutoff`,
+  ollama_ps_samples: `DELETE FROM ollama_ps_samples WHERE sampled_at < $cutoff`,
+} as const;
+
+/** Deletes one GPU table's rows older than `cutoffMicros` (epoch microseconds, UTC), in one statement; returns how many. */
+export async function pruneGpuTelemetry(store: Store, table: keyof typeof PRUNE_GPU, cutoffMicros: bigint): Promise<number> {
+  const result = await store.connection.run(PRUNE_GPU[table], { cutoff: timestampValue(cutoffMicros) });
+  return result.rowsChanged;
 }
