@@ -4,7 +4,7 @@
  * narrowed down, and the few reads from outside the folder that are allowed, each with its
  * reason. Every other module reads a table through its owner's functions.
  * test/architecture/table-owners.test.ts holds lib/ to this map, and checks that it names every
- * table and view the migrations create. ARCHITECTURE.md's table list follows it.
+ * table and view the migrations create.
  */
 
 export interface TableOwner {
