@@ -11,7 +11,7 @@
  * B − A with A the generator first in name order.
  */
 import type { Store } from '../store/store';
-import { getRun, type RunInfo } from '../runs/run-items';
+import { getRun, itemMeasureColumns, type RunInfo } from '../runs/run-items';
 import { COLD_START_MS } from '../llm/types';
 import { adjustPValues, DEFAULT_ALPHA, meanOrNull } from '../stats/index';
 import { InputError } from '../input-error';
@@ -221,19 +221,7 @@ export function compareGeneratorPairs(items: readonly ScoredItem[], options: Gen
  */
 export async function loadScoredItems(store: Store, runId: string, metrics: readonly CompareMetric[]): Promise<ScoredItem[]> {
   const measures = [...new Set(metrics.flatMap((m) => (m.measure === null ? [] : [m.measure])))];
-  const params: Record<string, string> = { run: runId, ...Object.fromEntries(measures.map((m, i) => [`m${i}`, m])) };
-  const pivot = measures.map((_, i) => `, max(m.value) FILTER (WHERE m.measure = $m${i}) AS m${i}`).join('');
-  const join = measures.length > 0
-    ? `LEFT JOIN item_metrics m ON m.run_id = i.run_id AND m.item_key = i.item_key AND m.measure IN (${measures.map((_, i) => `$m${i}`).join(', ')})`
-    : '';
-  const columns = await store.columns(
-    `SELECT i.generator, i.query_id, i.repeat_index, i.latency_ms, i.load_ms, i.cache_hit, i.status, i.docs_found${pivot}
-     FROM run_items i ${join}
-     WHERE i.run_id = $run
-     GROUP BY i.item_key, i.generator, i.query_id, i.repeat_index, i.latency_ms, i.load_ms, i.cache_hit, i.status, i.docs_found
-     ORDER BY i.generator, i.query_id, i.repeat_index, i.item_key`,
-    params,
-  );
+  const columns = await itemMeasureColumns(store, runId, measures);
   const [generator = [], query = [], repeat = [], latency = [], load = [], cache = [], status = [], docs = []] = columns;
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
   return generator.map((g, row) => {

@@ -1,11 +1,11 @@
 /**
  * Reads imported datasets back from the store: the list of datasets, one dataset's settings,
- * its queries and its qrels (as the evaluation module's `Qrels`).
+ * its queries and its qrels (as the evaluation module's `Qrels`, or as judgment rows).
  */
 import type { Store } from '../store/store';
 import type { AnalyzerSettings } from '../text/analyzer';
 import type { Qrels } from '../evaluation/types';
-import type { Query } from './types';
+import type { Judgment, Query } from './types';
 import { InputError } from '../input-error';
 
 export interface DatasetInfo {
@@ -99,4 +99,10 @@ export async function loadQrels(store: Store, dataset: string): Promise<Qrels> {
     judged.set(row.doc_id, row.grade);
   }
   return qrels;
+}
+
+/** The dataset's judgments as rows, in stored order. */
+export async function loadJudgments(store: Store, dataset: string): Promise<Judgment[]> {
+  const rows = await store.all<{ query_id: string; doc_id: string; grade: number }>(`SELECT query_id, doc_id, grade FROM qrels WHERE dataset = $dataset`, { dataset });
+  return rows.map((r) => ({ queryId: r.query_id, docId: r.doc_id, grade: r.grade }));
 }

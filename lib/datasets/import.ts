@@ -156,3 +156,12 @@ function* postingRows(dataset: string, index: InvertedIndex) {
     }
   }
 }
+
+/** Removes a dataset and all its rows, in one transaction. */
+export async function removeDataset(store: Store, dataset: string): Promise<void> {
+  await store.transaction(async () => {
+    for (const table of DATASET_TABLES) {
+      await store.run(`DELETE FROM ${table} WHERE ${table === 'datasets' ? 'name' : 'dataset'} = $dataset`, { dataset });
+    }
+  });
+}

@@ -12,6 +12,7 @@
  * Downsampled rows (sample_count > 1) weigh as many samples as they stand for.
  */
 import type { Store } from '../store/store';
+import { RUN_UNCACHED_LLM_CALLS } from '../llm/call-log';
 import { MAX_GAP_RESOLUTIONS, MIN_MAX_GAP_S, SECONDS_PER_HOUR } from './energy';
 
 export const ENERGY_UNIT = 'Wh';
@@ -61,7 +62,7 @@ const LABELED_SAMPLES = `
   p AS (SELECT phase, model, started_at FROM gpu_phases WHERE run_id = $run),
   c AS (
     SELECT model, started_at, started_at + to_milliseconds(CAST(coalesce(wall_ms, 0) AS BIGINT)) AS ended_at
-    FROM llm_calls WHERE run_id = $run AND NOT cache_hit
+    FROM ${RUN_UNCACHED_LLM_CALLS} AS calls
   ),
   sp AS (SELECT s.*, p.phase, p.model AS phase_model FROM s ASOF LEFT JOIN p ON s.sampled_at >= p.started_at),
   labeled AS (
@@ -94,7 +95,7 @@ const LABELED_TOKENS = `
   p AS (SELECT phase, model, started_at FROM gpu_phases WHERE run_id = $run),
   t AS (
     SELECT coalesce(p.model, c.model) AS model, p.phase, coalesce(c.eval_tokens, 0) AS eval_tokens
-    FROM (SELECT * FROM llm_calls WHERE run_id = $run AND NOT cache_hit) c
+    FROM ${RUN_UNCACHED_LLM_CALLS} c
     ASOF LEFT JOIN p ON c.started_at >= p.started_at
   )`;
 

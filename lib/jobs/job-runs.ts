@@ -185,3 +185,9 @@ export async function jobRunHistory(store: Store, job: string | undefined, limit
   );
   return rows.map(toRow);
 }
+
+/** Deletes job runs started before `cutoffMicros` (epoch microseconds, UTC), never a running one, in one statement; returns how many (the retention job). */
+export async function pruneJobRuns(store: Store, cutoffMicros: bigint): Promise<number> {
+  const result = await store.connection.run(`DELETE FROM job_runs WHERE started_at < $cutoff AND NOT (status = 'running')`, { cutoff: timestampValue(cutoffMicros) });
+  return result.rowsChanged;
+}

@@ -1,20 +1,25 @@
 /**
  * Store retention: deletes rows older than a per-table age (GPU downsampling lives with the GPU
- * telemetry, in lib/gpu/downsample.ts). Each deletion runs in one statement: a failure changes
- * nothing. Time arithmetic is on epoch microseconds (UTC), never on the session time zone.
+ * telemetry, in lib/gpu/downsample.ts). Each table's owner does the deleting (lib/gpu/gpu-store.ts,
+ * lib/llm/response-cache.ts, lib/jobs/job-runs.ts); this module picks the cutoff. Each deletion
+ * runs in one statement: a failure changes nothing. Time arithmetic is on epoch microseconds
+ * (UTC), never on the session time zone.
  */
-import { timestampValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
+import type { OwnedTable } from '../store/table-owners';
+import { pruneGpuTelemetry } from '../gpu/gpu-store';
+import { pruneLlmCache } from '../llm/response-cache';
+import { pruneJobRuns } from './job-runs';
 
-/** Tables retention may prune, and the column holding each row's time. */
+/** Tables retention may prune, and the owner's function that deletes rows older than a cutoff (epoch microseconds). */
 export const PRUNABLE_TABLES = {
-  gpu_samples: { timeColumn: 'sampled_at', keep: undefined },
-  gpu_alerts: { timeColumn: 'raised_at', keep: undefined },
-  ollama_ps_samples: { timeColumn: 'sampled_at', keep: undefined },
-  llm_cache: { timeColumn: 'created_at', keep: undefined },
+  gpu_samples: (store, cutoff) => pruneGpuTelemetry(store, 'gpu_samples', cutoff),
+  gpu_alerts: (store, cutoff) => pruneGpuTelemetry(store, 'gpu_alerts', cutoff),
+  ollama_ps_samples: (store, cutoff) => pruneGpuTelemetry(store, 'ollama_ps_samples', cutoff),
+  llm_cache: pruneLlmCache,
   // A running job's row is never pruned, however old.
-  job_runs: { timeColumn: 'started_at', keep: "status = 'running'" },
-} as const satisfies Record<string, { timeColumn: string; keep: string | undefined }>;
+  job_runs: pruneJobRuns,
+} as const satisfies Partial<Record<OwnedTable, (store: Store, cutoffMicros: bigint) => Promise<number>>>;
 
 export type PrunableTable = keyof typeof PRUNABLE_TABLES;
 
@@ -28,11 +33,5 @@ function cutoffMicros(now: Date, days: number): bigint {
 
 /** Deletes the table's rows older than `days` days; returns how many. */
 export async function pruneTable(store: Store, table: PrunableTable, days: number, now: Date = new Date()): Promise<number> {
-  const { timeColumn, keep } = PRUNABLE_TABLES[table];
-  // Table and column names come from PRUNABLE_TABLES above, never from input.
-  const result = await store.connection.run(
-    `DELETE FROM ${table} WHERE ${timeColumn} < $cutoff${keep ? ` AND NOT (${keep})` : ''}`,
-    { cutoff: timestampValue(cutoffMicros(now, days)) },
-  );
-  return result.rowsChanged;
+  return PRUNABLE_TABLES[table](store, cutoffMicros(now, days));
 }

@@ -6,9 +6,10 @@
  * removed afterwards unless asked to keep them.
  */
 import type { Store } from '../store/store';
-import type { DatasetFormat, Document, Judgment } from '../datasets/types';
-import { getDataset, loadQrels, loadQueries } from '../datasets/catalog';
-import { DATASET_TABLES, importCollection, validateDatasetName } from '../datasets/import';
+import type { DatasetFormat } from '../datasets/types';
+import { getDataset, loadJudgments, loadQrels, loadQueries } from '../datasets/catalog';
+import { allDocuments } from '../datasets/document-reads';
+import { importCollection, removeDataset, validateDatasetName } from '../datasets/import';
 import { retrieveAll } from '../retrieval/retrieve';
 import { evaluateRun } from '../evaluation/evaluate';
 import { PRIMARY_MEASURE } from '../evaluation/measure-registry';
@@ -39,24 +40,6 @@ export function derivedDatasetName(dataset: string, name: string): string {
   return derived;
 }
 
-async function loadDocuments(store: Store, dataset: string): Promise<Document[]> {
-  const rows = await store.all<{ doc_id: string; fields: string }>(`SELECT doc_id, fields FROM documents WHERE dataset = $dataset ORDER BY doc_no`, { dataset });
-  return rows.map((r) => ({ id: r.doc_id, fields: JSON.parse(r.fields) as Record<string, string> }));
-}
-
-async function loadJudgments(store: Store, dataset: string): Promise<Judgment[]> {
-  const rows = await store.all<{ query_id: string; doc_id: string; grade: number }>(`SELECT query_id, doc_id, grade FROM qrels WHERE dataset = $dataset`, { dataset });
-  return rows.map((r) => ({ queryId: r.query_id, docId: r.doc_id, grade: r.grade }));
-}
-
-export async function removeDataset(store: Store, dataset: string): Promise<void> {
-  await store.transaction(async () => {
-    for (const table of DATASET_TABLES) {
-      await store.run(`DELETE FROM ${table} WHERE ${table === 'datasets' ? 'name' : 'dataset'} = $dataset`, { dataset });
-    }
-  });
-}
-
 /**
  * nDCG@10 of the dataset's queries over its plain index and over one expanded copy per entry of
  * `expansions` (name -> doc id -> keywords; documents not in the map are left as they are).
@@ -69,7 +52,7 @@ export async function evaluateExpansions(
 ): Promise<ExpansionQuality> {
   const info = await getDataset(store, dataset);
   const [documents, queries, judgments, qrels] = await Promise.all([
-    loadDocuments(store, dataset),
+    allDocuments(store, dataset),
     loadQueries(store, dataset),
     loadJudgments(store, dataset),
     loadQrels(store, dataset),

@@ -5,6 +5,7 @@
  * from an imported dataset's index, or are built in memory from a set of documents (an inbox).
  */
 import type { Store } from '../store/store';
+import { datasetDocCount, termDocFrequencies } from '../datasets/document-reads';
 import type { Analyzer } from '../text/analyzer';
 import { tfidfKeywords, type TermStatistics } from '../querygen/tfidf-keywords-baseline';
 import { hallucinatedKeywords } from './hallucination';
@@ -12,9 +13,8 @@ import { targetCount, type KeywordDocument, type KeywordExtraction, type Keyword
 
 /** Document frequencies of a dataset's index terms. */
 export async function loadTermStatistics(store: Store, dataset: string): Promise<TermStatistics> {
-  const rows = await store.all<{ term: string; doc_freq: number }>(`SELECT term, doc_freq FROM index_terms WHERE dataset = $dataset`, { dataset });
-  const count = await store.one<{ doc_count: number }>(`SELECT doc_count FROM datasets WHERE name = $dataset`, { dataset });
-  return { docCount: count?.doc_count ?? 0, docFreq: new Map(rows.map((r) => [r.term, r.doc_freq])) };
+  const docFreq = await termDocFrequencies(store, dataset);
+  return { docCount: await datasetDocCount(store, dataset), docFreq };
 }
 
 /** Document frequencies computed from documents in memory (for inbox documents that are not imported). */

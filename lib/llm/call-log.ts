@@ -4,6 +4,10 @@
  * and the rollout batch job always write the same columns. Error messages never carry an API key
  * (providers only put it in a header), and the answer text itself is not stored here: items keep
  * what was read from it, the cache keeps the text.
+ *
+ * lib/llm owns `llm_calls` and this module is the one that reads and writes it: other folders'
+ * SQL that joins a run's calls with their own tables (GPU energy per model, the run report's
+ * token rates and call counts) takes the relations below instead of naming the table.
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { AppendValue, Store } from '../store/store';
@@ -30,3 +34,9 @@ export async function deleteLlmCalls(store: Store, runId: string, itemKeys: stri
   if (itemKeys.length === 0) return;
   await store.run(`DELETE FROM llm_calls WHERE run_id = $run AND list_contains($keys, item_key)`, { run: runId, keys: listValue(itemKeys) }, { keys: LIST(VARCHAR) });
 }
+
+/** A run's LLM calls (all columns of llm_calls), as a relation for a FROM clause; the query binds `$run`. */
+export const RUN_LLM_CALLS = `(SELECT * FROM llm_calls WHERE run_id = $run)`;
+
+/** A run's LLM calls that were not answered from the cache (the ones that ran on a model); the query binds `$run`. */
+export const RUN_UNCACHED_LLM_CALLS = `(SELECT * FROM llm_calls WHERE run_id = $run AND NOT cache_hit)`;

@@ -5,7 +5,7 @@
  * database is not held open between batches.
  */
 import crypto from 'node:crypto';
-import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
+import { LIST, VARCHAR, listValue, timestampValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import type { FormatUsed, GenerateRequest, ProviderKind, ServerTimings } from './types';
 
@@ -120,4 +120,10 @@ export class ResponseCache {
     }
     return committed;
   }
+}
+
+/** Deletes cached answers older than `cutoffMicros` (epoch microseconds, UTC), in one statement; returns how many (the retention job). */
+export async function pruneLlmCache(store: Store, cutoffMicros: bigint): Promise<number> {
+  const result = await store.connection.run(`DELETE FROM llm_cache WHERE created_at < $cutoff`, { cutoff: timestampValue(cutoffMicros) });
+  return result.rowsChanged;
 }

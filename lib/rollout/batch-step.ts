@@ -21,6 +21,7 @@ import { z } from 'zod';
 import { InputError } from '../input-error';
 import { withStore, type Store } from '../store/store';
 import { getDataset } from '../datasets/catalog';
+import { allDocuments, indexedText } from '../datasets/document-reads';
 import { Analyzer, DEFAULT_ANALYZER } from '../text/analyzer';
 import type { LlmClientOptions } from '../llm/llm-client';
 import type { HostConfig } from '../llm/hosts';
@@ -116,11 +117,7 @@ async function loadSource(store: Store, config: ExperimentConfig): Promise<Sourc
   if (!source) throw new InputError(`experiment ${config.key} has no source (dataset or inbox): its events come from 'benchlab ingest'`);
   if (source.dataset !== undefined) {
     const info = await getDataset(store, source.dataset);
-    const rows = await store.all<{ doc_id: string; fields: string }>(`SELECT doc_id, fields FROM documents WHERE dataset = $dataset ORDER BY doc_no`, { dataset: source.dataset });
-    const documents = rows.map((r) => {
-      const fields = JSON.parse(r.fields) as Record<string, string>;
-      return { id: r.doc_id, text: info.indexedFields.map((f) => fields[f] ?? '').filter((t) => t !== '').join('\n') };
-    });
+    const documents = (await allDocuments(store, source.dataset)).map((d) => ({ id: d.id, text: indexedText(d, info.indexedFields) }));
     return { source: datasetSource(source.dataset), dataset: source.dataset, documents, analyzer: new Analyzer(info.analyzer), stats: await loadTermStatistics(store, source.dataset) };
   }
   const analyzer = new Analyzer(DEFAULT_ANALYZER);

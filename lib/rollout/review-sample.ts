@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { Store } from '../store/store';
 import { getDataset } from '../datasets/catalog';
+import { allDocuments, indexedText } from '../datasets/document-reads';
 import { Analyzer } from '../text/analyzer';
 import { FrequencyKeywordExtractor, loadTermStatistics } from '../keywords/frequency-extractor';
 import type { KeywordMethod } from '../keywords/keyword-extraction';
@@ -78,11 +79,7 @@ export async function reviewSample(store: Store, state: ExperimentState, perArm:
   let frequency: FrequencyKeywordExtractor | undefined;
   if (source.dataset !== undefined) {
     const info = await getDataset(store, source.dataset);
-    const docs = await store.all<{ doc_id: string; fields: string }>(`SELECT doc_id, fields FROM documents WHERE dataset = $dataset`, { dataset: source.dataset });
-    texts = new Map(docs.map((d) => {
-      const fields = JSON.parse(d.fields) as Record<string, string>;
-      return [d.doc_id, info.indexedFields.map((f) => fields[f] ?? '').filter((t) => t !== '').join('\n')];
-    }));
+    texts = new Map((await allDocuments(store, source.dataset)).map((d) => [d.id, indexedText(d, info.indexedFields)]));
     frequency = new FrequencyKeywordExtractor(await loadTermStatistics(store, source.dataset), new Analyzer(info.analyzer), state.config.keywords);
   } else {
     texts = new Map(readInbox(path.resolve(source.inbox ?? '')).map((d) => [d.id, d.text]));

@@ -1,6 +1,7 @@
 /**
  * Reading runs back: the list of runs and one run's items with their metric values, in the
- * shape notebooks, `benchlab compare` and reports work with.
+ * shape notebooks, `benchlab compare` and reports work with; a run's items pivoted by measure
+ * (lib/compare) and a model's mean measure over all runs (lib/scoring's local evidence).
  */
 import type { Store } from '../store/store';
 import { InputError } from '../input-error';
@@ -126,4 +127,47 @@ export async function listRunOverview(store: Store): Promise<RunOverview[]> {
     runId: r.run_id, kind: r.kind, dataset: r.dataset, suite: r.suite, status: r.status, startedAt: r.started_at, endedAt: r.ended_at,
     items: Number(r.items), host: r.host, pid: r.pid ?? undefined,
   }));
+}
+
+/**
+ * A run's items as columns, fast for runs of 100,000 items: generator, query_id, repeat_index,
+ * latency_ms, load_ms, cache_hit, status, docs_found, then one column per measure asked for
+ * (pivoted in DuckDB; null where the item has no value), ordered by generator, question, repeat.
+ */
+export async function itemMeasureColumns(store: Store, runId: string, measures: readonly string[]): Promise<unknown[][]> {
+  const params: Record<string, string> = { run: runId, ...Object.fromEntries(measures.map((m, i) => [`m${i}`, m])) };
+  const pivot = measures.map((_, i) => `, max(m.value) FILTER (WHERE m.measure = $m${i}) AS m${i}`).join('');
+  const join = measures.length > 0
+    ? `LEFT JOIN item_metrics m ON m.run_id = i.run_id AND m.item_key = i.item_key AND m.measure IN (${measures.map((_, i) => `$m${i}`).join(', ')})`
+    : '';
+  return store.columns(
+    `SELECT i.generator, i.query_id, i.repeat_index, i.latency_ms, i.load_ms, i.cache_hit, i.status, i.docs_found${pivot}
+     FROM run_items i ${join}
+     WHERE i.run_id = $run
+     GROUP BY i.item_key, i.generator, i.query_id, i.repeat_index, i.latency_ms, i.load_ms, i.cache_hit, i.status, i.docs_found
+     ORDER BY i.generator, i.query_id, i.repeat_index, i.item_key`,
+    params,
+  );
+}
+
+/** Per model, over the items a generator `<prefix><model>` made: the items with `measure`, their mean, and the runs they came from (optionally only runs on `datasets`). */
+export async function modelMeasureMeans(
+  store: Store,
+  options: { generatorPrefix: string; measure: string; datasets?: readonly string[] },
+): Promise<{ model: string; items: number; mean: number; runs: number }[]> {
+  const datasets = options.datasets ?? [];
+  const datasetParams = Object.fromEntries(datasets.map((d, i) => [`dataset${i}`, d]));
+  const rows = await store.all<{ model: string; items: bigint; mean: number; runs: bigint }>(
+    `SELECT ri.model, count(*) AS items, avg(im.value) AS mean, count(DISTINCT ri.run_id) AS runs
+       FROM run_items ri
+       JOIN item_metrics im ON im.run_id = ri.run_id AND im.item_key = ri.item_key
+       JOIN runs r ON r.run_id = ri.run_id
+      WHERE ri.model IS NOT NULL
+        AND ri.generator = $prefix || ri.model
+        AND im.measure = $measure
+        ${datasets.length > 0 ? `AND r.dataset IN (${Object.keys(datasetParams).map((k) => `$${k}`).join(', ')})` : ''}
+      GROUP BY ri.model`,
+    { prefix: options.generatorPrefix, measure: options.measure, ...datasetParams },
+  );
+  return rows.map((r) => ({ model: r.model, items: Number(r.items), mean: r.mean, runs: Number(r.runs) }));
 }

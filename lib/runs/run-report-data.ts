@@ -13,6 +13,8 @@
  * This is the run report's view model: lib/report/run-report.ts renders it.
  */
 import type { Store } from '../store/store';
+import { loadQueries } from '../datasets/catalog';
+import { RUN_LLM_CALLS, RUN_UNCACHED_LLM_CALLS } from '../llm/call-log';
 import type { RunInfo as StoredRunInfo } from './run-items';
 import { InputError } from '../input-error';
 import { DEFAULT_RECALL_CUTOFF, headlineMeasures, MAP_MEASURE, PRIMARY_MEASURE } from '../evaluation/measure-registry';
@@ -264,8 +266,8 @@ async function tokenRates(store: Store, runId: string): Promise<TokenRate[]> {
   const rows = await store.all(
     `SELECT model, count(*) AS n, avg(tokens_per_second) AS mean, stddev_samp(tokens_per_second) AS sd,
        quantile_cont(tokens_per_second, [0.05, 0.5, 0.95]) AS q
-     FROM llm_calls
-     WHERE run_id = $run AND NOT cache_hit AND status = 'ok' AND tokens_per_second IS NOT NULL
+     FROM ${RUN_UNCACHED_LLM_CALLS} AS c
+     WHERE status = 'ok' AND tokens_per_second IS NOT NULL
      GROUP BY model ORDER BY model`,
     { run: runId },
   );
@@ -297,7 +299,7 @@ async function errorCounts(store: Store, runId: string, summary: BenchSummary): 
   const rows = await store.all(
     `WITH calls AS (
        SELECT item_key, count(*) AS calls, count(*) FILTER (WHERE status <> 'ok') AS failed, sum(attempts - 1) AS retries
-       FROM llm_calls WHERE run_id = $run GROUP BY item_key
+       FROM ${RUN_LLM_CALLS} AS c0 GROUP BY item_key
      )
      SELECT i.generator, count(*) FILTER (WHERE i.cache_hit AND i.status = 'ok') AS cached_ok,
        count(i.cache_hit) AS llm_items, coalesce(sum(c.calls), 0) AS calls, coalesce(sum(c.failed), 0) AS failed,
@@ -389,19 +391,20 @@ async function itemRows(store: Store, run: RunInfo): Promise<ItemRow[]> {
     `WITH items AS (
        SELECT * FROM run_items WHERE run_id = $run ORDER BY query_id, repeat_index, generator LIMIT ${MAX_ITEM_ROWS}
      )
-     SELECT i.query_id, q.text AS question, i.generator, i.repeat_index, i.generated_queries, i.query_checks, i.status, i.error_kind,
+     SELECT i.query_id, i.generator, i.repeat_index, i.generated_queries, i.query_checks, i.status, i.error_kind,
        i.answer_read, i.error, i.docs_found, m.value AS ndcg10
      FROM items i
-     LEFT JOIN (SELECT query_id, any_value(text) AS text FROM queries WHERE dataset = $dataset GROUP BY query_id) q USING (query_id)
      LEFT JOIN item_metrics m ON m.run_id = $run AND m.item_key = i.item_key AND m.measure = $measure
      ORDER BY i.query_id, i.repeat_index, i.generator`,
-    { run: run.runId, dataset: run.dataset ?? '', measure: PRIMARY_MEASURE.name },
+    { run: run.runId, measure: PRIMARY_MEASURE.name },
   );
+  const questions = new Map<string, string>();
+  if (run.dataset !== null) for (const q of await loadQueries(store, run.dataset)) if (!questions.has(q.id)) questions.set(q.id, q.text);
   return rows.map((r) => {
     const queries = itemQueries(r['query_checks'], r['generated_queries']);
     return {
       queryId: String(r['query_id']),
-      question: (r['question'] as string | null) ?? null,
+      question: questions.get(String(r['query_id'])) ?? null,
       generator: String(r['generator']),
       repeat: count(r['repeat_index']),
       queries: queries.slice(0, MAX_QUERIES_PER_ITEM).map(shortenQuery),
@@ -452,7 +455,7 @@ async function loadBenchData(store: Store, run: RunInfo): Promise<BenchRunData> 
     quality: await qualityIntervals(store, run.runId, headlineMeasures(cutoff).map((m) => m.name)),
     latency: await latencyBoxes(store, run.runId),
     callLatency: await sqlHistogram(store, {
-      from: `(SELECT model, wall_ms FROM llm_calls WHERE run_id = $run AND NOT cache_hit)`,
+      from: `(SELECT model, wall_ms FROM ${RUN_UNCACHED_LLM_CALLS} AS c)`,
       value: 'wall_ms',
       group: 'model',
       params: { run: run.runId },

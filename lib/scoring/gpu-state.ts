@@ -6,14 +6,13 @@
  * `notes` so the selection's reason can say what it did not know.
  */
 import os from 'node:os';
-import { timestampValue } from '@duckdb/node-api';
 import type { LlmClient } from '../llm/llm-client';
 import { normalizeModelName } from '../llm/model-catalog';
 import type { Store } from '../store/store';
+import { latestGpuSamples, latestOllamaPs } from '../gpu/gpu-store';
 import { BYTES_PER_MIB } from './sizes';
 
 const MS_PER_S = 1000;
-const MICROS_PER_MS = 1000n;
 const S_PER_MIN = 60;
 
 export interface GpuInfo {
@@ -63,24 +62,8 @@ function hostName(host: string): string {
   }
 }
 
-type GpuRow = {
-  sampled_at: unknown;
-  host: string;
-  gpu_uuid: string;
-  gpu_index: number | null;
-  gpu_name: string | null;
-  utilization_pct: number | null;
-  memory_used_mib: number | null;
-  memory_total_mib: number | null;
-};
-
 async function latestGpus(store: Store, options: GpuStateOptions, notes: string[]): Promise<GpuInfo[]> {
-  const rows = await store.all<GpuRow>(
-    `SELECT sampled_at, host, gpu_uuid, gpu_index, gpu_name, utilization_pct, memory_used_mib, memory_total_mib
-       FROM gpu_samples
-     QUALIFY row_number() OVER (PARTITION BY host, gpu_uuid ORDER BY sampled_at DESC) = 1
-      ORDER BY host, gpu_index, gpu_uuid`,
-  );
+  const rows = await latestGpuSamples(store);
   if (rows.length === 0) {
     notes.push('no GPU data (gpu_samples is empty)');
     return [];
@@ -105,22 +88,9 @@ async function latestGpus(store: Store, options: GpuStateOptions, notes: string[
   });
 }
 
-type PsRow = {
-  host: string;
-  model: string;
-  size_vram_bytes: bigint | null;
-  expires_at: unknown;
-};
-
 async function loadedFromSamples(store: Store, options: GpuStateOptions): Promise<{ host: string; model: string; sizeVramBytes: number | null }[] | null> {
   const oldestMs = Math.floor(options.now.getTime() - options.maxSampleAgeS * MS_PER_S);
-  const rows = await store.all<PsRow>(
-    `SELECT host, model, size_vram_bytes, expires_at
-       FROM ollama_ps_samples p
-      WHERE sampled_at = (SELECT max(sampled_at) FROM ollama_ps_samples q WHERE q.host = p.host)
-        AND sampled_at >= $oldest`,
-    { oldest: timestampValue(BigInt(oldestMs) * MICROS_PER_MS) },
-  );
+  const rows = await latestOllamaPs(store, oldestMs);
   if (rows.length === 0) return null;
   return rows
     .filter((r) => r.expires_at === null || toDate(r.expires_at).getTime() > options.now.getTime())

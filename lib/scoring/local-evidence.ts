@@ -7,6 +7,7 @@
  * local score stands alone; without local items the published score does.
  */
 import type { Store } from '../store/store';
+import { modelMeasureMeans } from '../runs/run-items';
 import type { LocalEvidenceConfig } from './categories-schema';
 
 /** The generator id of an LLM model's items in run_items (see lib/querygen/llm-generator.ts). */
@@ -25,25 +26,13 @@ export interface LocalEvidence {
 
 /** Local evidence per model (by its tag) for one category's configuration. */
 export async function loadLocalEvidence(store: Store, config: LocalEvidenceConfig): Promise<Map<string, LocalEvidence>> {
-  const datasets = config.datasets ?? [];
-  const datasetParams = Object.fromEntries(datasets.map((d, i) => [`dataset${i}`, d]));
-  const rows = await store.all<{ model: string; items: bigint; mean: number; runs: bigint }>(
-    `SELECT ri.model, count(*) AS items, avg(im.value) AS mean, count(DISTINCT ri.run_id) AS runs
-       FROM run_items ri
-       JOIN item_metrics im ON im.run_id = ri.run_id AND im.item_key = ri.item_key
-       JOIN runs r ON r.run_id = ri.run_id
-      WHERE ri.model IS NOT NULL
-        AND ri.generator = $prefix || ri.model
-        AND im.measure = $measure
-        ${datasets.length > 0 ? `AND r.dataset IN (${Object.keys(datasetParams).map((k) => `$${k}`).join(', ')})` : ''}
-      GROUP BY ri.model`,
-    { prefix: LLM_GENERATOR_PREFIX, measure: config.measure, ...datasetParams },
-  );
+  const rows = await modelMeasureMeans(store, {
+    generatorPrefix: LLM_GENERATOR_PREFIX,
+    measure: config.measure,
+    ...(config.datasets ? { datasets: config.datasets } : {}),
+  });
   return new Map(
-    rows.map((r) => [
-      r.model,
-      { measure: config.measure, items: Number(r.items), mean: r.mean, score: r.mean * config.scale, runs: Number(r.runs) },
-    ]),
+    rows.map((r) => [r.model, { measure: config.measure, items: r.items, mean: r.mean, score: r.mean * config.scale, runs: r.runs }]),
   );
 }
 

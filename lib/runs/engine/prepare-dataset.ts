@@ -9,6 +9,7 @@ import type { Qrels } from '../../evaluation/types';
 import { getDataset, loadQrels, loadQueries, UnknownDatasetError } from '../../datasets/catalog';
 import { parseCollection } from '../../datasets/index';
 import { importCollection } from '../../datasets/import';
+import { termDocFrequencies } from '../../datasets/document-reads';
 import type { Store } from '../../store/store';
 import type { TermStatistics } from '../../querygen/tfidf-keywords-baseline';
 import { resolveSuitePath, type Suite } from '../../suites/suite';
@@ -37,8 +38,7 @@ async function ensureDataset(store: Store, suite: Suite, log: (line: string) => 
 }
 
 async function termStatistics(store: Store, dataset: string, docCount: number): Promise<TermStatistics> {
-  const rows = await store.all<{ term: string; doc_freq: number }>(`SELECT term, doc_freq FROM index_terms WHERE dataset = $dataset`, { dataset });
-  return { docCount, docFreq: new Map(rows.map((r) => [r.term, r.doc_freq])) };
+  return { docCount, docFreq: await termDocFrequencies(store, dataset) };
 }
 
 export async function prepareDataset(store: Store, suite: Suite, log: (line: string) => void): Promise<BenchDataset> {

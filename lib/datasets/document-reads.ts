@@ -1,0 +1,44 @@
+/**
+ * Reads an imported dataset's documents and index statistics back from the store (lib/datasets
+ * owns the documents and index_* tables; lib/datasets/import.ts writes them): every document
+ * with its fields, the doc_no of given document ids, and the document frequency of each index
+ * term with the collection size (for TF-IDF keywords).
+ */
+import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import type { Store } from '../store/store';
+import type { Document } from './types';
+
+/** Every document of the dataset with its stored fields, in import order (doc_no). */
+export async function allDocuments(store: Store, dataset: string): Promise<Document[]> {
+  const rows = await store.all<{ doc_id: string; fields: string }>(`SELECT doc_id, fields FROM documents WHERE dataset = $dataset ORDER BY doc_no`, { dataset });
+  return rows.map((r) => ({ id: r.doc_id, fields: JSON.parse(r.fields) as Record<string, string> }));
+}
+
+/** A document's indexed fields joined into one text, blank fields left out. */
+export function indexedText(doc: Document, indexedFields: readonly string[]): string {
+  return indexedFields.map((f) => doc.fields[f] ?? '').filter((t) => t !== '').join('\n');
+}
+
+/** doc_no of each of the given document ids that the dataset holds. */
+export async function docNumbers(store: Store, dataset: string, ids: readonly string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await store.all<{ doc_id: string; doc_no: number }>(
+    // A hash join, not list_contains: judged lists of large collections run to many thousands.
+    `SELECT d.doc_id, d.doc_no FROM documents d JOIN (SELECT unnest($ids) AS doc_id) j USING (doc_id) WHERE d.dataset = $dataset`,
+    { dataset, ids: listValue([...ids]) },
+    { ids: LIST(VARCHAR) },
+  );
+  return new Map(rows.map((r) => [r.doc_id, r.doc_no]));
+}
+
+/** Document frequency of each of the dataset's index terms. */
+export async function termDocFrequencies(store: Store, dataset: string): Promise<Map<string, number>> {
+  const rows = await store.all<{ term: string; doc_freq: number }>(`SELECT term, doc_freq FROM index_terms WHERE dataset = $dataset`, { dataset });
+  return new Map(rows.map((r) => [r.term, r.doc_freq]));
+}
+
+/** The dataset's document count, 0 when it is not imported. */
+export async function datasetDocCount(store: Store, dataset: string): Promise<number> {
+  const row = await store.one<{ doc_count: number }>(`SELECT doc_count FROM datasets WHERE name = $dataset`, { dataset });
+  return row?.doc_count ?? 0;
+}
