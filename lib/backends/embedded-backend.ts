@@ -3,7 +3,7 @@
  * over postings, BM25 ranking, trec_eval tie-breaks). Its match keys are the dense doc numbers the
  * index uses, so a union of matches costs a number per document, not an id.
  */
-import { docNumbers, documentsById } from '../datasets/documents';
+import { docNumbers, documentsById } from '../datasets/document-reads';
 import { searchBoolean } from '../retrieval/boolean-search';
 import type { Store } from '../store/store';
 import type { BackendQuery, BackendResult, BackendSearchOptions, MatchKey, SearchBackend } from './search-backend';

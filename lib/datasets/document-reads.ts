@@ -1,8 +1,9 @@
 /**
  * Reads an imported dataset's documents and index statistics back from the store (lib/datasets
  * owns the documents and index_* tables; lib/datasets/import.ts writes them): every document
- * with its fields, the doc_no of given document ids, and the document frequency of each index
- * term with the collection size (for TF-IDF keywords).
+ * with its fields, or batch by batch (an export to another engine holds one batch, not the
+ * collection), documents by id, the doc_no of given document ids, and the document frequency of
+ * each index term with the collection size (for TF-IDF keywords).
  */
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { Store } from '../store/store';
@@ -41,4 +42,35 @@ export async function termDocFrequencies(store: Store, dataset: string): Promise
 export async function datasetDocCount(store: Store, dataset: string): Promise<number> {
   const row = await store.one<{ doc_count: number }>(`SELECT doc_count FROM datasets WHERE name = $dataset`, { dataset });
   return row?.doc_count ?? 0;
+}
+
+export interface StoredDocument {
+  docNo: number;
+  docId: string;
+  fields: Record<string, string>;
+}
+
+/** The documents of `dataset`, `batchSize` at a time, in doc_no order. */
+export async function* documentBatches(store: Store, dataset: string, batchSize = 2000): AsyncGenerator<StoredDocument[]> {
+  let from = 0;
+  for (;;) {
+    const rows = await store.all<{ doc_no: number; doc_id: string; fields: string }>(
+      `SELECT doc_no, doc_id, fields FROM documents WHERE dataset = $dataset AND doc_no >= $from ORDER BY doc_no LIMIT $limit`,
+      { dataset, from, limit: batchSize },
+    );
+    if (rows.length === 0) return;
+    yield rows.map((r) => ({ docNo: r.doc_no, docId: r.doc_id, fields: JSON.parse(r.fields) as Record<string, string> }));
+    from = (rows[rows.length - 1]?.doc_no ?? from) + 1;
+  }
+}
+
+/** The fields of the given documents by id; ids not found are left out. */
+export async function documentsById(store: Store, dataset: string, docIds: string[]): Promise<Map<string, Record<string, string>>> {
+  if (docIds.length === 0) return new Map();
+  const rows = await store.all<{ doc_id: string; fields: string }>(
+    `SELECT d.doc_id, d.fields FROM documents d JOIN (SELECT unnest($ids) AS doc_id) j USING (doc_id) WHERE d.dataset = $dataset`,
+    { dataset, ids: listValue(docIds) },
+    { ids: LIST(VARCHAR) },
+  );
+  return new Map(rows.map((r) => [r.doc_id, JSON.parse(r.fields) as Record<string, string>]));
 }

@@ -11,7 +11,7 @@
  * failure leaves any existing table untouched and drops the loading table.
  */
 import { Client } from 'pg';
-import { documentBatches } from '../../datasets/documents';
+import { documentBatches } from '../../datasets/document-reads';
 import { getDataset } from '../../datasets/catalog';
 import { InputError } from '../../input-error';
 import type { Store } from '../../store/store';
