@@ -13,7 +13,7 @@ import { measureGpuPerf, PERF_SAMPLES, PERF_INTERVAL_MS } from './gpu-perf';
 import { renderTable } from '../../lib/terminal-table';
 import { measureCliStartup, CLI_STARTUP_TARGET_MS } from './cli-startup-perf';
 import {
-  measureScale, benchlabTotalMs, xapianAvailable, TARGETS, DEFAULT_SIZES, TARGET_SIZE, GB, type ScalePoint,
+  measureScale, benchlabTotalMs, xapianAvailable, isFailed, TARGETS, DEFAULT_SIZES, TARGET_SIZE, GB, type ScalePoint, type FailedPoint,
 } from './scale-perf';
 
 const SHARED_DATASETS = path.resolve(projectRoot(), '..', 'shared', 'datasets');
@@ -127,7 +127,8 @@ const gb = (bytes: number | null): string => (bytes === null ? '-' : (bytes / GB
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 const verdict = (ok: boolean | null): string => (ok === null ? 'n/a' : ok ? 'PASS' : 'FAIL');
 
-function curveRow(p: ScalePoint): (string | number)[] {
+function curveRow(p: ScalePoint | FailedPoint): (string | number)[] {
+  if (isFailed(p)) return [p.label, p.documents.toLocaleString('en'), `failed: ${p.error.split('\n')[0]?.slice(0, 160) ?? ''}`, ...Array<string>(14).fill('')];
   const b = p.benchlab;
   const x = p.xapian;
   return [
@@ -175,19 +176,23 @@ async function scaleSection(args: string[]): Promise<void> {
       'ratio: (import s + retrieve s) / (Xapian index s + query s); RSS: peak resident set of each process; DuckDB MB: .duckdb + .wal after import.\n',
   );
 
-  const at = curve.find((p) => p.corpus.documents === TARGET_SIZE);
-  const cranRatio = benchlabTotalMs(cran) / cran.xapian.wallMs;
-  const where = at === undefined ? `not measured (add ${TARGET_SIZE.toLocaleString('en')} to --sizes)` : '';
-  const rows: (string | number)[][] = [
-    [
+  const at = curve.find((p) => p.label === `syn-${TARGET_SIZE}`);
+  const rows: (string | number)[][] = [];
+  if (isFailed(cran)) {
+    rows.push(['CRAN-sized end to end', 'failed (above)', `<= ${TARGETS.cranRatio.toFixed(1)}`, 'FAIL']);
+  } else {
+    const cranRatio = benchlabTotalMs(cran) / cran.xapian.wallMs;
+    rows.push([
       `CRAN-sized end to end (${cran.corpus.documents.toLocaleString('en')} docs, ${cran.corpus.questions} queries): Benchlab two commands / Xapian process`,
       `${seconds(benchlabTotalMs(cran))} s / ${seconds(cran.xapian.wallMs)} s = ${cranRatio.toFixed(2)}`,
       `<= ${TARGETS.cranRatio.toFixed(1)}`,
       verdict(cranRatio <= TARGETS.cranRatio),
-    ],
-  ];
+    ]);
+  }
   if (at === undefined) {
-    rows.push([`${TARGET_SIZE.toLocaleString('en')} documents`, where, '', 'n/a']);
+    rows.push([`${TARGET_SIZE.toLocaleString('en')} documents`, `not measured (add ${TARGET_SIZE.toLocaleString('en')} to --sizes)`, '', 'n/a']);
+  } else if (isFailed(at)) {
+    rows.push([`${TARGET_SIZE.toLocaleString('en')} documents`, 'failed (above)', '', 'FAIL']);
   } else {
     const ratio = benchlabTotalMs(at) / (at.xapian.indexMs + at.xapian.queryMs);
     const b = at.benchlab;
@@ -208,6 +213,8 @@ async function scaleSection(args: string[]): Promise<void> {
     `missed targets are reported, not errors. Timings are wall clock on a shared machine (${os.cpus().length} CPUs, load ${os.loadavg()[0]?.toFixed(1)} now).` +
       (keep ? ` Corpora kept in ${perf.root}.` : '') + '\n',
   );
+  const failed = [cran, ...curve].filter(isFailed);
+  if (failed.length > 0) throw new Error(`scale: ${failed.map((f) => f.label).join(', ')} failed (see the table)`);
 }
 
 const SECTIONS: Record<string, (args: string[]) => Promise<void>> = {

@@ -8,7 +8,8 @@
  * `process.resourceUsage().maxRSS` at exit (Xapian reports its own ru_maxrss).
  *
  * The targets of issue 15 are checked and reported, never asserted: a missed target is a FAIL row,
- * not an error.
+ * not an error. A size whose commands fail (e.g. out of memory) is reported as failed and the
+ * other sizes still run; the caller exits non-zero.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -205,20 +206,49 @@ export interface ScaleOptions {
   log: (line: string) => void;
 }
 
+/** A size whose measurement failed (e.g. a command out of memory): reported, the others still run. */
+export interface FailedPoint {
+  label: string;
+  documents: number;
+  error: string;
+}
+
 export interface ScalePerf {
   root: string;
-  cran: ScalePoint;
-  curve: ScalePoint[];
+  cran: ScalePoint | FailedPoint;
+  curve: (ScalePoint | FailedPoint)[];
+}
+
+export function isFailed(point: ScalePoint | FailedPoint): point is FailedPoint {
+  return 'error' in point;
+}
+
+async function measureOrFail(
+  label: string,
+  documents: number,
+  work: () => Promise<ScalePoint>,
+  log: (line: string) => void,
+): Promise<ScalePoint | FailedPoint> {
+  try {
+    return await work();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`${label}: failed: ${message}`);
+    return { label, documents, error: message };
+  }
 }
 
 /** The CRAN-sized point and the curve; corpora under os.tmpdir(), removed after unless `keep`. */
 export async function measureScale(options: ScaleOptions): Promise<ScalePerf> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'benchlab-scale-'));
   try {
-    const cran = await measurePoint(root, 'cran-sized', CRAN_SIZE.documents, CRAN_SIZE.questions, options.sources, options.keep, options.log);
-    const curve: ScalePoint[] = [];
+    const { sources, keep, log } = options;
+    const cran = await measureOrFail('cran-sized', CRAN_SIZE.documents, () =>
+      measurePoint(root, 'cran-sized', CRAN_SIZE.documents, CRAN_SIZE.questions, sources, keep, log), log);
+    const curve: (ScalePoint | FailedPoint)[] = [];
     for (const size of options.sizes) {
-      curve.push(await measurePoint(root, `syn-${size}`, size, SYNTHETIC_QUESTIONS, options.sources, options.keep, options.log));
+      const label = `syn-${size}`;
+      curve.push(await measureOrFail(label, size, () => measurePoint(root, label, size, SYNTHETIC_QUESTIONS, sources, keep, log), log));
     }
     return { root, cran, curve };
   } finally {
