@@ -1,0 +1,367 @@
+/**
+ * Owns BM25 top-k scoring in process over the cached postings (postings-cache.ts): the engine
+ * behind ranked retrieval and the boolean search's ranking. Same inputs and output as the SQL
+ * engine `scoreBm25` (bm25.ts), which stays as the reference the equality tests compare with.
+ *
+ * Exactness: every contribution is computed in float64 with the SQL statement's formula and
+ * operation order (idf computed by DuckDB itself), summed per document in query-term order and
+ * rounded to SCORE_DECIMALS as DuckDB's round() does, so scores equal the SQL engine's after
+ * rounding; ties are broken by doc_no descending (doc id descending, trec_eval's order).
+ *
+ * Pruning (MaxScore, document at a time): terms are ordered by their upper bound (query weight
+ * times the largest length-normalized tf of their postings); once k documents are held, the
+ * lowest-bound terms whose bounds together cannot reach the k-th score only score documents
+ * found through the other ("essential") terms, and a document stops being scored as soon as
+ * its partial score plus the remaining bounds falls below the k-th score. Bounds carry a safety
+ * margin, so pruning never drops a document the exhaustive evaluation would keep.
+ *
+ * Hand-written: no library does BM25 MaxScore over DuckDB-loaded postings in Node.
+ */
+import type { Store } from '../store/store';
+import type { Run, ScoredDocument } from '../evaluation/types';
+import { InputError } from '../input-error';
+import { getDataset } from '../datasets/catalog';
+import {
+  DEFAULT_BM25,
+  DEFAULT_TOP_K,
+  SCORE_DECIMALS,
+  validateBm25Params,
+  type Bm25Options,
+  type QueryTerm,
+} from './bm25';
+import { docIdsOf, lengthNorms, postingsIndex, type PostingsIndex } from './postings-cache';
+
+const SCALE = 10 ** SCORE_DECIMALS;
+
+/** DuckDB's round(x, SCORE_DECIMALS) for the non-negative scores BM25 gives. */
+export function roundScore(score: number): number {
+  const rounded = Math.round(score * SCALE) / SCALE;
+  return Number.isFinite(rounded) ? rounded : score;
+}
+
+/** One query's terms after grouping: dense term indexes and their query weights (qtf * idf). */
+interface ScoringTerm {
+  term: number;
+  weight: number;
+}
+
+/** A ranked list in doc_no space: parallel arrays, best first. */
+export interface TopDocs {
+  docs: Int32Array;
+  scores: Float64Array;
+}
+
+/** Keeps the `top` best (score desc, doc_no desc) of a stream of (doc, score). */
+class TopKHeap {
+  private readonly docs: Int32Array;
+  private readonly scores: Float64Array;
+  size = 0;
+
+  constructor(private readonly top: number, capacityHint: number) {
+    const capacity = Math.min(top, Math.max(capacityHint, 1));
+    this.docs = new Int32Array(capacity);
+    this.scores = new Float64Array(capacity);
+  }
+
+  get full(): boolean {
+    return this.size === this.top;
+  }
+
+  /** The k-th best score once full (-Infinity before). */
+  get threshold(): number {
+    return this.full ? (this.scores[0] as number) : -Infinity;
+  }
+
+  private worse(i: number, j: number): boolean {
+    const si = this.scores[i] as number;
+    const sj = this.scores[j] as number;
+    return si < sj || (si === sj && (this.docs[i] as number) < (this.docs[j] as number));
+  }
+
+  private swap(i: number, j: number): void {
+    const d = this.docs[i] as number;
+    const s = this.scores[i] as number;
+    this.docs[i] = this.docs[j] as number;
+    this.scores[i] = this.scores[j] as number;
+    this.docs[j] = d;
+    this.scores[j] = s;
+  }
+
+  push(doc: number, score: number): void {
+    if (this.size < this.top) {
+      let i = this.size++;
+      this.docs[i] = doc;
+      this.scores[i] = score;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.worse(i, parent)) break;
+        this.swap(i, parent);
+        i = parent;
+      }
+      return;
+    }
+    const rootScore = this.scores[0] as number;
+    if (score < rootScore || (score === rootScore && doc < (this.docs[0] as number))) return;
+    this.docs[0] = doc;
+    this.scores[0] = score;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.size && this.worse(l, m)) m = l;
+      if (r < this.size && this.worse(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  /** Best first. */
+  result(): TopDocs {
+    const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => {
+      const sa = this.scores[a] as number;
+      const sb = this.scores[b] as number;
+      return sa !== sb ? sb - sa : (this.docs[b] as number) - (this.docs[a] as number);
+    });
+    return {
+      docs: Int32Array.from(order, (i) => this.docs[i] as number),
+      scores: Float64Array.from(order, (i) => this.scores[i] as number),
+    };
+  }
+}
+
+/** Scores one query's terms against the postings: the engine shared by ranked and boolean search. */
+export class Bm25Scorer {
+  private readonly norms: Float64Array;
+  private readonly k1p1: number;
+  /** Per term index: the largest tf part (tf (k1+1) / (tf + norm)) of its postings, NaN until computed. */
+  private readonly maxTfPart: Float64Array;
+  private accumulator: Float64Array | undefined;
+
+  constructor(
+    private readonly index: PostingsIndex,
+    params: { k1: number; b: number },
+  ) {
+    this.norms = lengthNorms(index, params.k1, params.b);
+    this.k1p1 = params.k1 + 1;
+    this.maxTfPart = new Float64Array(index.idf.length).fill(Number.NaN);
+  }
+
+  /** Groups (term, qtf) pairs: unknown terms dropped, repeated terms summed, first-seen order kept. */
+  scoringTerms(terms: readonly { term: string; weight: number }[]): ScoringTerm[] {
+    const weights = new Map<number, number>();
+    for (const { term, weight } of terms) {
+      const t = this.index.termIndex.get(term);
+      if (t !== undefined) weights.set(t, (weights.get(t) ?? 0) + weight);
+    }
+    return [...weights].map(([term, qtf]) => ({ term, weight: qtf * (this.index.idf[term] as number) }));
+  }
+
+  private upperBound(term: ScoringTerm): number {
+    let max = this.maxTfPart[term.term] as number;
+    if (Number.isNaN(max)) {
+      const { offsets, docs, tfs } = this.index;
+      max = 0;
+      for (let p = offsets[term.term] as number, end = offsets[term.term + 1] as number; p < end; p++) {
+        const tf = tfs[p] as number;
+        const part = (tf * this.k1p1) / (tf + (this.norms[docs[p] as number] as number));
+        if (part > max) max = part;
+      }
+      this.maxTfPart[term.term] = max;
+    }
+    return term.weight * max;
+  }
+
+  /** Exact score of one document from its per-term contributions, in query-term order. */
+  private contribution(term: ScoringTerm, tf: number, doc: number): number {
+    return (term.weight * tf * this.k1p1) / (tf + (this.norms[doc] as number));
+  }
+
+  /** The top `top` documents over all postings of `terms`, pruned with MaxScore. */
+  topK(terms: ScoringTerm[], top: number): TopDocs {
+    const n = terms.length;
+    const heap = new TopKHeap(top, 1 << 16);
+    if (n === 0) return heap.result();
+    const { offsets, docs, tfs } = this.index;
+    // Terms by upper bound ascending; prefix[i] = sum of the bounds of terms 0..i-1 (with margin).
+    const order = terms.map((t, i) => ({ i, ub: this.upperBound(t) })).sort((a, b) => a.ub - b.ub);
+    const byBound = order.map((o) => terms[o.i] as ScoringTerm);
+    const prefix = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) prefix[i + 1] = (prefix[i] as number) + (order[i] as { ub: number }).ub;
+    const margin = (bound: number) => bound * (1 + 1e-9) + 1e-8;
+    // Position of the canonical (query-order) slot of each term in bound order.
+    const slotOf = Int32Array.from(order, (o) => o.i);
+    const cursor = Int32Array.from(byBound, (t) => offsets[t.term] as number);
+    const ends = Int32Array.from(byBound, (t) => offsets[t.term + 1] as number);
+    const contributions = new Float64Array(n);
+    let firstEssential = 0;
+
+    for (;;) {
+      // The next candidate: the smallest current doc among the essential lists.
+      let doc = 0x7fffffff;
+      for (let i = firstEssential; i < n; i++) {
+        const c = cursor[i] as number;
+        if (c < (ends[i] as number)) {
+          const d = docs[c] as number;
+          if (d < doc) doc = d;
+        }
+      }
+      if (doc === 0x7fffffff) break;
+      contributions.fill(0);
+      let partial = 0;
+      for (let i = firstEssential; i < n; i++) {
+        const c = cursor[i] as number;
+        if (c < (ends[i] as number) && docs[c] === doc) {
+          const w = this.contribution(byBound[i] as ScoringTerm, tfs[c] as number, doc);
+          contributions[slotOf[i] as number] = w;
+          partial += w;
+          cursor[i] = c + 1;
+        }
+      }
+      // Non-essential terms, highest bound first, while the document can still make the top k.
+      const threshold = heap.threshold;
+      let alive = true;
+      for (let i = firstEssential - 1; i >= 0; i--) {
+        if (margin(partial + (prefix[i + 1] as number)) < threshold) {
+          alive = false;
+          break;
+        }
+        const c = seek(docs, cursor[i] as number, ends[i] as number, doc);
+        cursor[i] = c;
+        if (c < (ends[i] as number) && docs[c] === doc) {
+          const w = this.contribution(byBound[i] as ScoringTerm, tfs[c] as number, doc);
+          contributions[slotOf[i] as number] = w;
+          partial += w;
+        }
+      }
+      if (!alive) continue;
+      let score = 0;
+      for (let i = 0; i < n; i++) score += contributions[i] as number;
+      heap.push(doc, roundScore(score));
+      if (heap.full) {
+        const t = heap.threshold;
+        while (firstEssential < n && margin(prefix[firstEssential + 1] as number) < t) firstEssential++;
+      }
+    }
+    return heap.result();
+  }
+
+  /** The top `top` of the given candidate documents (sorted doc_nos); candidates without a term score 0. */
+  topKOfCandidates(terms: ScoringTerm[], candidates: Int32Array, top: number): TopDocs {
+    const { offsets, docs, tfs } = this.index;
+    const size = Math.max(this.norms.length, this.index.docCount);
+    if (!this.accumulator || this.accumulator.length < size) this.accumulator = new Float64Array(size);
+    const acc = this.accumulator;
+    // Accumulate term by term (each document's sum in query-term order), then read the candidates.
+    const touched: number[] = [];
+    for (const t of terms) {
+      for (let p = offsets[t.term] as number, end = offsets[t.term + 1] as number; p < end; p++) {
+        const d = docs[p] as number;
+        if (acc[d] === 0) touched.push(d);
+        acc[d] = (acc[d] as number) + this.contribution(t, tfs[p] as number, d);
+      }
+    }
+    const heap = new TopKHeap(top, candidates.length);
+    for (let i = 0; i < candidates.length; i++) {
+      const d = candidates[i] as number;
+      heap.push(d, roundScore(d < acc.length ? (acc[d] as number) : 0));
+    }
+    for (const d of touched) acc[d] = 0;
+    return heap.result();
+  }
+}
+
+/** First position in docs[from, to) whose doc is >= target (galloping, then binary search). */
+function seek(docs: Int32Array, from: number, to: number, target: number): number {
+  if (from >= to || (docs[from] as number) >= target) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < to && (docs[hi] as number) < target) {
+    lo = hi;
+    step *= 2;
+    hi = Math.min(to, from + step);
+  }
+  if (hi >= to) hi = to;
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((docs[mid] as number) < target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+export function checkTop(top: number): void {
+  if (!Number.isInteger(top) || top < 1) throw new InputError(`top must be a whole number >= 1, got ${top}`);
+}
+
+/** Turns ranked doc_nos into a Run, keys in byte order as the SQL engine returns them. */
+export function toRun(ranked: Map<string, TopDocs>, docIds: string[]): Run {
+  const run: Run = new Map();
+  for (const key of [...ranked.keys()].sort(compareKeys)) {
+    const { docs, scores } = ranked.get(key) as TopDocs;
+    const list: ScoredDocument[] = [];
+    for (let i = 0; i < docs.length; i++) {
+      const docId = docIds[docs[i] as number];
+      if (docId !== undefined) list.push({ docId, score: scores[i] as number });
+    }
+    if (list.length > 0) run.set(key, list);
+  }
+  return run;
+}
+
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Opens the dataset's cached postings and a scorer for the given BM25 parameters. */
+export async function openScorer(
+  store: Store,
+  dataset: string,
+  params: { k1: number; b: number },
+): Promise<{ index: PostingsIndex; scorer: Bm25Scorer }> {
+  const info = await getDataset(store, dataset);
+  const index = await postingsIndex(store, info);
+  return { index, scorer: new Bm25Scorer(index, params) };
+}
+
+/**
+ * Drop-in for the SQL engine's `scoreBm25`: the same terms, options and result, computed over the
+ * cached postings. With candidates, each query ranks only its candidates (score 0 without terms).
+ */
+export async function scoreBm25TopK(
+  store: Store,
+  dataset: string,
+  terms: QueryTerm[],
+  options: Bm25Options = {},
+): Promise<Run> {
+  const params = options.params ?? DEFAULT_BM25;
+  validateBm25Params(params);
+  const top = options.top ?? DEFAULT_TOP_K;
+  checkTop(top);
+  const { index, scorer } = await openScorer(store, dataset, params);
+
+  const termsByKey = new Map<string, { term: string; weight: number }[]>();
+  for (const t of terms) {
+    let list = termsByKey.get(t.queryKey);
+    if (!list) termsByKey.set(t.queryKey, (list = []));
+    list.push(t);
+  }
+  const ranked = new Map<string, TopDocs>();
+  if (options.candidates) {
+    const docsByKey = new Map<string, number[]>();
+    for (const c of options.candidates) {
+      let list = docsByKey.get(c.queryKey);
+      if (!list) docsByKey.set(c.queryKey, (list = []));
+      list.push(c.docNo);
+    }
+    for (const [key, docNos] of docsByKey) {
+      const candidates = Int32Array.from(new Set(docNos)).sort();
+      ranked.set(key, scorer.topKOfCandidates(scorer.scoringTerms(termsByKey.get(key) ?? []), candidates, top));
+    }
+  } else {
+    for (const [key, list] of termsByKey) ranked.set(key, scorer.topK(scorer.scoringTerms(list), top));
+  }
+  return toRun(ranked, await docIdsOf(store, index, dataset));
+}
