@@ -12,6 +12,8 @@ import { getDataset, loadQueries } from '../../lib/datasets/catalog';
 import { Analyzer } from '../../lib/text/analyzer';
 import { scoreBm25 } from '../../lib/retrieval/bm25';
 import { analyzeQueries, retrieveAll, retrieveTexts } from '../../lib/retrieval/retrieve';
+import { searchBoolean, type BooleanResult } from '../../lib/retrieval/boolean-search';
+import { searchBooleanSql } from '../../lib/retrieval/boolean-search-sql';
 import type { Run } from '../../lib/evaluation/types';
 import { sharedPath, sharedPresent, SKIP_SHARED_REASON } from '../support/shared';
 import { tinyCollection } from '../support/tiny-collection';
@@ -42,6 +44,48 @@ function flat(run: Run): string[] {
   return [...run].flatMap(([key, docs]) => docs.map((d, rank) => `${key} ${rank} ${d.docId} ${d.score}`));
 }
 
+/** Boolean queries of every shape built from a query text's words: AND, OR, NOT, nested, phrases, prefixes. */
+function booleanQueries(key: string, text: string): { key: string; text: string }[] {
+  const words = text.toLowerCase().match(/[a-z]{4,}/g) ?? [];
+  if (words.length < 4) return [];
+  const [a, b, c, d] = words as [string, string, string, string];
+  const forms = [
+    `${a} AND ${b}`,
+    `${a} OR ${b} OR ${c}`,
+    `${a} AND NOT ${b}`,
+    `NOT ${c}`,
+    `(${a} OR ${b}) AND (${c} OR NOT ${d})`,
+    `"${a} ${b}"`,
+    `"${b} ${c}" OR ${d}`,
+    `${a.slice(0, 4)}* AND ${c}`,
+    `(${b.slice(0, 3)}* OR "${c} ${d}") AND NOT ${a}`,
+    `${a} ${b} ${c}`,
+  ];
+  return forms.map((form, i) => ({ key: `${key}.${i}`, text: form }));
+}
+
+function flatBoolean(results: BooleanResult[]): string[] {
+  return results.map((r) =>
+    r.ok
+      ? `${r.key} ${r.matched} [${[...(r.matchedDocNos ?? [])].sort((x, y) => x - y).join(',')}] ` +
+        r.results.map((d) => `${d.docId}:${d.score}`).join(' ')
+      : `${r.key} error ${r.error.message}`,
+  );
+}
+
+async function sameBoolean(dataset: string, queries: { key: string; text: string }[], top?: number): Promise<BooleanResult[]> {
+  const options = { withMatches: true, ...(top ? { top } : {}) };
+  const expected = await searchBooleanSql(store, dataset, queries, options);
+  const actual = await searchBoolean(store, dataset, queries, options);
+  expect(flatBoolean(actual)).toEqual(flatBoolean(expected));
+  return actual;
+}
+
+/** How many of the queries whose key ends with `.form` matched at least one document. */
+function matching(results: BooleanResult[], form: number): number {
+  return results.filter((r) => r.ok && r.key.endsWith(`.${form}`) && r.matched > 0).length;
+}
+
 describe('top-k engine equals the SQL engine', () => {
   it('on the tiny sample', async () => {
     expect(flat(await retrieveAll(store, 'tiny'))).toEqual(flat(await sqlRun('tiny')));
@@ -60,8 +104,22 @@ describe('top-k engine equals the SQL engine', () => {
           expect(actual).toEqual(expected);
         }
       }
+      const queries = (await loadQueries(store, name)).flatMap((q) => booleanQueries(q.id, q.text));
+      expect(queries.length).toBeGreaterThan(100);
+      const results = await sameBoolean(name, queries);
+      // The comparison is meaningful: phrases, prefixes and nested NOTs do match documents.
+      for (const form of [0, 3, 4, 5, 7, 8]) expect(matching(results, form)).toBeGreaterThan(0);
+      await sameBoolean(name, queries, 5);
     }, 120_000);
   }
+
+  it('boolean search on the tiny sample: matches, ranking and scores', async () => {
+    await sameBoolean('tiny', [
+      'heart AND smoking', 'heart & !smoking', 'heart AND NOT (smoking OR diabetes)', 'influenza | diabetes',
+      '(lung OR vaccination) AND NOT elderly', '"heart attack"', '"attack on the heart"', 'diabet*', 'VACCINE*',
+      'smok*', 'NOT heart', 'nothing AND heart', '"heart attack" OR NOT (lung AND smok*)', 'heart AND (', 'heart heart attack',
+    ].map((text, i) => ({ key: `b${i}`, text })));
+  });
 
   it('a re-import invalidates the cached postings', async () => {
     await importCollection(store, 'swap', tinyCollection());
