@@ -87,6 +87,19 @@ class TopKHeap {
     this.scores[j] = s;
   }
 
+  private siftDown(i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.size && this.worse(l, m)) m = l;
+      if (r < this.size && this.worse(r, m)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
   push(doc: number, score: number): void {
     if (this.size < this.top) {
       let i = this.size++;
@@ -104,30 +117,23 @@ class TopKHeap {
     if (score < rootScore || (score === rootScore && doc < (this.docs[0] as number))) return;
     this.docs[0] = doc;
     this.scores[0] = score;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < this.size && this.worse(l, m)) m = l;
-      if (r < this.size && this.worse(r, m)) m = r;
-      if (m === i) break;
-      this.swap(i, m);
-      i = m;
-    }
+    this.siftDown(0);
   }
 
-  /** Best first. */
+  /** Best first; empties the heap (pops the worst into the last free slot). */
   result(): TopDocs {
-    const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => {
-      const sa = this.scores[a] as number;
-      const sb = this.scores[b] as number;
-      return sa !== sb ? sb - sa : (this.docs[b] as number) - (this.docs[a] as number);
-    });
-    return {
-      docs: Int32Array.from(order, (i) => this.docs[i] as number),
-      scores: Float64Array.from(order, (i) => this.scores[i] as number),
-    };
+    const count = this.size;
+    const docs = new Int32Array(count);
+    const scores = new Float64Array(count);
+    for (let out = count - 1; out >= 0; out--) {
+      docs[out] = this.docs[0] as number;
+      scores[out] = this.scores[0] as number;
+      const last = --this.size;
+      this.docs[0] = this.docs[last] as number;
+      this.scores[0] = this.scores[last] as number;
+      this.siftDown(0);
+    }
+    return { docs, scores };
   }
 }
 
