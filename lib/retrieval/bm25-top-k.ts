@@ -161,7 +161,11 @@ export class Bm25Scorer {
       const t = this.index.termIndex.get(term);
       if (t !== undefined) weights.set(t, (weights.get(t) ?? 0) + weight);
     }
-    return [...weights].map(([term, qtf]) => ({ term, weight: qtf * (this.index.idf[term] as number) }));
+    // Canonical order, shared by both scoring paths so a document's sum is always added up the
+    // same way: highest query weight first (rare terms first, which is what lets topK prune).
+    return [...weights]
+      .map(([term, qtf]) => ({ term, weight: qtf * (this.index.idf[term] as number) }))
+      .sort((a, b) => b.weight - a.weight || a.term - b.term);
   }
 
   private upperBound(term: ScoringTerm): number {
@@ -184,87 +188,104 @@ export class Bm25Scorer {
     return (term.weight * tf * this.k1p1) / (tf + (this.norms[doc] as number));
   }
 
-  /** The top `top` documents over all postings of `terms`, pruned with MaxScore. */
+  private buffers(): { acc: Float64Array; seen: Uint8Array; touched: Int32Array } {
+    const size = Math.max(this.norms.length, this.index.docCount);
+    if (!this.accumulator || this.accumulator.length < size) {
+      this.accumulator = new Float64Array(size);
+      this.seen = new Uint8Array(size);
+      this.touched = new Int32Array(size);
+    }
+    return { acc: this.accumulator, seen: this.seen as Uint8Array, touched: this.touched as Int32Array };
+  }
+
+  private seen: Uint8Array | undefined;
+  private touched: Int32Array | undefined;
+
+  /**
+   * The top `top` documents over all postings of `terms`: term at a time, highest query weight
+   * first, into a dense accumulator. Once the bounds of the remaining terms together cannot lift
+   * an unseen document to the k-th partial score (a lower bound of the final k-th score), the
+   * remaining terms only add to documents already seen ("continue" pruning, exact).
+   */
   topK(terms: ScoringTerm[], top: number): TopDocs {
     const n = terms.length;
     const heap = new TopKHeap(top, 1 << 16);
     if (n === 0) return heap.result();
     const { offsets, docs, tfs } = this.index;
-    // Terms by upper bound ascending; prefix[i] = sum of the bounds of terms 0..i-1 (with margin).
-    const order = terms.map((t, i) => ({ i, ub: this.upperBound(t) })).sort((a, b) => a.ub - b.ub);
-    const byBound = order.map((o) => terms[o.i] as ScoringTerm);
-    const prefix = new Float64Array(n + 1);
-    for (let i = 0; i < n; i++) prefix[i + 1] = (prefix[i] as number) + (order[i] as { ub: number }).ub;
-    const margin = (bound: number) => bound * (1 + 1e-9) + 1e-8;
-    // Position of the canonical (query-order) slot of each term in bound order.
-    const slotOf = Int32Array.from(order, (o) => o.i);
-    const cursor = Int32Array.from(byBound, (t) => offsets[t.term] as number);
-    const ends = Int32Array.from(byBound, (t) => offsets[t.term + 1] as number);
-    const contributions = new Float64Array(n);
-    let firstEssential = 0;
-
-    for (;;) {
-      // The next candidate: the smallest current doc among the essential lists.
-      let doc = 0x7fffffff;
-      for (let i = firstEssential; i < n; i++) {
-        const c = cursor[i] as number;
-        if (c < (ends[i] as number)) {
-          const d = docs[c] as number;
-          if (d < doc) doc = d;
+    const { acc, seen, touched } = this.buffers();
+    const suffix = new Float64Array(n + 1);
+    for (let i = n - 1; i >= 0; i--) suffix[i] = (suffix[i + 1] as number) + this.upperBound(terms[i] as ScoringTerm);
+    const k1p1 = this.k1p1;
+    const norms = this.norms;
+    let count = 0;
+    let openToNew = true;
+    // The k-th partial only grows, so a past value still bounds; recompute it when the remaining
+    // bound has halved since the last look (a few times per query at most).
+    let kth = -Infinity;
+    let checkedAt = Infinity;
+    for (let i = 0; i < n; i++) {
+      const remaining = margin(suffix[i] as number);
+      if (openToNew && i > 0 && count >= top) {
+        if (remaining >= kth && remaining <= checkedAt / 2) {
+          kth = this.kthPartial(acc, touched, count, top);
+          checkedAt = remaining;
         }
+        if (remaining < kth) openToNew = false;
       }
-      if (doc === 0x7fffffff) break;
-      contributions.fill(0);
-      let partial = 0;
-      for (let i = firstEssential; i < n; i++) {
-        const c = cursor[i] as number;
-        if (c < (ends[i] as number) && docs[c] === doc) {
-          const w = this.contribution(byBound[i] as ScoringTerm, tfs[c] as number, doc);
-          contributions[slotOf[i] as number] = w;
-          partial += w;
-          cursor[i] = c + 1;
+      const term = terms[i] as ScoringTerm;
+      const weight = term.weight;
+      const end = offsets[term.term + 1] as number;
+      if (openToNew) {
+        for (let p = offsets[term.term] as number; p < end; p++) {
+          const d = docs[p] as number;
+          const tf = tfs[p] as number;
+          if (seen[d] === 0) {
+            seen[d] = 1;
+            touched[count++] = d;
+          }
+          acc[d] = (acc[d] as number) + (weight * tf * k1p1) / (tf + (norms[d] as number));
         }
-      }
-      // Non-essential terms, highest bound first, while the document can still make the top k.
-      const threshold = heap.threshold;
-      let alive = true;
-      for (let i = firstEssential - 1; i >= 0; i--) {
-        if (margin(partial + (prefix[i + 1] as number)) < threshold) {
-          alive = false;
-          break;
+      } else {
+        for (let p = offsets[term.term] as number; p < end; p++) {
+          const d = docs[p] as number;
+          if (seen[d] === 0) continue;
+          const tf = tfs[p] as number;
+          acc[d] = (acc[d] as number) + (weight * tf * k1p1) / (tf + (norms[d] as number));
         }
-        const c = seek(docs, cursor[i] as number, ends[i] as number, doc);
-        cursor[i] = c;
-        if (c < (ends[i] as number) && docs[c] === doc) {
-          const w = this.contribution(byBound[i] as ScoringTerm, tfs[c] as number, doc);
-          contributions[slotOf[i] as number] = w;
-          partial += w;
-        }
-      }
-      if (!alive) continue;
-      let score = 0;
-      for (let i = 0; i < n; i++) score += contributions[i] as number;
-      heap.push(doc, roundScore(score));
-      if (heap.full) {
-        const t = heap.threshold;
-        while (firstEssential < n && margin(prefix[firstEssential + 1] as number) < t) firstEssential++;
       }
     }
+    for (let i = 0; i < count; i++) {
+      const d = touched[i] as number;
+      heap.push(d, roundScore(acc[d] as number));
+      acc[d] = 0;
+      seen[d] = 0;
+    }
     return heap.result();
+  }
+
+  /** The k-th largest accumulated partial score among the touched documents. */
+  private kthPartial(acc: Float64Array, touched: Int32Array, count: number, top: number): number {
+    const heap = new TopKHeap(top, top);
+    for (let i = 0; i < count; i++) {
+      const d = touched[i] as number;
+      heap.push(d, acc[d] as number);
+    }
+    return heap.threshold;
   }
 
   /** The top `top` of the given candidate documents (sorted doc_nos); candidates without a term score 0. */
   topKOfCandidates(terms: ScoringTerm[], candidates: Int32Array, top: number): TopDocs {
     const { offsets, docs, tfs } = this.index;
-    const size = Math.max(this.norms.length, this.index.docCount);
-    if (!this.accumulator || this.accumulator.length < size) this.accumulator = new Float64Array(size);
-    const acc = this.accumulator;
-    // Accumulate term by term (each document's sum in query-term order), then read the candidates.
-    const touched: number[] = [];
+    const { acc, seen, touched } = this.buffers();
+    // Accumulate term by term, in the same order as topK so a document's sum is the same, then read the candidates.
+    let count = 0;
     for (const t of terms) {
       for (let p = offsets[t.term] as number, end = offsets[t.term + 1] as number; p < end; p++) {
         const d = docs[p] as number;
-        if (acc[d] === 0) touched.push(d);
+        if (seen[d] === 0) {
+          seen[d] = 1;
+          touched[count++] = d;
+        }
         acc[d] = (acc[d] as number) + this.contribution(t, tfs[p] as number, d);
       }
     }
@@ -273,29 +294,18 @@ export class Bm25Scorer {
       const d = candidates[i] as number;
       heap.push(d, roundScore(d < acc.length ? (acc[d] as number) : 0));
     }
-    for (const d of touched) acc[d] = 0;
+    for (let i = 0; i < count; i++) {
+      const d = touched[i] as number;
+      acc[d] = 0;
+      seen[d] = 0;
+    }
     return heap.result();
   }
 }
 
-/** First position in docs[from, to) whose doc is >= target (galloping, then binary search). */
-function seek(docs: Int32Array, from: number, to: number, target: number): number {
-  if (from >= to || (docs[from] as number) >= target) return from;
-  let step = 1;
-  let lo = from;
-  let hi = from + 1;
-  while (hi < to && (docs[hi] as number) < target) {
-    lo = hi;
-    step *= 2;
-    hi = Math.min(to, from + step);
-  }
-  if (hi >= to) hi = to;
-  while (lo + 1 < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((docs[mid] as number) < target) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+/** A bound with a safety margin for float error and rounding: pruning by it never drops a document that could rank. */
+function margin(bound: number): number {
+  return bound * (1 + 1e-9) + 1e-8;
 }
 
 export function checkTop(top: number): void {
