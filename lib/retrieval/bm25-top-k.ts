@@ -29,7 +29,7 @@ import {
   type Bm25Options,
   type QueryTerm,
 } from './bm25';
-import { docIdsOf, lengthNorms, postingsIndex, type PostingsIndex } from './postings-cache';
+import { docIdsOf, lengthNorms, postingsIndex, termBounds, type PostingsIndex } from './postings-cache';
 
 const SCALE = 10 ** SCORE_DECIMALS;
 
@@ -151,7 +151,7 @@ export class Bm25Scorer {
   ) {
     this.norms = lengthNorms(index, params.k1, params.b);
     this.k1p1 = params.k1 + 1;
-    this.maxTfPart = new Float64Array(index.idf.length).fill(Number.NaN);
+    this.maxTfPart = termBounds(index, params.k1, params.b);
   }
 
   /** Groups (term, qtf) pairs: unknown terms dropped, repeated terms summed, first-seen order kept. */
@@ -205,7 +205,9 @@ export class Bm25Scorer {
    * The top `top` documents over all postings of `terms`: term at a time, highest query weight
    * first, into a dense accumulator. Once the bounds of the remaining terms together cannot lift
    * an unseen document to the k-th partial score (a lower bound of the final k-th score), the
-   * remaining terms only add to documents already seen ("continue" pruning, exact).
+   * remaining terms only add to the seen documents that can still reach it, found by galloping
+   * through the remaining (long, low-weight) lists: MaxScore's essential/non-essential split,
+   * term at a time. Exact: pruned documents are provably below the final k-th score.
    */
   topK(terms: ScoringTerm[], top: number): TopDocs {
     const n = terms.length;
@@ -218,59 +220,116 @@ export class Bm25Scorer {
     const k1p1 = this.k1p1;
     const norms = this.norms;
     let count = 0;
-    let openToNew = true;
     // The k-th partial only grows, so a past value still bounds; recompute it when the remaining
     // bound has halved since the last look (a few times per query at most).
     let kth = -Infinity;
     let checkedAt = Infinity;
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < n; i++) {
       const remaining = margin(suffix[i] as number);
-      if (openToNew && i > 0 && count >= top) {
+      if (i > 0 && count >= top) {
         if (remaining >= kth && remaining <= checkedAt / 2) {
           kth = this.kthPartial(acc, touched, count, top);
           checkedAt = remaining;
         }
-        if (remaining < kth) openToNew = false;
+        if (remaining < kth) break;
       }
       const term = terms[i] as ScoringTerm;
       const weight = term.weight;
       const end = offsets[term.term + 1] as number;
-      if (openToNew) {
-        for (let p = offsets[term.term] as number; p < end; p++) {
-          const d = docs[p] as number;
-          const tf = tfs[p] as number;
-          if (seen[d] === 0) {
-            seen[d] = 1;
-            touched[count++] = d;
-          }
-          acc[d] = (acc[d] as number) + (weight * tf * k1p1) / (tf + (norms[d] as number));
+      for (let p = offsets[term.term] as number; p < end; p++) {
+        const d = docs[p] as number;
+        const tf = tfs[p] as number;
+        if (seen[d] === 0) {
+          seen[d] = 1;
+          touched[count++] = d;
         }
-      } else {
-        for (let p = offsets[term.term] as number; p < end; p++) {
-          const d = docs[p] as number;
-          if (seen[d] === 0) continue;
-          const tf = tfs[p] as number;
-          acc[d] = (acc[d] as number) + (weight * tf * k1p1) / (tf + (norms[d] as number));
+        acc[d] = (acc[d] as number) + (weight * tf * k1p1) / (tf + (norms[d] as number));
+      }
+    }
+    // Terms i.. can no longer bring in unseen documents: keep the seen ones that can still reach
+    // the k-th partial score, in doc order, and walk the remaining lists to them (galloping).
+    let survivors: Int32Array = touched.subarray(0, count);
+    if (i < n) {
+      // In doc order without sorting: one pass over the seen marks.
+      const ordered = new Int32Array(count);
+      let m = 0;
+      for (let d = 0; d < seen.length && m < count; d++) if (seen[d] === 1) ordered[m++] = d;
+      survivors = ordered;
+      for (; i < n; i++) {
+        // Drop the survivors that cannot reach the k-th partial even with every remaining term.
+        if (survivors.length > 2 * top) {
+          kth = Math.max(kth, this.kthPartial(acc, survivors, survivors.length, top));
+          const rest = suffix[i] as number;
+          let kept = 0;
+          for (let j = 0; j < survivors.length; j++) {
+            const d = survivors[j] as number;
+            if (margin((acc[d] as number) + rest) >= kth) survivors[kept++] = d;
+            else seen[d] = 0;
+          }
+          survivors = survivors.subarray(0, kept);
+        }
+        const term = terms[i] as ScoringTerm;
+        const weight = term.weight;
+        const end = offsets[term.term + 1] as number;
+        let p = offsets[term.term] as number;
+        if (survivors.length * 16 < end - p) {
+          for (let j = 0; j < survivors.length && p < end; j++) {
+            const d = survivors[j] as number;
+            p = seek(docs, p, end, d);
+            if (p < end && docs[p] === d) {
+              const tf = tfs[p] as number;
+              acc[d] = (acc[d] as number) + (weight * tf * k1p1) / (tf + (norms[d] as number));
+            }
+          }
+        } else {
+          for (; p < end; p++) {
+            const d = docs[p] as number;
+            if (seen[d] === 0) continue;
+            const tf = tfs[p] as number;
+            acc[d] = (acc[d] as number) + (weight * tf * k1p1) / (tf + (norms[d] as number));
+          }
         }
       }
     }
-    for (let i = 0; i < count; i++) {
-      const d = touched[i] as number;
+    for (let j = 0; j < survivors.length; j++) {
+      const d = survivors[j] as number;
       heap.push(d, roundScore(acc[d] as number));
+    }
+    for (let j = 0; j < count; j++) {
+      const d = touched[j] as number;
       acc[d] = 0;
       seen[d] = 0;
     }
     return heap.result();
   }
 
-  /** The k-th largest accumulated partial score among the touched documents. */
-  private kthPartial(acc: Float64Array, touched: Int32Array, count: number, top: number): number {
-    const heap = new TopKHeap(top, top);
+  /**
+   * A lower bound of the k-th largest accumulated partial score among `list[0, count)`: the lower
+   * edge of the histogram bucket where the count from the top reaches k. Any lower bound keeps
+   * pruning exact; this one costs two passes and no sorting.
+   */
+  private kthPartial(acc: Float64Array, list: Int32Array, count: number, top: number): number {
+    if (count < top) return -Infinity;
+    let max = 0;
     for (let i = 0; i < count; i++) {
-      const d = touched[i] as number;
-      heap.push(d, acc[d] as number);
+      const v = acc[list[i] as number] as number;
+      if (v > max) max = v;
     }
-    return heap.threshold;
+    if (max <= 0) return -Infinity;
+    const buckets = 1024;
+    const histogram = new Int32Array(buckets);
+    const scale = buckets / max;
+    for (let i = 0; i < count; i++) {
+      const b = Math.min(buckets - 1, Math.floor((acc[list[i] as number] as number) * scale));
+      histogram[b] = (histogram[b] as number) + 1;
+    }
+    let seenCount = 0;
+    for (let b = buckets - 1; b >= 0; b--) {
+      seenCount += histogram[b] as number;
+      if (seenCount >= top) return ((b / buckets) * max) * (1 - 1e-9) - 1e-12;
+    }
+    return -Infinity;
   }
 
   /** The top `top` of the given candidate documents (sorted doc_nos); candidates without a term score 0. */
@@ -301,6 +360,26 @@ export class Bm25Scorer {
     }
     return heap.result();
   }
+}
+
+/** First position in docs[from, to) whose doc is >= target (galloping, then binary search). */
+function seek(docs: Int32Array, from: number, to: number, target: number): number {
+  if (from >= to || (docs[from] as number) >= target) return from;
+  let lo = from; // docs[lo] < target
+  let step = 1;
+  let hi = from + 1;
+  while (hi < to && (docs[hi] as number) < target) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > to) hi = to;
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((docs[mid] as number) < target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /** A bound with a safety margin for float error and rounding: pruning by it never drops a document that could rank. */

@@ -37,6 +37,8 @@ export interface PostingsIndex {
   docIds?: string[];
   /** Per (k1, b): k1 * (1 - b + b * dl / avgdl) per doc_no, the length normalization. */
   norms: Map<string, Float64Array>;
+  /** Per (k1, b): per term index, the largest tf part of its postings (NaN until computed). */
+  bounds: Map<string, Float64Array>;
 }
 
 const cache = new Map<string, PostingsIndex>();
@@ -151,6 +153,7 @@ async function load(store: Store, info: DatasetInfo, key: string): Promise<Posti
     tfs,
     docLengths,
     norms: new Map(),
+    bounds: new Map(),
   };
 }
 
@@ -194,6 +197,17 @@ export async function docIdsOf(store: Store, index: PostingsIndex, dataset: stri
   }
   index.docIds = ids;
   return ids;
+}
+
+/** Per term index, the largest tf part for (k1, b), filled in lazily by the scorer. */
+export function termBounds(index: PostingsIndex, k1: number, b: number): Float64Array {
+  const key = `${k1}/${b}`;
+  const hit = index.bounds.get(key);
+  if (hit) return hit;
+  const bounds = new Float64Array(index.idf.length).fill(Number.NaN);
+  if (index.bounds.size > 4) index.bounds.clear();
+  index.bounds.set(key, bounds);
+  return bounds;
 }
 
 /** k1 * (1 - b + b * dl / avgdl) per doc_no, evaluated in the SQL engine's operation order. */
