@@ -4,15 +4,17 @@
  * engine `scoreBm25` (bm25.ts), which stays as the reference the equality tests compare with.
  *
  * Exactness: every contribution is computed in float64 with the SQL statement's formula and
- * operation order (idf computed by DuckDB itself), summed per document in query-term order and
- * rounded to SCORE_DECIMALS as DuckDB's round() does, so scores equal the SQL engine's after
- * rounding; ties are broken by doc_no descending (doc id descending, trec_eval's order).
+ * operation order (idf computed by DuckDB itself), summed per document in one canonical term
+ * order (highest query weight first) and rounded to SCORE_DECIMALS as DuckDB's round() does, so
+ * scores equal the SQL engine's after rounding (whose own summation order is unspecified; the
+ * rounding absorbs the last-bit differences); ties are broken by doc_no descending (doc id
+ * descending, trec_eval's order).
  *
- * Pruning (MaxScore, document at a time): terms are ordered by their upper bound (query weight
- * times the largest length-normalized tf of their postings); once k documents are held, the
- * lowest-bound terms whose bounds together cannot reach the k-th score only score documents
- * found through the other ("essential") terms, and a document stops being scored as soon as
- * its partial score plus the remaining bounds falls below the k-th score. Bounds carry a safety
+ * Pruning (MaxScore's essential/non-essential split, term at a time): rare terms are scored
+ * first into a dense accumulator; once the upper bounds (query weight times the largest
+ * length-normalized tf of the list) of the remaining terms together cannot lift an unseen
+ * document to the k-th partial score, only the seen documents that can still reach it are
+ * scored further, found by galloping through the remaining long lists. Bounds carry a safety
  * margin, so pruning never drops a document the exhaustive evaluation would keep.
  *
  * Hand-written: no library does BM25 MaxScore over DuckDB-loaded postings in Node.
@@ -154,7 +156,7 @@ export class Bm25Scorer {
     this.maxTfPart = termBounds(index, params.k1, params.b);
   }
 
-  /** Groups (term, qtf) pairs: unknown terms dropped, repeated terms summed, first-seen order kept. */
+  /** Groups (term, qtf) pairs: unknown terms dropped, repeated terms summed (SQL's sum(weight) * idf). */
   scoringTerms(terms: readonly { term: string; weight: number }[]): ScoringTerm[] {
     const weights = new Map<number, number>();
     for (const { term, weight } of terms) {
@@ -183,7 +185,7 @@ export class Bm25Scorer {
     return term.weight * max;
   }
 
-  /** Exact score of one document from its per-term contributions, in query-term order. */
+  /** One term's contribution to one document, in the SQL statement's operation order. */
   private contribution(term: ScoringTerm, tf: number, doc: number): number {
     return (term.weight * tf * this.k1p1) / (tf + (this.norms[doc] as number));
   }

@@ -56,6 +56,19 @@ function item(vector: DuckDBVector, row: number): number {
   return vector.getItem(row) as number;
 }
 
+/**
+ * An INTEGER vector's values as an Int32Array: the vector's own buffer where the client exposes
+ * it (a field the typings keep private; read only when present and of the right type), else
+ * copied item by item. The columns read here are NOT NULL, so validity needs no check.
+ */
+function int32Items(vector: DuckDBVector, rows: number): Int32Array {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (items instanceof Int32Array && items.length >= rows) return items;
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = item(vector, r);
+  return out;
+}
+
 function grow(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
   if (needed <= array.length) return array;
   const next = new Int32Array(Math.max(needed, array.length * 2));
@@ -113,13 +126,16 @@ async function load(store: Store, info: DatasetInfo, key: string): Promise<Posti
       rowDocs = grow(rowDocs, n + rows);
       rowTfs = grow(rowTfs, n + rows);
     }
+    const termNos = int32Items(termNo!, rows);
+    const docNos = int32Items(docNo!, rows);
+    const lengths = int32Items(docLength!, rows);
+    rowDocs.set(docNos.subarray(0, rows), n);
+    rowTfs.set(int32Items(tf!, rows).subarray(0, rows), n);
     for (let r = 0; r < rows; r++, n++) {
-      const d = item(docNo!, r);
-      rowTerms[n] = indexOfTermNo[item(termNo!, r)] ?? -1;
-      rowDocs[n] = d;
-      rowTfs[n] = item(tf!, r);
+      const d = docNos[r] as number;
+      rowTerms[n] = indexOfTermNo[termNos[r] as number] ?? -1;
       if (d >= docLengths.length) docLengths = grow(docLengths, d + 1);
-      docLengths[d] = item(docLength!, r);
+      docLengths[d] = lengths[r] as number;
     }
   }
   const offsets = new Int32Array(termCount + 1);
