@@ -1,7 +1,10 @@
 /**
  * Runs boolean queries (as LLMs generate them) against a dataset: the boolean structure decides
- * which documents match, BM25 over the query's positive terms ranks them. All queries of a batch
- * share two SQL round-trips for term and posting look-ups and one BM25 scoring pass.
+ * which documents match, BM25 over the query's positive terms ranks them. The filter runs over the
+ * dataset's cached postings (postings-cache.ts) as sorted doc_no arrays (AND/OR/NOT as merges);
+ * a batch costs one SQL round-trip for prefix expansion and one for the positions of phrase
+ * terms; ranking is the in-process BM25 engine (bm25-top-k.ts). boolean-search-sql.ts keeps the
+ * previous SQL implementation as the reference the equality tests compare with.
  *
  * Leaf semantics: a term is analyzed like the index (lowercase, stem); a term that analyzes to
  * several words (`covid-19`) must match as a phrase; `prefix*` matches the terms of every corpus
@@ -16,7 +19,9 @@ import { getDataset } from '../datasets/catalog';
 import { Analyzer } from '../text/analyzer';
 import { parseQuery, type QueryParseError } from './query-parser';
 import { positiveTerms, type QueryNode } from './query-ast';
-import { scoreBm25, type Bm25Params, type Candidate, type QueryTerm } from './bm25';
+import { DEFAULT_BM25, DEFAULT_TOP_K, validateBm25Params, type Bm25Params } from './bm25';
+import { Bm25Scorer, checkTop } from './bm25-top-k';
+import { docIdsOf, postingsIndex, type PostingsIndex } from './postings-cache';
 
 export const MAX_PREFIX_EXPANSIONS = 200;
 
@@ -39,12 +44,10 @@ export interface BooleanSearchOptions {
 /** A leaf after analysis: a sequence of index terms (one for a plain term) or a prefix. */
 type Leaf = { kind: 'words'; terms: string[] } | { kind: 'prefix'; prefix: string };
 
-interface Postings {
-  /** term -> doc_no -> positions */
-  byTerm: Map<string, Map<number, number[]>>;
-  /** analyzed prefix -> expanded index terms */
-  expansions: Map<string, string[]>;
-}
+/** A set of documents: doc_nos ascending, no repeats. */
+type DocSet = Int32Array;
+
+const EMPTY: DocSet = new Int32Array(0);
 
 function analyzeLeaf(analyzer: Analyzer, node: QueryNode): Leaf {
   if (node.kind === 'term') {
@@ -63,8 +66,11 @@ function collectLeaves(node: QueryNode, out: QueryNode[]): void {
   else for (const child of node.children) collectLeaves(child, out);
 }
 
-async function fetchPostings(store: Store, dataset: string, exact: string[], prefixes: string[]): Promise<Postings> {
-  const expansionRows = await store.all<{ prefix: string; term: string }>(
+/** Each prefix's index terms: those of corpus words starting with it, the most frequent first. */
+async function fetchExpansions(store: Store, dataset: string, prefixes: string[]): Promise<Map<string, string[]>> {
+  const expansions = new Map<string, string[]>(prefixes.map((p) => [p, []]));
+  if (prefixes.length === 0) return expansions;
+  const rows = await store.all<{ prefix: string; term: string }>(
     `WITH matches AS (
        SELECT DISTINCT p.prefix, t.term, t.doc_freq
        FROM unnest($prefixes) AS p(prefix)
@@ -76,101 +82,147 @@ async function fetchPostings(store: Store, dataset: string, exact: string[], pre
     { prefixes: listValue(prefixes), dataset, limit: MAX_PREFIX_EXPANSIONS },
     { prefixes: LIST(VARCHAR) },
   );
-  const expansions = new Map<string, string[]>(prefixes.map((p) => [p, []]));
-  for (const row of expansionRows) expansions.get(row.prefix)?.push(row.term);
-  const allTerms = [...new Set([...exact, ...expansionRows.map((r) => r.term)])];
-  const postingRows = await store.all<{ term: string; doc_no: number; positions: number[] }>(
+  for (const row of rows) expansions.get(row.prefix)?.push(row.term);
+  return expansions;
+}
+
+/** term -> doc_no -> positions, for the terms of phrases only (positions stay in DuckDB otherwise). */
+async function fetchPositions(store: Store, dataset: string, terms: string[]): Promise<Map<string, Map<number, number[]>>> {
+  const byTerm = new Map<string, Map<number, number[]>>();
+  if (terms.length === 0) return byTerm;
+  const rows = await store.all<{ term: string; doc_no: number; positions: number[] }>(
     `SELECT t.term, p.doc_no, p.positions
      FROM index_terms t
      JOIN index_postings p ON p.dataset = t.dataset AND p.term_no = t.term_no
      WHERE t.dataset = $dataset AND t.term IN (SELECT unnest($terms))`,
-    { dataset, terms: listValue(allTerms) },
+    { dataset, terms: listValue(terms) },
     { terms: LIST(VARCHAR) },
   );
-  const byTerm = new Map<string, Map<number, number[]>>();
-  for (const row of postingRows) {
+  for (const row of rows) {
     let docs = byTerm.get(row.term);
     if (!docs) byTerm.set(row.term, (docs = new Map()));
     docs.set(row.doc_no, row.positions);
   }
-  return { byTerm, expansions };
+  return byTerm;
 }
 
-function phraseMatches(terms: string[], postings: Postings): Set<number> {
-  const lists = terms.map((t) => postings.byTerm.get(t));
-  const first = lists[0];
-  const out = new Set<number>();
-  if (!first || lists.some((l) => l === undefined)) return out;
-  for (const [docNo, starts] of first) {
-    const matchesAt = (start: number) =>
-      lists.every((list, offset) => offset === 0 || (list?.get(docNo)?.includes(start + offset) ?? false));
-    if (starts.some(matchesAt)) out.add(docNo);
+function intersect(a: DocSet, b: DocSet): DocSet {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x < y) i++;
+    else if (x > y) j++;
+    else {
+      out[n++] = x;
+      i++;
+      j++;
+    }
   }
-  return out;
+  return out.subarray(0, n);
+}
+
+function subtract(a: DocSet, b: DocSet): DocSet {
+  const out = new Int32Array(a.length);
+  let j = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    while (j < b.length && (b[j] as number) < x) j++;
+    if (j >= b.length || b[j] !== x) out[n++] = x;
+  }
+  return out.subarray(0, n);
+}
+
+function union(sets: DocSet[]): DocSet {
+  const nonEmpty = sets.filter((s) => s.length > 0);
+  if (nonEmpty.length === 0) return EMPTY;
+  if (nonEmpty.length === 1) return nonEmpty[0] as DocSet;
+  const all = new Int32Array(nonEmpty.reduce((sum, s) => sum + s.length, 0));
+  let at = 0;
+  for (const s of nonEmpty) {
+    all.set(s, at);
+    at += s.length;
+  }
+  all.sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (n === 0 || all[i] !== all[n - 1]) all[n++] = all[i] as number;
+  return all.subarray(0, n);
 }
 
 class Evaluator {
+  private universeSet: DocSet | undefined;
+
   constructor(
     private readonly analyzer: Analyzer,
-    private readonly postings: Postings,
-    private readonly docCount: number,
+    private readonly index: PostingsIndex,
+    private readonly expansions: Map<string, string[]>,
+    private readonly positions: Map<string, Map<number, number[]>>,
   ) {}
 
-  private universe(): Set<number> {
-    return new Set(Array.from({ length: this.docCount }, (_, i) => i));
+  private universe(): DocSet {
+    return (this.universeSet ??= Int32Array.from({ length: this.index.docCount }, (_, i) => i));
   }
 
-  private leaf(node: QueryNode): Set<number> {
-    const leaf = analyzeLeaf(this.analyzer, node);
-    if (leaf.kind === 'prefix') {
-      const out = new Set<number>();
-      for (const term of this.postings.expansions.get(leaf.prefix) ?? []) {
-        for (const docNo of this.postings.byTerm.get(term)?.keys() ?? []) out.add(docNo);
-      }
-      return out;
+  private postings(term: string): DocSet {
+    const t = this.index.termIndex.get(term);
+    if (t === undefined) return EMPTY;
+    return this.index.docs.subarray(this.index.offsets[t] as number, this.index.offsets[t + 1] as number);
+  }
+
+  private phrase(terms: string[]): DocSet {
+    const lists = terms.map((t) => this.positions.get(t));
+    const first = lists[0];
+    if (!first || lists.some((l) => l === undefined)) return EMPTY;
+    const out: number[] = [];
+    for (const [docNo, starts] of first) {
+      const matchesAt = (start: number) =>
+        lists.every((list, offset) => offset === 0 || (list?.get(docNo)?.includes(start + offset) ?? false));
+      if (starts.some(matchesAt)) out.push(docNo);
     }
-    if (leaf.terms.length === 0) return new Set();
-    if (leaf.terms.length === 1) return new Set(this.postings.byTerm.get(leaf.terms[0] ?? '')?.keys() ?? []);
-    return phraseMatches(leaf.terms, this.postings);
+    return Int32Array.from(out).sort();
   }
 
-  matches(node: QueryNode): Set<number> {
+  private leaf(node: QueryNode): DocSet {
+    const leaf = analyzeLeaf(this.analyzer, node);
+    if (leaf.kind === 'prefix') return union((this.expansions.get(leaf.prefix) ?? []).map((t) => this.postings(t)));
+    if (leaf.terms.length === 0) return EMPTY;
+    if (leaf.terms.length === 1) return this.postings(leaf.terms[0] ?? '');
+    return this.phrase(leaf.terms);
+  }
+
+  matches(node: QueryNode): DocSet {
     switch (node.kind) {
       case 'term':
       case 'phrase':
         return this.leaf(node);
-      case 'not': {
-        const excluded = this.matches(node.child);
-        return new Set([...this.universe()].filter((d) => !excluded.has(d)));
-      }
-      case 'or': {
-        const out = new Set<number>();
-        for (const child of node.children) for (const d of this.matches(child)) out.add(d);
-        return out;
-      }
+      case 'not':
+        return subtract(this.universe(), this.matches(node.child));
+      case 'or':
+        return union(node.children.map((child) => this.matches(child)));
       case 'and': {
         // Intersect the positive children first and subtract negated ones, so `a AND NOT b`
         // never materializes the whole collection.
         const positives = node.children.filter((c) => c.kind !== 'not');
         const negatives = node.children.filter((c): c is Extract<QueryNode, { kind: 'not' }> => c.kind === 'not');
-        let result: Set<number> | undefined;
+        let result: DocSet | undefined;
         for (const child of positives) {
           const set = this.matches(child);
-          result = result === undefined ? set : new Set([...result].filter((d) => set.has(d)));
-          if (result.size === 0) return result;
+          result = result === undefined ? set : intersect(result, set);
+          if (result.length === 0) return result;
         }
         result ??= this.universe();
-        for (const neg of negatives) {
-          const excluded = this.matches(neg.child);
-          result = new Set([...result].filter((d) => !excluded.has(d)));
-        }
+        for (const neg of negatives) result = subtract(result, this.matches(neg.child));
         return result;
       }
     }
   }
 }
 
-function rankingTerms(key: string, ast: QueryNode, analyzer: Analyzer, postings: Postings): QueryTerm[] {
+function rankingTerms(ast: QueryNode, analyzer: Analyzer, expansions: Map<string, string[]>): { term: string; weight: number }[] {
   const counts = new Map<string, number>();
   const add = (term: string) => counts.set(term, (counts.get(term) ?? 0) + 1);
   for (const positive of positiveTerms(ast)) {
@@ -178,11 +230,11 @@ function rankingTerms(key: string, ast: QueryNode, analyzer: Analyzer, postings:
       for (const t of analyzer.terms(positive.phrase.join(' '))) add(t);
     } else {
       const leaf = analyzeLeaf(analyzer, { kind: 'term', text: positive.text, prefix: positive.prefix });
-      if (leaf.kind === 'prefix') for (const t of postings.expansions.get(leaf.prefix) ?? []) add(t);
+      if (leaf.kind === 'prefix') for (const t of expansions.get(leaf.prefix) ?? []) add(t);
       else for (const t of leaf.terms) add(t);
     }
   }
-  return [...counts].map(([term, weight]) => ({ queryKey: key, term, weight }));
+  return [...counts].map(([term, weight]) => ({ term, weight }));
 }
 
 /** Parses, filters and ranks each query; results keep the input order. */
@@ -192,11 +244,15 @@ export async function searchBoolean(
   queries: BooleanQuery[],
   options: BooleanSearchOptions = {},
 ): Promise<BooleanResult[]> {
+  const params = options.params ?? DEFAULT_BM25;
+  validateBm25Params(params);
+  const top = options.top ?? DEFAULT_TOP_K;
+  checkTop(top);
   const info = await getDataset(store, dataset);
   const analyzer = new Analyzer(info.analyzer);
   const parsed = queries.map((q) => ({ query: q, result: parseQuery(q.text) }));
 
-  const exact = new Set<string>();
+  const phraseTerms = new Set<string>();
   const prefixes = new Set<string>();
   for (const { result } of parsed) {
     if (!result.ok) continue;
@@ -206,35 +262,28 @@ export async function searchBoolean(
       const leaf = analyzeLeaf(analyzer, node);
       if (leaf.kind === 'prefix') {
         if (leaf.prefix !== '') prefixes.add(leaf.prefix);
-      } else for (const t of leaf.terms) exact.add(t);
+      } else if (leaf.terms.length > 1) for (const t of leaf.terms) phraseTerms.add(t);
     }
   }
-  const postings = await fetchPostings(store, dataset, [...exact], [...prefixes]);
-  const evaluator = new Evaluator(analyzer, postings, info.docCount);
+  const index = await postingsIndex(store, info);
+  const expansions = await fetchExpansions(store, dataset, [...prefixes]);
+  const positions = await fetchPositions(store, dataset, [...phraseTerms]);
+  const evaluator = new Evaluator(analyzer, index, expansions, positions);
+  const scorer = new Bm25Scorer(index, params);
+  const docIds = await docIdsOf(store, index, dataset);
 
-  const candidates: Candidate[] = [];
-  const terms: QueryTerm[] = [];
-  const matchedCounts = new Map<string, number>();
-  const matchedSets = new Map<string, Set<number>>();
-  for (const { query, result } of parsed) {
-    if (!result.ok) continue;
+  return parsed.map(({ query, result }): BooleanResult => {
+    if (!result.ok) return { key: query.key, ok: false, error: result.error };
     const matched = evaluator.matches(result.ast);
-    matchedCounts.set(query.key, matched.size);
-    if (options.withMatches) matchedSets.set(query.key, matched);
-    for (const docNo of matched) candidates.push({ queryKey: query.key, docNo });
-    terms.push(...rankingTerms(query.key, result.ast, analyzer, postings));
-  }
-  const run = await scoreBm25(store, dataset, terms, {
-    candidates,
-    ...(options.params ? { params: options.params } : {}),
-    ...(options.top !== undefined ? { top: options.top } : {}),
+    const ranked = scorer.topKOfCandidates(scorer.scoringTerms(rankingTerms(result.ast, analyzer, expansions)), matched, top);
+    const results: ScoredDocument[] = [];
+    for (let i = 0; i < ranked.docs.length; i++) {
+      const docId = docIds[ranked.docs[i] as number];
+      if (docId !== undefined) results.push({ docId, score: ranked.scores[i] as number });
+    }
+    return {
+      key: query.key, ok: true, matched: matched.length, results,
+      ...(options.withMatches ? { matchedDocNos: new Set(matched) } : {}),
+    };
   });
-  return parsed.map(({ query, result }): BooleanResult =>
-    result.ok
-      ? {
-          key: query.key, ok: true, matched: matchedCounts.get(query.key) ?? 0, results: run.get(query.key) ?? [],
-          ...(options.withMatches ? { matchedDocNos: matchedSets.get(query.key) ?? new Set<number>() } : {}),
-        }
-      : { key: query.key, ok: false, error: result.error },
-  );
 }

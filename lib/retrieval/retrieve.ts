@@ -1,12 +1,14 @@
 /**
  * Ranked retrieval of natural-language queries: each query becomes a plain OR of its analyzed
- * terms (the reference setting) and all of them are scored by BM25 in one SQL pass.
+ * terms (the reference setting) and all of them are scored by BM25 over the dataset's cached
+ * postings (bm25-top-k.ts; the SQL engine in bm25.ts is the reference it equals).
  */
 import type { Store } from '../store/store';
 import type { Run } from '../evaluation/types';
 import { getDataset, loadQueries } from '../datasets/catalog';
 import { Analyzer } from '../text/analyzer';
-import { scoreBm25, type Bm25Options, type QueryTerm } from './bm25';
+import type { Bm25Options, QueryTerm } from './bm25';
+import { scoreBm25TopK } from './bm25-top-k';
 
 export interface KeyedText {
   key: string;
@@ -32,7 +34,7 @@ export async function retrieveTexts(
   options: Bm25Options = {},
 ): Promise<Run> {
   const info = await getDataset(store, dataset);
-  const run = await scoreBm25(store, dataset, analyzeQueries(new Analyzer(info.analyzer), queries), options);
+  const run = await scoreBm25TopK(store, dataset, analyzeQueries(new Analyzer(info.analyzer), queries), options);
   for (const q of queries) if (!run.has(q.key)) run.set(q.key, []);
   return run;
 }

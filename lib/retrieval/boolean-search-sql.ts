@@ -1,0 +1,226 @@
+/**
+ * The reference boolean search: the implementation before the in-process engine, kept so the
+ * equality tests can compare boolean-search.ts with it (matches, ranking, scores). Not used by
+ * the product.
+ *
+ * Runs boolean queries (as LLMs generate them) against a dataset: the boolean structure decides
+ * which documents match, BM25 over the query's positive terms ranks them. All queries of a batch
+ * share two SQL round-trips for term and posting look-ups and one BM25 scoring pass.
+ *
+ * Leaf semantics: a term is analyzed like the index (lowercase, stem); a term that analyzes to
+ * several words (`covid-19`) must match as a phrase; `prefix*` matches the terms of every corpus
+ * word that starts with the lowercased prefix (`vaccinat*` finds "vaccination", indexed as
+ * `vaccin`), the MAX_PREFIX_EXPANSIONS most frequent ones; a leaf that analyzes to nothing
+ * matches nothing. A malformed query is a result with a structured error.
+ */
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
+import type { Store } from '../store/store';
+import { getDataset } from '../datasets/catalog';
+import { Analyzer } from '../text/analyzer';
+import { parseQuery } from './query-parser';
+import { positiveTerms, type QueryNode } from './query-ast';
+import { scoreBm25, type Candidate, type QueryTerm } from './bm25';
+import { MAX_PREFIX_EXPANSIONS, type BooleanQuery, type BooleanResult, type BooleanSearchOptions } from './boolean-search';
+
+/** A leaf after analysis: a sequence of index terms (one for a plain term) or a prefix. */
+type Leaf = { kind: 'words'; terms: string[] } | { kind: 'prefix'; prefix: string };
+
+interface Postings {
+  /** term -> doc_no -> positions */
+  byTerm: Map<string, Map<number, number[]>>;
+  /** analyzed prefix -> expanded index terms */
+  expansions: Map<string, string[]>;
+}
+
+function analyzeLeaf(analyzer: Analyzer, node: QueryNode): Leaf {
+  if (node.kind === 'term') {
+    if (node.prefix) {
+      return { kind: 'prefix', prefix: analyzer.words(node.text).join('') };
+    }
+    return { kind: 'words', terms: analyzer.terms(node.text) };
+  }
+  if (node.kind === 'phrase') return { kind: 'words', terms: analyzer.terms(node.words.join(' ')) };
+  throw new Error(`not a leaf: ${node.kind}`);
+}
+
+function collectLeaves(node: QueryNode, out: QueryNode[]): void {
+  if (node.kind === 'term' || node.kind === 'phrase') out.push(node);
+  else if (node.kind === 'not') collectLeaves(node.child, out);
+  else for (const child of node.children) collectLeaves(child, out);
+}
+
+async function fetchPostings(store: Store, dataset: string, exact: string[], prefixes: string[]): Promise<Postings> {
+  const expansionRows = await store.all<{ prefix: string; term: string }>(
+    `WITH matches AS (
+       SELECT DISTINCT p.prefix, t.term, t.doc_freq
+       FROM unnest($prefixes) AS p(prefix)
+       JOIN index_words w ON w.dataset = $dataset AND starts_with(w.word, p.prefix)
+       JOIN index_terms t ON t.dataset = $dataset AND t.term = w.term
+     )
+     SELECT prefix, term FROM matches
+     QUALIFY row_number() OVER (PARTITION BY prefix ORDER BY doc_freq DESC, term) <= $limit`,
+    { prefixes: listValue(prefixes), dataset, limit: MAX_PREFIX_EXPANSIONS },
+    { prefixes: LIST(VARCHAR) },
+  );
+  const expansions = new Map<string, string[]>(prefixes.map((p) => [p, []]));
+  for (const row of expansionRows) expansions.get(row.prefix)?.push(row.term);
+  const allTerms = [...new Set([...exact, ...expansionRows.map((r) => r.term)])];
+  const postingRows = await store.all<{ term: string; doc_no: number; positions: number[] }>(
+    `SELECT t.term, p.doc_no, p.positions
+     FROM index_terms t
+     JOIN index_postings p ON p.dataset = t.dataset AND p.term_no = t.term_no
+     WHERE t.dataset = $dataset AND t.term IN (SELECT unnest($terms))`,
+    { dataset, terms: listValue(allTerms) },
+    { terms: LIST(VARCHAR) },
+  );
+  const byTerm = new Map<string, Map<number, number[]>>();
+  for (const row of postingRows) {
+    let docs = byTerm.get(row.term);
+    if (!docs) byTerm.set(row.term, (docs = new Map()));
+    docs.set(row.doc_no, row.positions);
+  }
+  return { byTerm, expansions };
+}
+
+function phraseMatches(terms: string[], postings: Postings): Set<number> {
+  const lists = terms.map((t) => postings.byTerm.get(t));
+  const first = lists[0];
+  const out = new Set<number>();
+  if (!first || lists.some((l) => l === undefined)) return out;
+  for (const [docNo, starts] of first) {
+    const matchesAt = (start: number) =>
+      lists.every((list, offset) => offset === 0 || (list?.get(docNo)?.includes(start + offset) ?? false));
+    if (starts.some(matchesAt)) out.add(docNo);
+  }
+  return out;
+}
+
+class Evaluator {
+  constructor(
+    private readonly analyzer: Analyzer,
+    private readonly postings: Postings,
+    private readonly docCount: number,
+  ) {}
+
+  private universe(): Set<number> {
+    return new Set(Array.from({ length: this.docCount }, (_, i) => i));
+  }
+
+  private leaf(node: QueryNode): Set<number> {
+    const leaf = analyzeLeaf(this.analyzer, node);
+    if (leaf.kind === 'prefix') {
+      const out = new Set<number>();
+      for (const term of this.postings.expansions.get(leaf.prefix) ?? []) {
+        for (const docNo of this.postings.byTerm.get(term)?.keys() ?? []) out.add(docNo);
+      }
+      return out;
+    }
+    if (leaf.terms.length === 0) return new Set();
+    if (leaf.terms.length === 1) return new Set(this.postings.byTerm.get(leaf.terms[0] ?? '')?.keys() ?? []);
+    return phraseMatches(leaf.terms, this.postings);
+  }
+
+  matches(node: QueryNode): Set<number> {
+    switch (node.kind) {
+      case 'term':
+      case 'phrase':
+        return this.leaf(node);
+      case 'not': {
+        const excluded = this.matches(node.child);
+        return new Set([...this.universe()].filter((d) => !excluded.has(d)));
+      }
+      case 'or': {
+        const out = new Set<number>();
+        for (const child of node.children) for (const d of this.matches(child)) out.add(d);
+        return out;
+      }
+      case 'and': {
+        // Intersect the positive children first and subtract negated ones, so `a AND NOT b`
+        // never materializes the whole collection.
+        const positives = node.children.filter((c) => c.kind !== 'not');
+        const negatives = node.children.filter((c): c is Extract<QueryNode, { kind: 'not' }> => c.kind === 'not');
+        let result: Set<number> | undefined;
+        for (const child of positives) {
+          const set = this.matches(child);
+          result = result === undefined ? set : new Set([...result].filter((d) => set.has(d)));
+          if (result.size === 0) return result;
+        }
+        result ??= this.universe();
+        for (const neg of negatives) {
+          const excluded = this.matches(neg.child);
+          result = new Set([...result].filter((d) => !excluded.has(d)));
+        }
+        return result;
+      }
+    }
+  }
+}
+
+function rankingTerms(key: string, ast: QueryNode, analyzer: Analyzer, postings: Postings): QueryTerm[] {
+  const counts = new Map<string, number>();
+  const add = (term: string) => counts.set(term, (counts.get(term) ?? 0) + 1);
+  for (const positive of positiveTerms(ast)) {
+    if ('phrase' in positive) {
+      for (const t of analyzer.terms(positive.phrase.join(' '))) add(t);
+    } else {
+      const leaf = analyzeLeaf(analyzer, { kind: 'term', text: positive.text, prefix: positive.prefix });
+      if (leaf.kind === 'prefix') for (const t of postings.expansions.get(leaf.prefix) ?? []) add(t);
+      else for (const t of leaf.terms) add(t);
+    }
+  }
+  return [...counts].map(([term, weight]) => ({ queryKey: key, term, weight }));
+}
+
+/** Parses, filters and ranks each query; results keep the input order. */
+export async function searchBooleanSql(
+  store: Store,
+  dataset: string,
+  queries: BooleanQuery[],
+  options: BooleanSearchOptions = {},
+): Promise<BooleanResult[]> {
+  const info = await getDataset(store, dataset);
+  const analyzer = new Analyzer(info.analyzer);
+  const parsed = queries.map((q) => ({ query: q, result: parseQuery(q.text) }));
+
+  const exact = new Set<string>();
+  const prefixes = new Set<string>();
+  for (const { result } of parsed) {
+    if (!result.ok) continue;
+    const leaves: QueryNode[] = [];
+    collectLeaves(result.ast, leaves);
+    for (const node of leaves) {
+      const leaf = analyzeLeaf(analyzer, node);
+      if (leaf.kind === 'prefix') {
+        if (leaf.prefix !== '') prefixes.add(leaf.prefix);
+      } else for (const t of leaf.terms) exact.add(t);
+    }
+  }
+  const postings = await fetchPostings(store, dataset, [...exact], [...prefixes]);
+  const evaluator = new Evaluator(analyzer, postings, info.docCount);
+
+  const candidates: Candidate[] = [];
+  const terms: QueryTerm[] = [];
+  const matchedCounts = new Map<string, number>();
+  const matchedSets = new Map<string, Set<number>>();
+  for (const { query, result } of parsed) {
+    if (!result.ok) continue;
+    const matched = evaluator.matches(result.ast);
+    matchedCounts.set(query.key, matched.size);
+    if (options.withMatches) matchedSets.set(query.key, matched);
+    for (const docNo of matched) candidates.push({ queryKey: query.key, docNo });
+    terms.push(...rankingTerms(query.key, result.ast, analyzer, postings));
+  }
+  const run = await scoreBm25(store, dataset, terms, {
+    candidates,
+    ...(options.params ? { params: options.params } : {}),
+    ...(options.top !== undefined ? { top: options.top } : {}),
+  });
+  return parsed.map(({ query, result }): BooleanResult =>
+    result.ok
+      ? {
+          key: query.key, ok: true, matched: matchedCounts.get(query.key) ?? 0, results: run.get(query.key) ?? [],
+          ...(options.withMatches ? { matchedDocNos: matchedSets.get(query.key) ?? new Set<number>() } : {}),
+        }
+      : { key: query.key, ok: false, error: result.error },
+  );
+}
