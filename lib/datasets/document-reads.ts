@@ -74,3 +74,15 @@ export async function documentsById(store: Store, dataset: string, docIds: strin
   );
   return new Map(rows.map((r) => [r.doc_id, JSON.parse(r.fields) as Record<string, string>]));
 }
+
+/** doc_no -> doc_id of every document of the dataset (an array indexed by doc_no), streamed in chunks. */
+export async function docIdsByNumber(store: Store, dataset: string): Promise<string[]> {
+  const result = await store.connection.stream(`SELECT doc_no, doc_id FROM documents WHERE dataset = $dataset`, { dataset });
+  const ids: string[] = [];
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const no = chunk.getColumnVector(0);
+    const id = chunk.getColumnVector(1);
+    for (let r = 0; r < chunk.rowCount; r++) ids[no.getItem(r) as number] = id.getItem(r) as string;
+  }
+  return ids;
+}

@@ -15,6 +15,7 @@
 import { DOUBLE, type DuckDBVector } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import type { DatasetInfo } from '../datasets/catalog';
+import { docIdsByNumber } from '../datasets/document-reads';
 
 const MAX_ENTRIES = 2;
 
@@ -204,13 +205,7 @@ export async function postingsIndex(store: Store, info: DatasetInfo): Promise<Po
 /** doc_no -> doc_id for the dataset, read once per cached index. */
 export async function docIdsOf(store: Store, index: PostingsIndex, dataset: string): Promise<string[]> {
   if (index.docIds) return index.docIds;
-  const result = await store.connection.stream(`SELECT doc_no, doc_id FROM documents WHERE dataset = $dataset`, { dataset });
-  const ids: string[] = [];
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const no = chunk.getColumnVector(0);
-    const id = chunk.getColumnVector(1);
-    for (let r = 0; r < chunk.rowCount; r++) ids[no.getItem(r) as number] = id.getItem(r) as string;
-  }
+  const ids = await docIdsByNumber(store, dataset);
   index.docIds = ids;
   return ids;
 }

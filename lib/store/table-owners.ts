@@ -27,6 +27,11 @@ const SEARCH_ENGINE_REASON =
   "the search engine's core query: BM25 and the Boolean matcher score and match in SQL over the index tables lib/datasets writes at import; pulling the postings out through functions would move the search out of DuckDB";
 const BM25 = { file: 'lib/retrieval/bm25.ts', reason: SEARCH_ENGINE_REASON };
 const BOOLEAN_SEARCH = { file: 'lib/retrieval/boolean-search.ts', reason: SEARCH_ENGINE_REASON };
+const BOOLEAN_SEARCH_SQL = { file: 'lib/retrieval/boolean-search-sql.ts', reason: `${SEARCH_ENGINE_REASON} (the SQL reference the typed-array engine is tested against)` };
+const POSTINGS_CACHE = {
+  file: 'lib/retrieval/postings-cache.ts',
+  reason: "the search engine's load of the index into typed arrays, once per process: one streamed scan per table (and the doc ids by doc_no), which a function returning rows would make slower and larger",
+};
 
 const RUN_STORE = 'lib/runs/run-store.ts';
 const GPU_STORE = 'lib/gpu/gpu-store.ts';
@@ -47,9 +52,9 @@ export const TABLE_OWNERS = {
   },
   queries: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [CATALOG] },
   qrels: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [CATALOG] },
-  index_terms: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [DOCUMENT_READS], exceptions: [BM25, BOOLEAN_SEARCH] },
-  index_postings: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [], exceptions: [BM25, BOOLEAN_SEARCH] },
-  index_words: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [], exceptions: [BOOLEAN_SEARCH] },
+  index_terms: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [DOCUMENT_READS], exceptions: [BM25, BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL, POSTINGS_CACHE] },
+  index_postings: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [], exceptions: [BM25, BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL, POSTINGS_CACHE] },
+  index_words: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [], exceptions: [BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL] },
 
   // Runs: lib/runs/run-store.ts records them; lib/runs reads them back for everyone else.
   runs: { folder: 'runs', writer: RUN_STORE, exceptions: [GPU_DASHBOARD_RUNS] },
