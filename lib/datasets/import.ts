@@ -97,6 +97,27 @@ export async function importCollection(
   return importDocumentStream(store, dataset, collectionStream(collection), options);
 }
 
+/**
+ * DuckDB's memory limit while importing. Its default (80% of RAM) lets the staged rows and the
+ * final sort of the postings grow with the collection; under this limit DuckDB writes them to
+ * the database file and its temp folder instead, so a large import's peak RSS stays flat.
+ */
+export const IMPORT_DUCKDB_MEMORY_LIMIT = '256MB';
+
+/**
+ * Runs `work` under IMPORT_DUCKDB_MEMORY_LIMIT, then restores the limit the database had (the
+ * setting is the DuckDB instance's, shared by the process's other connections to the file).
+ */
+async function withImportMemoryLimit<T>(store: Store, work: () => Promise<T>): Promise<T> {
+  const previous = (await store.one<{ limit: string }>(`SELECT current_setting('memory_limit') AS "limit"`))?.limit;
+  await store.run(`SET memory_limit = '${IMPORT_DUCKDB_MEMORY_LIMIT}'`);
+  try {
+    return await work();
+  } finally {
+    if (previous !== undefined) await store.run(`SET memory_limit = $limit`, { limit: previous }).catch(() => undefined);
+  }
+}
+
 /** Unique per import, so concurrent imports in one process never share a staging table. */
 let stagingCounter = 0;
 
@@ -118,7 +139,7 @@ export async function importDocumentStream(
   const stageDocNos = `${stage}_doc_nos`;
   const stageTermNos = `${stage}_term_nos`;
 
-  const result = await store.transaction(async () => {
+  const result = await withImportMemoryLimit(store, () => store.transaction(async () => {
     for (const table of DATASET_TABLES) {
       const column = table === 'datasets' ? 'name' : 'dataset';
       await store.run(`DELETE FROM ${table} WHERE ${column} = $dataset`, { dataset });
@@ -187,7 +208,7 @@ export async function importDocumentStream(
       { paths: LIST(VARCHAR), fields: LIST(VARCHAR), empty: LIST(VARCHAR) },
     );
     return { rest, emptyDocIds: order.emptyDocIds, terms: order.terms.length };
-  });
+  }));
 
   const { rest, emptyDocIds } = result;
   const warnings = [...rest.warnings, ...checkReferences(new Set(builder.documentIds), rest.queries, rest.qrels)];
