@@ -3,6 +3,7 @@
  * row and in the same order: the built-in sample, MED and ADI, shuffled and in small batches so
  * first occurrences cross batches, and ids that sort differently in UTF-16 and byte order.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withStore, type Store } from '../../lib/store/store';
@@ -10,6 +11,7 @@ import { DATASET_TABLES, importCollection, importDocumentStream, type ImportOpti
 import { collectionStream } from '../../lib/datasets/document-stream';
 import { parseBeir, streamBeir } from '../../lib/datasets/beir';
 import { parseSmart } from '../../lib/datasets/smart';
+import { DatasetParseError } from '../../lib/datasets/parse-error';
 import type { ParsedCollection } from '../../lib/datasets/types';
 import { referenceImportCollection } from '../support/reference-import';
 import { sharedPath, sharedPresent, SKIP_SHARED_REASON } from '../support/shared';
@@ -107,4 +109,59 @@ describe('streaming import equals the in-memory importer', () => {
       await expectSameAsReference(await parseSmart(sharedPath('datasets', name)));
     });
   }
+});
+
+function writeBeir(root: string, lines: string[]): string {
+  fs.mkdirSync(path.join(root, 'qrels'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'corpus.jsonl'), lines.join('\n') + '\n');
+  fs.writeFileSync(path.join(root, 'queries.jsonl'), '{"_id":"q1","text":"heart"}\n');
+  fs.writeFileSync(path.join(root, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\td1\t1\n');
+  return root;
+}
+
+const docLine = (i: number) => JSON.stringify({ _id: `d${i}`, title: `title ${i}`, text: `heart attack number ${i}` });
+
+describe('a streaming import that fails part-way', () => {
+  const bad: [string, (lines: string[]) => void, RegExp][] = [
+    ['a malformed line in batch 3', (lines) => (lines[7] = '{"_id":"d8","title":"x"'), /corpus\.jsonl:8: invalid JSON/],
+    ['a duplicate id in batch 3', (lines) => (lines[6] = docLine(2)), /corpus\.jsonl:7: duplicate _id 'd2' \(first at line 2\)/],
+  ];
+  for (const [what, spoil, message] of bad) {
+    it(`on ${what} reports file:line and leaves the old dataset untouched`, async () => {
+      const good = writeBeir(path.join(dir, 'good'), Array.from({ length: 5 }, (_, i) => docLine(i + 1)));
+      const lines = Array.from({ length: 12 }, (_, i) => docLine(i + 1));
+      spoil(lines);
+      const broken = writeBeir(path.join(dir, 'broken'), lines);
+      await withStore({ dbPath }, async (store) => {
+        await importDocumentStream(store, 'coll', streamBeir(good));
+        const before = await tables(store, 'coll');
+        const batches: number[] = [];
+        const error = await importDocumentStream(store, 'coll', streamBeir(broken), {
+          batchSize: 3,
+          progress: { start: () => undefined, update: (_, documents) => void batches.push(documents), stop: () => undefined },
+        }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DatasetParseError);
+        expect((error as Error).message).toMatch(message);
+        expect(batches).toEqual([3, 6]); // two batches were written before the failure
+        expect(await tables(store, 'coll')).toEqual(before);
+        expect(before['documents']).toHaveLength(5);
+        const staging = await store.one<{ n: bigint }>(
+          `SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE 'import_stage%'`,
+        );
+        expect(staging?.n).toBe(0n);
+      });
+    });
+  }
+
+  it('fails on a field no document has after reading them, leaving the old dataset', async () => {
+    const good = writeBeir(path.join(dir, 'good'), Array.from({ length: 5 }, (_, i) => docLine(i + 1)));
+    await withStore({ dbPath }, async (store) => {
+      await importDocumentStream(store, 'coll', streamBeir(good));
+      const before = await tables(store, 'coll');
+      await expect(importDocumentStream(store, 'coll', streamBeir(good), { fields: ['abstract'] })).rejects.toThrow(
+        /none of the requested fields \(abstract\) occurs in any document; available fields: text, title/,
+      );
+      expect(await tables(store, 'coll')).toEqual(before);
+    });
+  });
 });
