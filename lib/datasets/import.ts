@@ -4,9 +4,8 @@
  * line in the middle of the corpus included) leaves the old dataset exactly as it was.
  *
  * Streaming: documents are analyzed in batches (IndexBuilder); each batch's documents and
- * postings, positions included, are appended to temporary staging tables in the same
- * transaction (DuckDB spills them to its temp folder under IMPORT_DUCKDB_MEMORY_LIMIT, so the
- * database file does not keep their space) and dropped from memory. At the end doc_no (doc_id byte order) and term_no are decided and the
+ * postings, positions included, are appended to staging tables in the same transaction and
+ * dropped from memory. At the end doc_no (doc_id byte order) and term_no are decided and the
  * dataset's tables are filled from the staging tables with INSERT ... SELECT, then the staging
  * tables are dropped. The tables hold exactly what indexing the sorted collection in one go did.
  */
@@ -101,7 +100,7 @@ export async function importCollection(
 /**
  * DuckDB's memory limit while importing. Its default (80% of RAM) lets the staged rows and the
  * final sort of the postings grow with the collection; under this limit DuckDB writes them to
- * its temp folder instead, so a large import's peak RSS stays flat.
+ * the database file and its temp folder instead, so a large import's peak RSS stays flat.
  */
 export const IMPORT_DUCKDB_MEMORY_LIMIT = '256MB';
 
@@ -145,10 +144,10 @@ export async function importDocumentStream(
       const column = table === 'datasets' ? 'name' : 'dataset';
       await store.run(`DELETE FROM ${table} WHERE ${column} = $dataset`, { dataset });
     }
-    await store.run(`CREATE TEMP TABLE ${stageDocs} (seq INTEGER, doc_id VARCHAR, fields JSON, doc_length INTEGER)`);
-    await store.run(`CREATE TEMP TABLE ${stagePostings} (term_id INTEGER, seq INTEGER, tf INTEGER, doc_length INTEGER, positions INTEGER[])`);
-    await store.run(`CREATE TEMP TABLE ${stageDocNos} (seq INTEGER, doc_no INTEGER)`);
-    await store.run(`CREATE TEMP TABLE ${stageTermNos} (term_id INTEGER, term_no INTEGER)`);
+    await store.run(`CREATE TABLE ${stageDocs} (seq INTEGER, doc_id VARCHAR, fields JSON, doc_length INTEGER)`);
+    await store.run(`CREATE TABLE ${stagePostings} (term_id INTEGER, seq INTEGER, tf INTEGER, doc_length INTEGER, positions INTEGER[])`);
+    await store.run(`CREATE TABLE ${stageDocNos} (seq INTEGER, doc_no INTEGER)`);
+    await store.run(`CREATE TABLE ${stageTermNos} (term_id INTEGER, term_no INTEGER)`);
 
     progress.start(source.size);
     try {
