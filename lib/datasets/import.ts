@@ -4,17 +4,22 @@
  * line in the middle of the corpus included) leaves the old dataset exactly as it was.
  *
  * Streaming: documents are analyzed in batches (IndexBuilder); each batch's documents and
- * postings, positions included, are appended to staging tables in the same transaction and
- * dropped from memory. At the end doc_no (doc_id byte order) and term_no are decided and the
- * dataset's tables are filled from the staging tables with INSERT ... SELECT, then the staging
- * tables are dropped. The tables hold exactly what indexing the sorted collection in one go did.
+ * postings, positions included, are appended to staging tables and dropped from memory. The
+ * staging tables (ordinary tables named per import, dropped at the end whatever happens) are
+ * committed batch by batch: DuckDB keeps a transaction's uncommitted rows in memory, which ran
+ * out of IMPORT_DUCKDB_MEMORY_LIMIT at 300,000 documents, while committed rows live in the
+ * file. Only then, in one transaction, the old dataset is deleted and its tables filled from the
+ * staging tables with INSERT ... SELECT, after doc_no (doc_id byte order) and term_no are
+ * decided; a failure before or during it leaves the old dataset as it was. The tables hold
+ * exactly what indexing the sorted collection in one go did. The file keeps the staging space as
+ * free blocks, which later writes reuse.
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { InputError } from '../input-error';
 import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../text/analyzer';
 import { IndexBuilder } from './index-builder';
-import { collectionStream, type DocumentStream } from './document-stream';
+import { collectionStream, type CollectionRest, type DocumentStream } from './document-stream';
 import { silentImportProgress, type ImportProgress } from './import-progress';
 import type { Judgment, ParsedCollection, Query } from './types';
 
@@ -118,6 +123,21 @@ async function withImportMemoryLimit<T>(store: Store, work: () => Promise<T>): P
   }
 }
 
+/**
+ * Drops staging tables that an import killed before its clean-up left in the file. The file is
+ * written by one process at a time, so tables of another process id are leftovers; this
+ * process's own belong to imports still running.
+ */
+async function dropLeftoverStaging(store: Store): Promise<void> {
+  const rows = await store.all<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE 'import\\_stage\\_%' ESCAPE '\\'`,
+  );
+  for (const { name } of rows) {
+    if (!/^import_stage_\d+_\d+_[a-z_]+$/.test(name) || name.startsWith(`import_stage_${process.pid}_`)) continue;
+    await store.run(`DROP TABLE IF EXISTS "${name}"`);
+  }
+}
+
 /** Unique per import, so concurrent imports in one process never share a staging table. */
 let stagingCounter = 0;
 
@@ -139,30 +159,41 @@ export async function importDocumentStream(
   const stageDocNos = `${stage}_doc_nos`;
   const stageTermNos = `${stage}_term_nos`;
 
-  const result = await withImportMemoryLimit(store, () => store.transaction(async () => {
+  const staging = [stageDocs, stagePostings, stageDocNos, stageTermNos];
+  const result = await withImportMemoryLimit(store, async () => {
+    await dropLeftoverStaging(store);
+    try {
+      // Staged outside the dataset's transaction, one commit per batch: rows committed to the file
+      // leave DuckDB's memory, a transaction's uncommitted rows do not (out of memory at 300,000
+      // documents). The dataset itself is only touched by the transaction below.
+      await store.run(`CREATE TABLE ${stageDocs} (seq INTEGER, doc_id VARCHAR, fields JSON, doc_length INTEGER)`);
+      await store.run(`CREATE TABLE ${stagePostings} (term_id INTEGER, seq INTEGER, tf INTEGER, doc_length INTEGER, positions INTEGER[])`);
+      await store.run(`CREATE TABLE ${stageDocNos} (seq INTEGER, doc_no INTEGER)`);
+      await store.run(`CREATE TABLE ${stageTermNos} (term_id INTEGER, term_no INTEGER)`);
+      progress.start(source.size);
+      try {
+        await source.forEachBatch(options.batchSize ?? IMPORT_BATCH_DOCUMENTS, async (documents, position) => {
+          const rows = builder.add(documents);
+          await store.append(stageDocs, rows.documents);
+          await store.append(stagePostings, rows.postings);
+          progress.update(position, builder.documentCount);
+        });
+      } finally {
+        progress.stop();
+      }
+      const rest = await source.finish();
+      checkFields(builder.availableFields, fields);
+      return await store.transaction(() => writeDataset(rest));
+    } finally {
+      for (const table of staging) await store.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    }
+  });
+
+  async function writeDataset(rest: CollectionRest) {
     for (const table of DATASET_TABLES) {
       const column = table === 'datasets' ? 'name' : 'dataset';
       await store.run(`DELETE FROM ${table} WHERE ${column} = $dataset`, { dataset });
     }
-    await store.run(`CREATE TABLE ${stageDocs} (seq INTEGER, doc_id VARCHAR, fields JSON, doc_length INTEGER)`);
-    await store.run(`CREATE TABLE ${stagePostings} (term_id INTEGER, seq INTEGER, tf INTEGER, doc_length INTEGER, positions INTEGER[])`);
-    await store.run(`CREATE TABLE ${stageDocNos} (seq INTEGER, doc_no INTEGER)`);
-    await store.run(`CREATE TABLE ${stageTermNos} (term_id INTEGER, term_no INTEGER)`);
-
-    progress.start(source.size);
-    try {
-      await source.forEachBatch(options.batchSize ?? IMPORT_BATCH_DOCUMENTS, async (documents, position) => {
-        const rows = builder.add(documents);
-        await store.append(stageDocs, rows.documents);
-        await store.append(stagePostings, rows.postings);
-        progress.update(position, builder.documentCount);
-      });
-    } finally {
-      progress.stop();
-    }
-    const rest = await source.finish();
-    checkFields(builder.availableFields, fields);
-
     const order = builder.finish();
     await store.append(stageDocNos, (function* () {
       for (let seq = 0; seq < order.docNoOfSeq.length; seq++) yield [seq, order.docNoOfSeq[seq] ?? 0];
@@ -184,7 +215,6 @@ export async function importDocumentStream(
        ORDER BY t.term_no, n.doc_no`,
       { dataset },
     );
-    for (const table of [stageDocs, stagePostings, stageDocNos, stageTermNos]) await store.run(`DROP TABLE ${table}`);
 
     await store.append('queries', rest.queries.map((q) => [dataset, q.id, q.text]));
     await store.append('qrels', rest.qrels.map((j) => [dataset, j.queryId, j.docId, j.grade]));
@@ -208,7 +238,7 @@ export async function importDocumentStream(
       { paths: LIST(VARCHAR), fields: LIST(VARCHAR), empty: LIST(VARCHAR) },
     );
     return { rest, emptyDocIds: order.emptyDocIds, terms: order.terms.length };
-  }));
+  }
 
   const { rest, emptyDocIds } = result;
   const warnings = [...rest.warnings, ...checkReferences(new Set(builder.documentIds), rest.queries, rest.qrels)];
