@@ -6,8 +6,9 @@
 export { withStore, openStore, Store, type StoreOptions } from './store/store';
 export { resolveDbPath, projectRoot } from './store/db-path';
 
-export { parseCollection } from './datasets/index';
-export { importCollection } from './datasets/import';
+export { parseCollection, openCollectionStream } from './datasets/index';
+export { importCollection, importDocumentStream } from './datasets/import';
+export type { DocumentStream } from './datasets/document-stream';
 export { listDatasets, getDataset, loadQueries, loadQrels, type DatasetInfo } from './datasets/catalog';
 export type { Document, Query, Judgment, ParsedCollection, DatasetFormat } from './datasets/types';
 

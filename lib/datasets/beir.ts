@@ -2,7 +2,8 @@
  * BEIR-layout test collections (the layout of the BEIR benchmark datasets, and of Benchlab's
  * built-in sample in `data/sample/`).
  *
- * Owns: reading a BEIR directory from disk into a `ParsedCollection` (pure: no store access).
+ * Owns: reading a BEIR directory from disk as a `DocumentStream` (corpus.jsonl in batches, for
+ * streaming import) or a `ParsedCollection` (pure: no store access).
  *
  * Format read, in one directory:
  *   - `corpus.jsonl`: one JSON object per line, `{"_id", "title"?, "text", ...}`. `_id` may be a
@@ -24,10 +25,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { crossCheck, dedupeJudgments } from './common';
+import { crossCheckIds, dedupeJudgments, isEmptyDocument } from './common';
 import type { LocatedJudgment } from './common';
 import { DatasetParseError } from './parse-error';
 import { forEachLine } from './read-lines';
+import { collectStream, type DocumentStream } from './document-stream';
 import type { Document, ParsedCollection, Query } from './types';
 
 export interface BeirOptions {
@@ -81,16 +83,21 @@ export async function forEachJsonLine<T>(
 ): Promise<void> {
   await forEachLine(file, (text, line) => {
     if (text.trim() === '') return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw new DatasetParseError(file, line, `invalid JSON: ${(err as Error).message}`);
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) throw new DatasetParseError(file, line, formatZodIssue(parsed.error));
-    onRecord(parsed.data, line);
+    onRecord(parseJsonLine(file, schema, text, line), line);
   });
+}
+
+/** One non-blank JSONL line validated with `schema`; a bad one throws `DatasetParseError` with file:line. */
+function parseJsonLine<T>(file: string, schema: z.ZodType<T>, text: string, line: number): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new DatasetParseError(file, line, `invalid JSON: ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new DatasetParseError(file, line, formatZodIssue(parsed.error));
+  return parsed.data;
 }
 
 /** The splits a BEIR directory has judgments for (`qrels/*.tsv`), sorted. */
@@ -133,8 +140,17 @@ async function readBeirQrels(file: string): Promise<LocatedJudgment[]> {
   return out;
 }
 
-/** Parses a BEIR directory; see the module header. */
+/** Parses a BEIR directory into memory; see the module header. */
 export async function parseBeir(dir: string, options: BeirOptions = {}): Promise<ParsedCollection> {
+  return collectStream(streamBeir(dir, options));
+}
+
+/**
+ * A BEIR directory as a stream: corpus.jsonl is read in batches (a bad line throws with
+ * file:line when its batch is read), queries and qrels when the documents are done. Held while
+ * streaming: each document's id and line (duplicate ids) and the ids of documents with no text.
+ */
+export function streamBeir(dir: string, options: BeirOptions = {}): DocumentStream {
   if (!fs.existsSync(dir)) throw new DatasetParseError(dir, undefined, 'directory not found');
   if (!fs.statSync(dir).isDirectory()) {
     throw new DatasetParseError(dir, undefined, 'not a directory; a BEIR collection is a directory with corpus.jsonl');
@@ -154,31 +170,49 @@ export async function parseBeir(dir: string, options: BeirOptions = {}): Promise
     );
   }
 
-  const warnings: string[] = [];
-  const documents: Document[] = [];
   const docLines = new Map<string, number>();
-  await forEachJsonLine(corpusFile, beirCorpusLine, (rec, line) => {
-    const prev = docLines.get(rec._id);
-    if (prev !== undefined) {
-      throw new DatasetParseError(corpusFile, line, `duplicate _id '${rec._id}' (first at line ${prev})`);
-    }
-    docLines.set(rec._id, line);
-    documents.push({ id: rec._id, fields: { title: rec.title, text: rec.text } });
-  });
-
-  const queries: Query[] = [];
-  const queryLines = new Map<string, number>();
-  await forEachJsonLine(queriesFile, beirQueryLine, (rec, line) => {
-    const prev = queryLines.get(rec._id);
-    if (prev !== undefined) {
-      throw new DatasetParseError(queriesFile, line, `duplicate _id '${rec._id}' (first at line ${prev})`);
-    }
-    queryLines.set(rec._id, line);
-    queries.push({ id: rec._id, text: rec.text });
-  });
-
-  const qrels = dedupeJudgments(qrelsFile, await readBeirQrels(qrelsFile), warnings);
-  crossCheck(documents, queries, qrels, warnings);
-
-  return { format: 'beir', documents, queries, qrels, defaultFields: ['title', 'text'], warnings };
+  const emptyDocIds: string[] = [];
+  return {
+    format: 'beir',
+    defaultFields: ['title', 'text'],
+    size: fs.statSync(corpusFile).size,
+    async forEachBatch(batchSize, onBatch) {
+      let batch: Document[] = [];
+      let position = 0;
+      await forEachLine(corpusFile, (text, line) => {
+        position += text.length + 1;
+        if (text.trim() === '') return;
+        const rec = parseJsonLine(corpusFile, beirCorpusLine, text, line);
+        const prev = docLines.get(rec._id);
+        if (prev !== undefined) {
+          throw new DatasetParseError(corpusFile, line, `duplicate _id '${rec._id}' (first at line ${prev})`);
+        }
+        docLines.set(rec._id, line);
+        const doc: Document = { id: rec._id, fields: { title: rec.title, text: rec.text } };
+        if (isEmptyDocument(doc)) emptyDocIds.push(doc.id);
+        batch.push(doc);
+        if (batch.length < batchSize) return;
+        const full = batch;
+        batch = [];
+        return onBatch(full, position);
+      });
+      if (batch.length > 0) await onBatch(batch, position);
+    },
+    async finish() {
+      const warnings: string[] = [];
+      const queries: Query[] = [];
+      const queryLines = new Map<string, number>();
+      await forEachJsonLine(queriesFile, beirQueryLine, (rec, line) => {
+        const prev = queryLines.get(rec._id);
+        if (prev !== undefined) {
+          throw new DatasetParseError(queriesFile, line, `duplicate _id '${rec._id}' (first at line ${prev})`);
+        }
+        queryLines.set(rec._id, line);
+        queries.push({ id: rec._id, text: rec.text });
+      });
+      const qrels = dedupeJudgments(qrelsFile, await readBeirQrels(qrelsFile), warnings);
+      crossCheckIds(docLines, emptyDocIds, queries, qrels, warnings);
+      return { queries, qrels, warnings };
+    },
+  };
 }

@@ -66,7 +66,23 @@ export function crossCheck(
   qrels: readonly Judgment[],
   warnings: string[],
 ): void {
-  const docIds = new Set(documents.map((d) => d.id));
+  const empty = documents.filter(isEmptyDocument).map((d) => d.id);
+  crossCheckIds(new Set(documents.map((d) => d.id)), empty, queries, qrels, warnings);
+}
+
+/** Whether every field of `doc` is blank (reported as "documents with no text"). */
+export function isEmptyDocument(doc: Document): boolean {
+  return Object.values(doc.fields).every((v) => v.trim() === '');
+}
+
+/** `crossCheck` for a collection streamed rather than held: its document ids and its empty documents' ids. */
+export function crossCheckIds(
+  docIds: { has(id: string): boolean },
+  emptyDocIds: readonly string[],
+  queries: readonly Query[],
+  qrels: readonly Judgment[],
+  warnings: string[],
+): void {
   const queryIds = new Set(queries.map((q) => q.id));
 
   const unknownDocs = new Set<string>();
@@ -91,11 +107,8 @@ export function crossCheck(
   if (emptyQueries.length > 0) {
     warnings.push(`queries with no text: ids ${sampleList(emptyQueries)}`);
   }
-  const empty = documents
-    .filter((d) => Object.values(d.fields).every((v) => v.trim() === ''))
-    .map((d) => d.id);
-  if (empty.length > 0) {
-    warnings.push(`documents with no text: ids ${sampleList(empty)}`);
+  if (emptyDocIds.length > 0) {
+    warnings.push(`documents with no text: ids ${sampleList(emptyDocIds)}`);
   }
 }
 

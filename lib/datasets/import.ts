@@ -1,15 +1,27 @@
 /**
- * Writes a parsed collection into the store under a dataset name, with its inverted index, in
- * one transaction: a re-import replaces the old dataset completely, and a failure anywhere leaves
- * the old dataset exactly as it was.
+ * Writes a collection into the store under a dataset name, with its inverted index, in one
+ * transaction: a re-import replaces the old dataset completely, and a failure anywhere (a bad
+ * line in the middle of the corpus included) leaves the old dataset exactly as it was.
+ *
+ * Streaming: documents are analyzed in batches (IndexBuilder); each batch's documents and
+ * postings, positions included, are appended to staging tables and dropped from memory. The
+ * staging tables (ordinary tables named per import, dropped at the end whatever happens) are
+ * committed batch by batch: DuckDB keeps a transaction's uncommitted rows in memory, which ran
+ * out of IMPORT_DUCKDB_MEMORY_LIMIT at 300,000 documents, while committed rows live in the
+ * file. Only then, in one transaction, the old dataset is deleted and its tables filled from the
+ * staging tables with INSERT ... SELECT, after doc_no (doc_id byte order) and term_no are
+ * decided; a failure before or during it leaves the old dataset as it was. The tables hold
+ * exactly what indexing the sorted collection in one go did. The file keeps the staging space as
+ * free blocks, which later writes reuse.
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { InputError } from '../input-error';
 import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../text/analyzer';
-import { buildInvertedIndex, type InvertedIndex } from './inverted-index';
-import { compareStrcmp } from '../evaluation/trec-order';
-import type { ParsedCollection } from './types';
+import { IndexBuilder } from './index-builder';
+import { collectionStream, type CollectionRest, type DocumentStream } from './document-stream';
+import { silentImportProgress, type ImportProgress } from './import-progress';
+import type { Judgment, ParsedCollection, Query } from './types';
 
 /** Tables holding one dataset's rows, all keyed by a `dataset` column. */
 export const DATASET_TABLES = ['documents', 'queries', 'qrels', 'index_terms', 'index_words', 'index_postings', 'datasets'] as const;
@@ -21,7 +33,13 @@ export interface ImportOptions {
   fields?: string[];
   analyzer?: AnalyzerSettings;
   sourcePaths?: string[];
+  progress?: ImportProgress;
+  /** Documents analyzed and appended at a time. */
+  batchSize?: number;
 }
+
+/** Documents per batch: enough to keep the Appender's chunks full, few enough to hold. */
+export const IMPORT_BATCH_DOCUMENTS = 2000;
 
 export interface ImportSummary {
   dataset: string;
@@ -46,9 +64,7 @@ export function validateDatasetName(name: string): void {
   }
 }
 
-function checkFields(collection: ParsedCollection, fields: string[]): void {
-  const available = new Set<string>();
-  for (const doc of collection.documents) for (const f of Object.keys(doc.fields)) available.add(f);
+function checkFields(available: ReadonlySet<string>, fields: string[]): void {
   const missing = fields.filter((f) => !available.has(f));
   if (fields.length === 0 || missing.length === fields.length) {
     throw new InputError(
@@ -58,12 +74,11 @@ function checkFields(collection: ParsedCollection, fields: string[]): void {
   }
 }
 
-function checkReferences(collection: ParsedCollection): string[] {
+function checkReferences(docIds: ReadonlySet<string>, queries: readonly Query[], qrels: readonly Judgment[]): string[] {
   const warnings: string[] = [];
-  const docIds = new Set(collection.documents.map((d) => d.id));
-  const queryIds = new Set(collection.queries.map((q) => q.id));
-  const unknownDocs = new Set(collection.qrels.filter((j) => !docIds.has(j.docId)).map((j) => j.docId));
-  const unknownQueries = new Set(collection.qrels.filter((j) => !queryIds.has(j.queryId)).map((j) => j.queryId));
+  const queryIds = new Set(queries.map((q) => q.id));
+  const unknownDocs = new Set(qrels.filter((j) => !docIds.has(j.docId)).map((j) => j.docId));
+  const unknownQueries = new Set(qrels.filter((j) => !queryIds.has(j.queryId)).map((j) => j.queryId));
   if (unknownDocs.size > 0) {
     warnings.push(`${unknownDocs.size} judged document id(s) not in the corpus, e.g. ${[...unknownDocs].slice(0, 5).join(', ')}`);
   }
@@ -73,6 +88,7 @@ function checkReferences(collection: ParsedCollection): string[] {
   return warnings;
 }
 
+/** Imports a collection held in memory (checks its fields before writing anything). */
 export async function importCollection(
   store: Store,
   dataset: string,
@@ -80,81 +96,172 @@ export async function importCollection(
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   validateDatasetName(dataset);
-  const fields = options.fields && options.fields.length > 0 ? options.fields : collection.defaultFields;
-  checkFields(collection, fields);
-  const analyzerSettings = options.analyzer ?? DEFAULT_ANALYZER;
-  // doc_no follows doc_id byte order: BM25 breaks ties on doc_no exactly as trec_eval on doc_id.
-  const documents = [...collection.documents].sort((a, b) => compareStrcmp(a.id, b.id));
-  const index = buildInvertedIndex(documents, fields, new Analyzer(analyzerSettings));
-  const warnings = [...collection.warnings, ...checkReferences(collection)];
-  if (index.emptyDocIds.length > 0) {
-    warnings.push(
-      `${index.emptyDocIds.length} document(s) with no text in the indexed fields (${fields.join(', ')}): ` +
-        index.emptyDocIds.slice(0, 10).join(', ') + (index.emptyDocIds.length > 10 ? ', ...' : ''),
-    );
-  }
-  const avgDocLength = index.documents.length > 0 ? index.totalTokens / index.documents.length : 0;
-  let postings = 0;
+  const available = new Set<string>();
+  for (const doc of collection.documents) for (const f of Object.keys(doc.fields)) available.add(f);
+  checkFields(available, options.fields && options.fields.length > 0 ? options.fields : collection.defaultFields);
+  return importDocumentStream(store, dataset, collectionStream(collection), options);
+}
 
-  await store.transaction(async () => {
+/**
+ * DuckDB's memory limit while importing. Its default (80% of RAM) lets the staged rows and the
+ * final sort of the postings grow with the collection; under this limit DuckDB writes them to
+ * the database file and its temp folder instead, so a large import's peak RSS stays flat.
+ */
+export const IMPORT_DUCKDB_MEMORY_LIMIT = '256MB';
+
+/**
+ * Runs `work` under IMPORT_DUCKDB_MEMORY_LIMIT, then restores the limit the database had (the
+ * setting is the DuckDB instance's, shared by the process's other connections to the file).
+ */
+async function withImportMemoryLimit<T>(store: Store, work: () => Promise<T>): Promise<T> {
+  const previous = (await store.one<{ limit: string }>(`SELECT current_setting('memory_limit') AS "limit"`))?.limit;
+  await store.run(`SET memory_limit = '${IMPORT_DUCKDB_MEMORY_LIMIT}'`);
+  try {
+    return await work();
+  } finally {
+    if (previous !== undefined) await store.run(`SET memory_limit = $limit`, { limit: previous }).catch(() => undefined);
+  }
+}
+
+/**
+ * Drops staging tables that an import killed before its clean-up left in the file. The file is
+ * written by one process at a time, so tables of another process id are leftovers; this
+ * process's own belong to imports still running.
+ */
+async function dropLeftoverStaging(store: Store): Promise<void> {
+  const rows = await store.all<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE 'import\\_stage\\_%' ESCAPE '\\'`,
+  );
+  for (const { name } of rows) {
+    if (!/^import_stage_\d+_\d+_[a-z_]+$/.test(name) || name.startsWith(`import_stage_${process.pid}_`)) continue;
+    await store.run(`DROP TABLE IF EXISTS "${name}"`);
+  }
+}
+
+/** Unique per import, so concurrent imports in one process never share a staging table. */
+let stagingCounter = 0;
+
+/** Imports a collection read as a stream; see the module header. */
+export async function importDocumentStream(
+  store: Store,
+  dataset: string,
+  source: DocumentStream,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
+  validateDatasetName(dataset);
+  const fields = options.fields && options.fields.length > 0 ? options.fields : source.defaultFields;
+  const analyzerSettings = options.analyzer ?? DEFAULT_ANALYZER;
+  const builder = new IndexBuilder(fields, new Analyzer(analyzerSettings));
+  const progress = options.progress ?? silentImportProgress;
+  const stage = `import_stage_${process.pid}_${++stagingCounter}`;
+  const stageDocs = `${stage}_documents`;
+  const stagePostings = `${stage}_postings`;
+  const stageDocNos = `${stage}_doc_nos`;
+  const stageTermNos = `${stage}_term_nos`;
+
+  const staging = [stageDocs, stagePostings, stageDocNos, stageTermNos];
+  const result = await withImportMemoryLimit(store, async () => {
+    await dropLeftoverStaging(store);
+    try {
+      // Staged outside the dataset's transaction, one commit per batch: rows committed to the file
+      // leave DuckDB's memory, a transaction's uncommitted rows do not (out of memory at 300,000
+      // documents). The dataset itself is only touched by the transaction below.
+      await store.run(`CREATE TABLE ${stageDocs} (seq INTEGER, doc_id VARCHAR, fields JSON, doc_length INTEGER)`);
+      await store.run(`CREATE TABLE ${stagePostings} (term_id INTEGER, seq INTEGER, tf INTEGER, doc_length INTEGER, positions INTEGER[])`);
+      await store.run(`CREATE TABLE ${stageDocNos} (seq INTEGER, doc_no INTEGER)`);
+      await store.run(`CREATE TABLE ${stageTermNos} (term_id INTEGER, term_no INTEGER)`);
+      progress.start(source.size);
+      try {
+        await source.forEachBatch(options.batchSize ?? IMPORT_BATCH_DOCUMENTS, async (documents, position) => {
+          const rows = builder.add(documents);
+          await store.append(stageDocs, rows.documents);
+          await store.append(stagePostings, rows.postings);
+          progress.update(position, builder.documentCount);
+        });
+      } finally {
+        progress.stop();
+      }
+      const rest = await source.finish();
+      checkFields(builder.availableFields, fields);
+      return await store.transaction(() => writeDataset(rest));
+    } finally {
+      for (const table of staging) await store.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    }
+  });
+
+  async function writeDataset(rest: CollectionRest) {
     for (const table of DATASET_TABLES) {
       const column = table === 'datasets' ? 'name' : 'dataset';
       await store.run(`DELETE FROM ${table} WHERE ${column} = $dataset`, { dataset });
     }
-    await store.append(
-      'documents',
-      documents.map((doc, docNo) => [
-        dataset, docNo, doc.id, JSON.stringify(doc.fields), index.documents[docNo]?.length ?? 0,
-      ]),
+    const order = builder.finish();
+    await store.append(stageDocNos, (function* () {
+      for (let seq = 0; seq < order.docNoOfSeq.length; seq++) yield [seq, order.docNoOfSeq[seq] ?? 0];
+    })());
+    await store.append(stageTermNos, order.terms.map((t, termNo) => [t.id, termNo]));
+    await store.append('index_terms', order.terms.map((t, termNo) => [dataset, termNo, t.term, t.docFreq]));
+    await store.append('index_words', order.words.map((w) => [dataset, w.word, w.term]));
+    await store.run(
+      `INSERT INTO documents
+       SELECT $dataset, n.doc_no, d.doc_id, d.fields, d.doc_length
+       FROM ${stageDocs} d JOIN ${stageDocNos} n USING (seq)
+       ORDER BY n.doc_no`,
+      { dataset },
     );
-    await store.append('queries', collection.queries.map((q) => [dataset, q.id, q.text]));
-    await store.append('qrels', collection.qrels.map((j) => [dataset, j.queryId, j.docId, j.grade]));
-    await store.append('index_terms', index.terms.map((t) => [dataset, t.termNo, t.term, t.docNos.length]));
-    await store.append('index_words', [...index.words].map(([word, term]) => [dataset, word, term]));
-    postings = await store.append('index_postings', postingRows(dataset, index));
+    await store.run(
+      `INSERT INTO index_postings
+       SELECT $dataset, t.term_no, n.doc_no, p.tf, p.doc_length, p.positions
+       FROM ${stagePostings} p JOIN ${stageTermNos} t USING (term_id) JOIN ${stageDocNos} n USING (seq)
+       ORDER BY t.term_no, n.doc_no`,
+      { dataset },
+    );
+
+    await store.append('queries', rest.queries.map((q) => [dataset, q.id, q.text]));
+    await store.append('qrels', rest.qrels.map((j) => [dataset, j.queryId, j.docId, j.grade]));
+    const documentCount = builder.documentCount;
     await store.run(
       `INSERT INTO datasets VALUES ($name, $format, $paths, $fields, $analyzer,
         $docs, $queries, $judgments, $tokens, $avg, $empty, current_timestamp)`,
       {
         name: dataset,
-        format: collection.format,
+        format: source.format,
         paths: listValue(options.sourcePaths ?? []),
         fields: listValue(fields),
         analyzer: JSON.stringify(analyzerSettings),
-        docs: collection.documents.length,
-        queries: collection.queries.length,
-        judgments: collection.qrels.length,
-        tokens: index.totalTokens,
-        avg: avgDocLength,
-        empty: listValue(index.emptyDocIds),
+        docs: documentCount,
+        queries: rest.queries.length,
+        judgments: rest.qrels.length,
+        tokens: builder.totalTokens,
+        avg: documentCount > 0 ? builder.totalTokens / documentCount : 0,
+        empty: listValue(order.emptyDocIds),
       },
       { paths: LIST(VARCHAR), fields: LIST(VARCHAR), empty: LIST(VARCHAR) },
     );
-  });
+    return { rest, emptyDocIds: order.emptyDocIds, terms: order.terms.length };
+  }
 
+  const { rest, emptyDocIds } = result;
+  const warnings = [...rest.warnings, ...checkReferences(new Set(builder.documentIds), rest.queries, rest.qrels)];
+  if (emptyDocIds.length > 0) {
+    warnings.push(
+      `${emptyDocIds.length} document(s) with no text in the indexed fields (${fields.join(', ')}): ` +
+        emptyDocIds.slice(0, 10).join(', ') + (emptyDocIds.length > 10 ? ', ...' : ''),
+    );
+  }
   return {
     dataset,
-    format: collection.format,
-    documents: collection.documents.length,
-    queries: collection.queries.length,
-    judgments: collection.qrels.length,
-    judgedQueries: new Set(collection.qrels.map((j) => j.queryId)).size,
+    format: source.format,
+    documents: builder.documentCount,
+    queries: rest.queries.length,
+    judgments: rest.qrels.length,
+    judgedQueries: new Set(rest.qrels.map((j) => j.queryId)).size,
     indexedFields: fields,
-    terms: index.terms.length,
-    postings,
-    totalTokens: index.totalTokens,
-    emptyDocIds: index.emptyDocIds,
+    terms: result.terms,
+    postings: builder.postings,
+    totalTokens: builder.totalTokens,
+    emptyDocIds,
     warnings,
   };
-}
-
-function* postingRows(dataset: string, index: InvertedIndex) {
-  for (const t of index.terms) {
-    for (let i = 0; i < t.docNos.length; i++) {
-      const docNo = t.docNos[i] ?? 0;
-      yield [dataset, t.termNo, docNo, t.tfs[i] ?? 0, index.documents[docNo]?.length ?? 0, t.positions[i] ?? []] as const;
-    }
-  }
 }
 
 /** Removes a dataset and all its rows, in one transaction. */

@@ -15,7 +15,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseBeir } from './beir';
+import { parseBeir, streamBeir } from './beir';
+import { collectionStream, type DocumentStream } from './document-stream';
 import type { BeirOptions } from './beir';
 import { DatasetParseError } from './parse-error';
 import { parseSmart } from './smart';
@@ -73,11 +74,27 @@ export async function parseCollection(
   return parser(paths, options);
 }
 
+/**
+ * The collection at `paths` as a stream for the importer: BEIR corpora are read in batches
+ * (the big collections come as BEIR); SMART and TREC files are parsed whole (the classic
+ * collections are small) and handed over in batches.
+ */
+export async function openCollectionStream(
+  format: DatasetFormat,
+  paths: readonly string[],
+  options: ParseOptions = {},
+): Promise<DocumentStream> {
+  if (format === 'beir') return streamBeir(beirDir(paths), options);
+  return collectionStream(await parseCollection(format, paths, options));
+}
+
 export { DatasetParseError } from './parse-error';
 export type { DatasetFormat, Document, Judgment, ParsedCollection, Query } from './types';
 export { parseSmart, findSmartFiles, detectRelLayout, isCranFile, CRAN_GRADES, SMART_KNOWN_FIELDS } from './smart';
 export type { SmartFiles, SmartOptions, SmartQueryIds, SmartRelevanceScale, SmartRelLayout } from './smart';
-export { parseBeir, beirSplits } from './beir';
+export { parseBeir, streamBeir, beirSplits } from './beir';
+export { collectionStream, collectStream } from './document-stream';
+export type { DocumentStream, CollectionRest, BatchHandler } from './document-stream';
 export type { BeirOptions } from './beir';
 export {
   parseTrec,

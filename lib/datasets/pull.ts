@@ -42,6 +42,7 @@ import {
   type BeirRegistryEntry,
 } from './beir-registry';
 import { importCollection, validateDatasetName, type ImportSummary } from './import';
+import type { ImportProgress } from './import-progress';
 import { silentPullProgress, type PullProgress } from './pull-progress';
 import type { ParsedCollection } from './types';
 
@@ -379,6 +380,8 @@ export interface PullOptions extends FetchArchiveOptions {
   /** Fields to index; default `title`, `text`. */
   fields?: string[];
   analyzer?: AnalyzerSettings;
+  /** The indexing bar (documents/s, ETA); default none. */
+  importProgress?: ImportProgress;
 }
 
 export interface PreparedPull {
@@ -447,7 +450,7 @@ export function publishedSizeWarnings(
 export async function importPreparedPull(
   store: Store,
   prepared: PreparedPull,
-  options: Pick<PullOptions, 'fields' | 'analyzer' | 'progress'> = {},
+  options: Pick<PullOptions, 'fields' | 'analyzer' | 'progress' | 'importProgress'> = {},
 ): Promise<PullResult> {
   const { source, collection, dataset, split } = prepared;
   (options.progress ?? silentPullProgress).step(`index ${collection.documents.length} documents into dataset ${dataset}`);
@@ -455,6 +458,7 @@ export async function importPreparedPull(
   const summary = await importCollection(store, dataset, collection, {
     ...(options.fields && options.fields.length > 0 ? { fields: options.fields } : {}),
     ...(options.analyzer ? { analyzer: options.analyzer } : {}),
+    ...(options.importProgress ? { progress: options.importProgress } : {}),
     sourcePaths,
   });
   return {

@@ -13,8 +13,12 @@
 import * as fs from 'node:fs';
 import { DatasetParseError } from './parse-error';
 
-/** Called once per line; `line` is 1-based. Throw (e.g. a `DatasetParseError`) to stop reading. */
-export type LineHandler = (text: string, line: number) => void;
+/**
+ * Called once per line; `line` is 1-based. Throw (e.g. a `DatasetParseError`) to stop reading.
+ * A handler that returns a promise is awaited before the next line (streaming import writes
+ * each batch of documents before reading on).
+ */
+export type LineHandler = (text: string, line: number) => void | Promise<void>;
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -66,7 +70,8 @@ export async function forEachLine(file: string, onLine: LineHandler): Promise<nu
         const nl = text.indexOf('\n', start);
         if (nl < 0) break;
         lineNo++;
-        onLine(stripCr(text.slice(start, nl)), lineNo);
+        const pending = onLine(stripCr(text.slice(start, nl)), lineNo);
+        if (pending) await pending;
         start = nl + 1;
       }
       carry = text.slice(start);
@@ -79,7 +84,7 @@ export async function forEachLine(file: string, onLine: LineHandler): Promise<nu
   }
   if (carry.length > 0) {
     lineNo++;
-    onLine(stripCr(carry), lineNo);
+    await onLine(stripCr(carry), lineNo);
   }
   return lineNo;
 }

@@ -11,6 +11,7 @@ import { listDatasets } from '../../datasets/catalog';
 import { loadBeirRegistry } from '../../datasets/beir-registry';
 import { defaultCacheDir, importPreparedPull, prepareBeirPull } from '../../datasets/pull';
 import { terminalPullProgress } from '../../datasets/pull-progress';
+import { terminalImportProgress } from '../../datasets/import-progress';
 import { withStore } from '../../store/store';
 import { commaList } from '../parse-options';
 import { printJson, renderTable } from '../output';
@@ -56,6 +57,7 @@ function pullCommand(globals: () => GlobalOptions): Command {
         ...(options.split !== undefined ? { split: options.split } : {}),
         ...(options.fields ? { fields: options.fields } : {}),
         analyzer: { stem: options.stem, stopwords: options.stopwords },
+        ...(json ? {} : { importProgress: terminalImportProgress(process.stderr) }),
       };
       // Download and parse first: the database is opened (and locked) only for the import itself.
       const prepared = await prepareBeirPull(pullOptions);

@@ -1,11 +1,13 @@
 /**
  * `benchlab import`: parses a collection (BEIR, TREC or SMART) and writes it, with its index,
- * into the store under a dataset name. Re-import replaces; a failure leaves the old dataset.
+ * into the store under a dataset name, streaming (BEIR corpora in batches), with a progress bar
+ * on a terminal. Re-import replaces; a failure leaves the old dataset.
  */
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { DATASET_FORMATS, parseCollection, type ParseOptions } from '../../datasets/index';
-import { importCollection } from '../../datasets/import';
+import { DATASET_FORMATS, openCollectionStream, type ParseOptions } from '../../datasets/index';
+import { importDocumentStream } from '../../datasets/import';
+import { silentImportProgress, terminalImportProgress } from '../../datasets/import-progress';
 import type { DatasetFormat } from '../../datasets/types';
 import { withStore } from '../../store/store';
 import { commaList } from '../parse-options';
@@ -46,9 +48,10 @@ export function importCommand(globals: () => GlobalOptions): Command {
         ...(options.relevance ? { relevanceScale: options.relevance } : {}),
         ...(options.topicField ? { topicField: options.topicField } : {}),
       };
-      const collection = await parseCollection(options.format, paths, parseOptions);
+      const source = await openCollectionStream(options.format, paths, parseOptions);
       const summary = await withStore({ dbPath: globals().db }, (store) =>
-        importCollection(store, options.dataset, collection, {
+        importDocumentStream(store, options.dataset, source, {
+          progress: options.json ? silentImportProgress : terminalImportProgress(),
           ...(options.fields ? { fields: options.fields } : {}),
           analyzer: { stem: options.stem, stopwords: options.stopwords },
           sourcePaths: paths.map((p) => path.resolve(p)),
