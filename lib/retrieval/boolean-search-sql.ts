@@ -20,10 +20,8 @@ import { Analyzer } from '../text/analyzer';
 import { parseQuery } from './query-parser';
 import { positiveTerms, type QueryNode } from './query-ast';
 import { scoreBm25, type Candidate, type QueryTerm } from './bm25';
-import { MAX_PREFIX_EXPANSIONS, type BooleanQuery, type BooleanResult, type BooleanSearchOptions } from './boolean-search';
-
-/** A leaf after analysis: a sequence of index terms (one for a plain term) or a prefix. */
-type Leaf = { kind: 'words'; terms: string[] } | { kind: 'prefix'; prefix: string };
+import { analyzeLeaf, collectLeaves, fetchExpansions } from './query-leaves';
+import { type BooleanQuery, type BooleanResult, type BooleanSearchOptions } from './boolean-search';
 
 interface Postings {
   /** term -> doc_no -> positions */
@@ -32,39 +30,9 @@ interface Postings {
   expansions: Map<string, string[]>;
 }
 
-function analyzeLeaf(analyzer: Analyzer, node: QueryNode): Leaf {
-  if (node.kind === 'term') {
-    if (node.prefix) {
-      return { kind: 'prefix', prefix: analyzer.words(node.text).join('') };
-    }
-    return { kind: 'words', terms: analyzer.terms(node.text) };
-  }
-  if (node.kind === 'phrase') return { kind: 'words', terms: analyzer.terms(node.words.join(' ')) };
-  throw new Error(`not a leaf: ${node.kind}`);
-}
-
-function collectLeaves(node: QueryNode, out: QueryNode[]): void {
-  if (node.kind === 'term' || node.kind === 'phrase') out.push(node);
-  else if (node.kind === 'not') collectLeaves(node.child, out);
-  else for (const child of node.children) collectLeaves(child, out);
-}
-
 async function fetchPostings(store: Store, dataset: string, exact: string[], prefixes: string[]): Promise<Postings> {
-  const expansionRows = await store.all<{ prefix: string; term: string }>(
-    `WITH matches AS (
-       SELECT DISTINCT p.prefix, t.term, t.doc_freq
-       FROM unnest($prefixes) AS p(prefix)
-       JOIN index_words w ON w.dataset = $dataset AND starts_with(w.word, p.prefix)
-       JOIN index_terms t ON t.dataset = $dataset AND t.term = w.term
-     )
-     SELECT prefix, term FROM matches
-     QUALIFY row_number() OVER (PARTITION BY prefix ORDER BY doc_freq DESC, term) <= $limit`,
-    { prefixes: listValue(prefixes), dataset, limit: MAX_PREFIX_EXPANSIONS },
-    { prefixes: LIST(VARCHAR) },
-  );
-  const expansions = new Map<string, string[]>(prefixes.map((p) => [p, []]));
-  for (const row of expansionRows) expansions.get(row.prefix)?.push(row.term);
-  const allTerms = [...new Set([...exact, ...expansionRows.map((r) => r.term)])];
+  const expansions = await fetchExpansions(store, dataset, prefixes);
+  const allTerms = [...new Set([...exact, ...[...expansions.values()].flat()])];
   const postingRows = await store.all<{ term: string; doc_no: number; positions: number[] }>(
     `SELECT t.term, p.doc_no, p.positions
      FROM index_terms t

@@ -14,6 +14,7 @@
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
+import { analyzeLeaf, collectLeaves, fetchExpansions } from './query-leaves';
 import type { ScoredDocument } from '../evaluation/types';
 import { getDataset } from '../datasets/catalog';
 import { Analyzer } from '../text/analyzer';
@@ -23,7 +24,7 @@ import { DEFAULT_BM25, DEFAULT_TOP_K, validateBm25Params, type Bm25Params } from
 import { Bm25Scorer, checkTop } from './bm25-top-k';
 import { docIdsOf, postingsIndex, type PostingsIndex } from './postings-cache';
 
-export const MAX_PREFIX_EXPANSIONS = 200;
+export { MAX_PREFIX_EXPANSIONS } from './query-leaves';
 
 export interface BooleanQuery {
   key: string;
@@ -41,50 +42,10 @@ export interface BooleanSearchOptions {
   withMatches?: boolean;
 }
 
-/** A leaf after analysis: a sequence of index terms (one for a plain term) or a prefix. */
-type Leaf = { kind: 'words'; terms: string[] } | { kind: 'prefix'; prefix: string };
-
 /** A set of documents: doc_nos ascending, no repeats. */
 type DocSet = Int32Array;
 
 const EMPTY: DocSet = new Int32Array(0);
-
-function analyzeLeaf(analyzer: Analyzer, node: QueryNode): Leaf {
-  if (node.kind === 'term') {
-    if (node.prefix) {
-      return { kind: 'prefix', prefix: analyzer.words(node.text).join('') };
-    }
-    return { kind: 'words', terms: analyzer.terms(node.text) };
-  }
-  if (node.kind === 'phrase') return { kind: 'words', terms: analyzer.terms(node.words.join(' ')) };
-  throw new Error(`not a leaf: ${node.kind}`);
-}
-
-function collectLeaves(node: QueryNode, out: QueryNode[]): void {
-  if (node.kind === 'term' || node.kind === 'phrase') out.push(node);
-  else if (node.kind === 'not') collectLeaves(node.child, out);
-  else for (const child of node.children) collectLeaves(child, out);
-}
-
-/** Each prefix's index terms: those of corpus words starting with it, the most frequent first. */
-async function fetchExpansions(store: Store, dataset: string, prefixes: string[]): Promise<Map<string, string[]>> {
-  const expansions = new Map<string, string[]>(prefixes.map((p) => [p, []]));
-  if (prefixes.length === 0) return expansions;
-  const rows = await store.all<{ prefix: string; term: string }>(
-    `WITH matches AS (
-       SELECT DISTINCT p.prefix, t.term, t.doc_freq
-       FROM unnest($prefixes) AS p(prefix)
-       JOIN index_words w ON w.dataset = $dataset AND starts_with(w.word, p.prefix)
-       JOIN index_terms t ON t.dataset = $dataset AND t.term = w.term
-     )
-     SELECT prefix, term FROM matches
-     QUALIFY row_number() OVER (PARTITION BY prefix ORDER BY doc_freq DESC, term) <= $limit`,
-    { prefixes: listValue(prefixes), dataset, limit: MAX_PREFIX_EXPANSIONS },
-    { prefixes: LIST(VARCHAR) },
-  );
-  for (const row of rows) expansions.get(row.prefix)?.push(row.term);
-  return expansions;
-}
 
 /** term -> doc_no -> positions, for the terms of phrases only (positions stay in DuckDB otherwise). */
 async function fetchPositions(store: Store, dataset: string, terms: string[]): Promise<Map<string, Map<number, number[]>>> {

@@ -28,6 +28,7 @@ const SEARCH_ENGINE_REASON =
 const BM25 = { file: 'lib/retrieval/bm25.ts', reason: SEARCH_ENGINE_REASON };
 const BOOLEAN_SEARCH = { file: 'lib/retrieval/boolean-search.ts', reason: SEARCH_ENGINE_REASON };
 const BOOLEAN_SEARCH_SQL = { file: 'lib/retrieval/boolean-search-sql.ts', reason: `${SEARCH_ENGINE_REASON} (the SQL reference the typed-array engine is tested against)` };
+const QUERY_LEAVES = { file: 'lib/retrieval/query-leaves.ts', reason: `${SEARCH_ENGINE_REASON} (prefix expansion over index_words, shared by both boolean matchers)` };
 const POSTINGS_CACHE = {
   file: 'lib/retrieval/postings-cache.ts',
   reason: "the search engine's load of the index into typed arrays, once per process: one streamed scan per table (and the doc ids by doc_no), which a function returning rows would make slower and larger",
@@ -52,9 +53,9 @@ export const TABLE_OWNERS = {
   },
   queries: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [CATALOG] },
   qrels: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [CATALOG] },
-  index_terms: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [DOCUMENT_READS], exceptions: [BM25, BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL, POSTINGS_CACHE] },
+  index_terms: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [DOCUMENT_READS], exceptions: [BM25, BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL, POSTINGS_CACHE, QUERY_LEAVES] },
   index_postings: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [], exceptions: [BM25, BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL, POSTINGS_CACHE] },
-  index_words: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [], exceptions: [BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL] },
+  index_words: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [], exceptions: [QUERY_LEAVES] },
 
   // Runs: lib/runs/run-store.ts records them; lib/runs reads them back for everyone else.
   runs: { folder: 'runs', writer: RUN_STORE, exceptions: [GPU_DASHBOARD_RUNS] },

@@ -1,0 +1,51 @@
+/**
+ * What both boolean matchers (the typed-array engine in boolean-search.ts and its SQL reference
+ * in boolean-search-sql.ts) do the same way: a query's leaves (terms and phrases), each analyzed
+ * as the index was (a sequence of index terms, or a prefix), and each prefix's expansion to the
+ * index terms of corpus words that start with it, the most frequent first, capped.
+ */
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
+import type { Store } from '../store/store';
+import type { Analyzer } from '../text/analyzer';
+import type { QueryNode } from './query-ast';
+
+/** Index terms a prefix may expand to, the most frequent first. */
+export const MAX_PREFIX_EXPANSIONS = 200;
+
+/** A leaf after analysis: a sequence of index terms (one for a plain term) or a prefix. */
+export type Leaf = { kind: 'words'; terms: string[] } | { kind: 'prefix'; prefix: string };
+
+export function analyzeLeaf(analyzer: Analyzer, node: QueryNode): Leaf {
+  if (node.kind === 'term') {
+    if (node.prefix) return { kind: 'prefix', prefix: analyzer.words(node.text).join('') };
+    return { kind: 'words', terms: analyzer.terms(node.text) };
+  }
+  if (node.kind === 'phrase') return { kind: 'words', terms: analyzer.terms(node.words.join(' ')) };
+  throw new Error(`not a leaf: ${node.kind}`);
+}
+
+export function collectLeaves(node: QueryNode, out: QueryNode[]): void {
+  if (node.kind === 'term' || node.kind === 'phrase') out.push(node);
+  else if (node.kind === 'not') collectLeaves(node.child, out);
+  else for (const child of node.children) collectLeaves(child, out);
+}
+
+/** Each prefix's index terms: those of corpus words starting with it, the most frequent first. */
+export async function fetchExpansions(store: Store, dataset: string, prefixes: string[]): Promise<Map<string, string[]>> {
+  const expansions = new Map<string, string[]>(prefixes.map((p) => [p, []]));
+  if (prefixes.length === 0) return expansions;
+  const rows = await store.all<{ prefix: string; term: string }>(
+    `WITH matches AS (
+       SELECT DISTINCT p.prefix, t.term, t.doc_freq
+       FROM unnest($prefixes) AS p(prefix)
+       JOIN index_words w ON w.dataset = $dataset AND starts_with(w.word, p.prefix)
+       JOIN index_terms t ON t.dataset = $dataset AND t.term = w.term
+     )
+     SELECT prefix, term FROM matches
+     QUALIFY row_number() OVER (PARTITION BY prefix ORDER BY doc_freq DESC, term) <= $limit`,
+    { prefixes: listValue(prefixes), dataset, limit: MAX_PREFIX_EXPANSIONS },
+    { prefixes: LIST(VARCHAR) },
+  );
+  for (const row of rows) expansions.get(row.prefix)?.push(row.term);
+  return expansions;
+}
