@@ -48,7 +48,9 @@ interface GoldenRow {
 }
 
 const idValue = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
-const gradeValue = z.union([z.number().int('expected an integer'), z.string().regex(/^\s*-?\d+\s*$/, 'expected an integer')]).transform(Number);
+const gradeValue = z
+  .union([z.number().int(), z.string().regex(/^\s*-?\d+\s*$/)], { error: 'expected an integer' })
+  .transform(Number);
 const jsonJudgment = z.object({ doc_id: idValue, grade: gradeValue.optional() });
 const jsonRow = z
   .object({
