@@ -28,21 +28,34 @@ const titleOptions = (selector: string): HtmlToTextOptions => ({
   baseElements: { selectors: [selector], returnDomByDefault: false },
 });
 
-/** html-to-text, loaded on first use (commands that never read HTML do not load it). */
-async function converter(): Promise<(html: string, options: HtmlToTextOptions) => string> {
-  return (await import('html-to-text')).convert;
+interface Converters {
+  text: (html: string) => string;
+  title: (html: string) => string;
+  h1: (html: string) => string;
+}
+
+let converters: Promise<Converters> | undefined;
+
+/** html-to-text's converters, compiled once (compiling the options per file cost more than converting) and loaded on first use. */
+function load(): Promise<Converters> {
+  converters ??= import('html-to-text').then(({ compile }) => ({
+    text: compile(TEXT_OPTIONS),
+    title: compile(titleOptions('title')),
+    h1: compile(titleOptions('h1')),
+  }));
+  return converters;
 }
 
 /** The text of an HTML document or fragment (see the module header). */
 export async function htmlToPlainText(html: string): Promise<string> {
-  return (await converter())(html, TEXT_OPTIONS);
+  return (await load()).text(html);
 }
 
 export async function extractHtml(bytes: Uint8Array): Promise<ExtractedText> {
   const html = decodeUtf8(bytes);
-  const convert = await converter();
-  const text = convert(html, TEXT_OPTIONS);
+  const convert = await load();
+  const text = convert.text(html);
   // Every match's text, one per line: the first line is the first element's (or its first line).
-  const title = firstLineTitle(convert(html, titleOptions('title'))) || firstLineTitle(convert(html, titleOptions('h1'))) || firstLineTitle(text);
+  const title = firstLineTitle(convert.title(html)) || firstLineTitle(convert.h1(html)) || firstLineTitle(text);
   return { title, text };
 }
