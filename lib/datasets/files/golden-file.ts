@@ -23,10 +23,9 @@
 import * as fs from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
-import { formatZodIssue } from '../beir';
+import { forEachJsonLine } from '../beir';
 import { dedupeJudgments, sampleList, type LocatedJudgment } from '../common';
 import { DatasetParseError } from '../parse-error';
-import { forEachLine } from '../read-lines';
 import type { Judgment, Query } from '../types';
 
 export interface GoldenSet {
@@ -156,17 +155,7 @@ async function readCsv(file: string, golden: GoldenCollector): Promise<void> {
 }
 
 async function readJsonl(file: string, golden: GoldenCollector): Promise<void> {
-  await forEachLine(file, (text, line) => {
-    if (text.trim() === '') return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw new DatasetParseError(file, line, `invalid JSON: ${(error as Error).message}`);
-    }
-    const parsed = jsonRow.safeParse(raw);
-    if (!parsed.success) throw new DatasetParseError(file, line, formatZodIssue(parsed.error));
-    const row = parsed.data;
+  await forEachJsonLine(file, jsonRow, (row, line) => {
     const question = row.question ?? '';
     if (row.judgments !== undefined) {
       golden.add({ queryId: row.query_id, question, docId: '', grade: 1 }, line);
