@@ -19,7 +19,7 @@ import type { Store } from '../store/store';
 import { InputError } from '../input-error';
 import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../text/analyzer';
 import { IndexBuilder } from './index-builder';
-import { collectionStream, type CollectionRest, type DocumentStream } from './document-stream';
+import { collectionStream, type CollectionRest, type DocumentStream, type SkippedFile } from './document-stream';
 import { silentImportProgress, type ImportProgress } from './import-progress';
 import type { Judgment, ParsedCollection, Query } from './types';
 
@@ -59,6 +59,8 @@ export interface ImportSummary {
   totalTokens: number;
   emptyDocIds: string[];
   warnings: string[];
+  /** Source files left out, with the reason: present for the formats that skip files (`files`). */
+  skippedFiles?: SkippedFile[];
 }
 
 export function validateDatasetName(name: string): void {
@@ -286,6 +288,7 @@ export async function importDocumentStream(
     totalTokens: builder.totalTokens,
     emptyDocIds,
     warnings,
+    ...(rest.skippedFiles ? { skippedFiles: rest.skippedFiles } : {}),
   };
 }
 

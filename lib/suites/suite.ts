@@ -64,8 +64,15 @@ export const suiteSchema = z
     dataset: z.string().min(1),
     /** Imported automatically when the dataset is not in the store yet. */
     import: z
-      .object({ format: z.enum(['beir', 'trec', 'smart']), paths: z.array(z.string()).min(1), fields: z.array(z.string()).optional() })
+      .object({
+        format: z.enum(['beir', 'trec', 'smart', 'files']),
+        paths: z.array(z.string()).min(1),
+        fields: z.array(z.string()).optional(),
+        /** `files` only: the golden file of questions and judgments (README, "Your own documents"). */
+        golden: z.string().min(1).optional(),
+      })
       .strict()
+      .refine((i) => i.golden === undefined || i.format === 'files', { message: 'golden is for format files', path: ['golden'] })
       .optional(),
     generators: z.array(generatorSchema).min(1),
     llm: llmSchema.optional(),
