@@ -12,8 +12,9 @@ import type { RagItem } from './rag-generator';
 
 export function ragItemMetrics(rag: RagItem, questionId: string, qrels: Qrels, top: number): Record<string, number> {
   const judged = qrels.get(questionId);
-  if (!judged) return rag.read ? citationMetrics({ contextIds: rag.context.map((c) => c.docId), cited: rag.read.cited, hallucinated: rag.read.hallucinated, judgments: undefined }) : {};
-  const ranked = evaluateRun(new Map([[questionId, rag.context]]), new Map([[questionId, judged]]), itemMeasures(top), { depth: top }).perQuery.get(questionId) ?? {};
+  const ranked = judged
+    ? evaluateRun(new Map([[questionId, rag.context]]), new Map([[questionId, judged]]), itemMeasures(top), { depth: top }).perQuery.get(questionId) ?? {}
+    : {};
   const cited = rag.read
     ? citationMetrics({ contextIds: rag.context.map((c) => c.docId), cited: rag.read.cited, hallucinated: rag.read.hallucinated, judgments: judged })
     : {};

@@ -99,4 +99,29 @@ describe('a RAG suite on the sample collection', () => {
     expect(result.stdout).toMatch(/EXPECTATION FAILED: rag:llama3\.2:3b: citation precision 0\.\d{4} is below the minimum 0\.99/);
     expect(result.stdout).toMatch(/EXPECTATION FAILED: rag:llama3\.2:3b: \d+ of \d+ citations \(\d+\.\d%\) are not in the context, above the maximum 0\.0%/);
   });
+
+  it('keeps a failed call as an error item with its context stored and no citation values', async () => {
+    const file = path.join(dir, 'fail.yaml');
+    fs.writeFileSync(file, `name: fail\ndataset: sample\nimport: {format: beir, paths: [data/sample]}\ngenerators:\n  - type: rag\n    model: llama3.2:3b\nmax_questions: 3\ngpu_sampling: false\n`);
+    // Ollama's answer when the runner crashes (see the fake's README): the item's only call fails.
+    fake.inject({ kind: 'http-500', times: Number.POSITIVE_INFINITY, match: { path: '/api/generate', promptIncludes: 'Question: Does metformin' } });
+    try {
+      const result = await runBench({ suite: file, dbPath: db(), useCache: false, hosts: hosts(), llm: { retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 } } });
+      const row = result.summary.generators[0];
+      expect(row).toMatchObject({ generator: 'rag:llama3.2:3b', items: 3, errors: 1 });
+      expect(row?.errorsByKind.server).toBe(1);
+      await withStore({ dbPath: db() }, async (store) => {
+        const failed = await store.one<{ context_ids: string; answer: string | null; n: bigint }>(
+          `SELECT a.context_ids, a.answer, (SELECT count(*) FROM item_metrics m WHERE m.run_id = a.run_id AND m.item_key = a.item_key AND m.measure LIKE 'citation%') AS n
+           FROM rag_answers a WHERE a.run_id = $run AND a.query_id = 'q01'`,
+          { run: result.runId },
+        );
+        expect(JSON.parse(failed?.context_ids ?? '[]')).toHaveLength(5);
+        expect(failed?.answer).toBeNull();
+        expect(Number(failed?.n)).toBe(0);
+      });
+    } finally {
+      fake.clearFaults();
+    }
+  });
 });
