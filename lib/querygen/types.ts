@@ -10,7 +10,7 @@ import type { AnswerReading } from '../llm/answer-extraction';
 import type { Query } from '../datasets/types';
 import type { QueryCheck } from './query-repair';
 
-export type GeneratorKind = 'llm' | 'question-or' | 'tfidf-keywords';
+export type GeneratorKind = 'llm' | 'question-or' | 'tfidf-keywords' | 'rag';
 
 /**
  * Why an item has no usable query: the model timed out, the server failed (HTTP 5xx), the

@@ -147,9 +147,9 @@ async function runLocked(runId: string, given: LoadedSuite | undefined, options:
     }
     throw error;
   });
-  const generators = buildGenerators(suite, client, dataset, models);
-  // Where the generated queries run; a backend that cannot be used stops the run before it starts.
+  // Where the generated queries run (and RAG retrievers search); a backend that cannot be used stops the run before it starts.
   const backends = backendProvider(suite.backend, suite.dataset);
+  const generators = buildGenerators(suite, client, dataset, models, (work) => recorder.whenFree((store) => work(backends.forStore(store))));
   if (suite.backend) {
     log(`generated queries run on ${backends.description}`);
     await recorder.whenFree((store) => backends.check(store)).catch(async (error: unknown) => {

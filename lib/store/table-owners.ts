@@ -66,6 +66,9 @@ export const TABLE_OWNERS = {
   run_items_keyed: { folder: 'store', writer: 'lib/store/migrations/006-run-items-key.ts' },
   item_metrics_keyed: { folder: 'store', writer: 'lib/store/migrations/007-item-metrics-key.ts' },
 
+  // RAG answers: lib/rag/rag-answers.ts writes and reads them (citation measures are item_metrics rows).
+  rag_answers: { folder: 'rag', writer: 'lib/rag/rag-answers.ts', readers: [] },
+
   // LLM calls and the response cache.
   llm_calls: { folder: 'llm', writer: 'lib/llm/call-log.ts', readers: [] },
   llm_cache: { folder: 'llm', writer: 'lib/llm/response-cache.ts', readers: [] },

@@ -12,11 +12,13 @@ import { InputError } from '../input-error';
 import { PROMPT_REF } from '../querygen/prompt-ref';
 import { projectRoot } from '../store/db-path';
 import { backendSettingsSchema } from '../backends/registry';
+import { ragExpectationsShape, ragGeneratorSchema } from '../rag/rag-suite';
 
 const generatorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('question-or') }).strict(),
   z.object({ type: z.literal('tfidf-keywords'), keywords: z.number().int().min(1).max(50).default(5) }).strict(),
   z.object({ type: z.literal('llm'), model: z.string().min(1) }).strict(),
+  ragGeneratorSchema,
 ]);
 
 const expectationsSchema = z
@@ -29,6 +31,7 @@ const expectationsSchema = z
     max_error_rate: z.number().min(0).max(1).optional(),
     /** Fail the run (exit 5) when a named LLM model was skipped: host down or model missing. */
     require_models: z.boolean().optional(),
+    ...ragExpectationsShape,
   })
   .strict();
 

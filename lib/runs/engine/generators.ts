@@ -1,7 +1,8 @@
 /**
  * The benchmark engine's generators: which LLM models the suite names can run (reachable hosts
  * that have them; the others are skipped, each with its reason), and the query generators of the
- * suite in its order: the baselines, and an LLM generator per available model.
+ * suite in its order: the baselines, an LLM generator per available model, and a RAG generator
+ * (lib/rag) per RAG entry whose model is available.
  */
 import { Analyzer } from '../../text/analyzer';
 import type { LlmClient } from '../../llm/llm-client';
@@ -13,6 +14,8 @@ import { LlmQueryGenerator } from '../../querygen/llm-generator';
 import type { QueryGenerator } from '../../querygen/types';
 import type { Suite } from '../../suites/suite';
 import type { BenchDataset } from './prepare-dataset';
+import { buildRagGenerator } from '../../rag/rag-strategy';
+import type { SearchAccess } from '../../rag/rag-retriever';
 
 export interface SkippedModel {
   model: string;
@@ -27,7 +30,7 @@ export interface AvailableModels {
 
 /** The models of the suite's LLM generators. */
 export function suiteModels(suite: Suite): string[] {
-  return suite.generators.flatMap((g) => (g.type === 'llm' ? [g.model] : []));
+  return suite.generators.flatMap((g) => (g.type === 'llm' || g.type === 'rag' ? [g.model] : []));
 }
 
 /** Which LLM models can run: reachable hosts that have them. Says why for each that cannot. */
@@ -72,12 +75,15 @@ export function buildGenerators(
   client: LlmClient,
   dataset: BenchDataset,
   models: { available: string[]; template: LoadedPromptTemplate | undefined },
+  /** How RAG retrievers reach the suite's search backend. */
+  search: SearchAccess,
 ): SuiteGenerators {
   const analyzer = new Analyzer(dataset.analyzerSettings);
   const { available, template } = models;
   const generators: QueryGenerator[] = suite.generators.flatMap((g): QueryGenerator[] => {
     if (g.type === 'question-or') return [new QuestionOrBaseline()];
     if (g.type === 'tfidf-keywords') return [new TfidfKeywordsBaseline(dataset.stats, analyzer, g.keywords)];
+    if (g.type === 'rag') return available.includes(g.model) ? [buildRagGenerator(g, client, { search, analyzer }, suite.options)] : [];
     return available.includes(g.model) && template
       ? [new LlmQueryGenerator(client, g.model, template, { queriesPerModel: suite.queries_per_model, options: suite.options, repairQueries: suite.repair_queries })]
       : [];
