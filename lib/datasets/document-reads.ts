@@ -86,3 +86,13 @@ export async function docIdsByNumber(store: Store, dataset: string): Promise<str
   }
   return ids;
 }
+
+/** doc_length of every document of the dataset, indexed by doc_no (`size` slots at least). */
+export async function docLengthsByNumber(store: Store, dataset: string, size: number): Promise<Int32Array> {
+  const [docNos, lengths] = await store.columns(`SELECT doc_no, doc_length FROM documents WHERE dataset = $dataset`, { dataset });
+  const out = new Int32Array(Math.max(size, docNos?.length ?? 0));
+  docNos?.forEach((d, i) => {
+    out[d as number] = lengths?.[i] as number;
+  });
+  return out;
+}

@@ -13,17 +13,23 @@
  * decided; a failure before or during it leaves the old dataset as it was. The tables hold
  * exactly what indexing the sorted collection in one go did. The file keeps the staging space as
  * free blocks, which later writes reuse.
+ *
+ * Postings are stored in (term_no, doc_no) order, which the engines read by. Documents are stored
+ * in the order they were read, not sorted by doc_no: sorting 310 MB of document text under the
+ * import's memory limit failed at 300,000 documents, and every read of documents names its doc_no
+ * or doc_id (a page by doc_no scans only the doc_no column, then fetches the page's rows).
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { InputError } from '../input-error';
 import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../text/analyzer';
 import { IndexBuilder } from './index-builder';
+import { deletePostingsPacks, writePostingsPacks } from './postings-packs';
 import { collectionStream, type CollectionRest, type DocumentStream, type SkippedFile } from './document-stream';
 import { silentImportProgress, type ImportProgress } from './import-progress';
 import type { Judgment, ParsedCollection, Query } from './types';
 
-/** Tables holding one dataset's rows, all keyed by a `dataset` column. */
+/** Tables holding one dataset's rows, all keyed by a `dataset` column (and index_packs, which postings-packs.ts owns). */
 export const DATASET_TABLES = ['documents', 'queries', 'qrels', 'index_terms', 'index_words', 'index_postings', 'datasets'] as const;
 
 const DATASET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -231,8 +237,7 @@ export async function importDocumentStream(
     await store.run(
       `INSERT INTO documents
        SELECT $dataset, n.doc_no, d.doc_id, d.fields, d.doc_length
-       FROM ${stageDocs} d JOIN ${stageDocNos} n USING (seq)
-       ORDER BY n.doc_no`,
+       FROM ${stageDocs} d JOIN ${stageDocNos} n USING (seq)`,
       { dataset },
     );
     await store.run(
@@ -242,6 +247,7 @@ export async function importDocumentStream(
        ORDER BY t.term_no, n.doc_no`,
       { dataset },
     );
+    await writePostingsPacks(store, dataset, order.terms.map((t) => t.docFreq));
 
     await store.append('queries', rest.queries.map((q) => [dataset, q.id, q.text]));
     await store.append('qrels', rest.qrels.map((j) => [dataset, j.queryId, j.docId, j.grade]));
@@ -295,6 +301,7 @@ export async function importDocumentStream(
 /** Removes a dataset and all its rows, in one transaction. */
 export async function removeDataset(store: Store, dataset: string): Promise<void> {
   await store.transaction(async () => {
+    await deletePostingsPacks(store, dataset);
     for (const table of DATASET_TABLES) {
       await store.run(`DELETE FROM ${table} WHERE ${table === 'datasets' ? 'name' : 'dataset'} = $dataset`, { dataset });
     }

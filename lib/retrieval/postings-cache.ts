@@ -4,9 +4,10 @@
  * term the idf as DuckDB computes it) for the in-process BM25 engine (bm25-top-k.ts) and the
  * boolean filter. Positions are not loaded; phrase queries fetch them per batch from DuckDB.
  *
- * Hand-written because no library loads DuckDB postings into typed arrays for BM25 in Node. The
- * load streams DuckDB data chunks straight into typed arrays (no row objects) and places the
- * postings by term with a counting sort, so it costs one scan of index_postings.
+ * Hand-written because no library loads DuckDB postings into typed arrays for BM25 in Node. A
+ * dataset imported with packs (lib/datasets/postings-packs.ts) loads by copying its packed blobs;
+ * one imported before them streams index_postings' chunks straight into typed arrays (no row
+ * objects) and places the postings by term with a counting sort, one scan of index_postings.
  *
  * Entries are keyed by database file, dataset name and the dataset's import stamp (imported_at,
  * document count, token count), so a re-import loads afresh. At most MAX_ENTRIES datasets stay
@@ -15,12 +16,16 @@
 import { DOUBLE, type DuckDBVector } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import type { DatasetInfo } from '../datasets/catalog';
-import { docIdsByNumber } from '../datasets/document-reads';
+import { docIdsByNumber, docLengthsByNumber } from '../datasets/document-reads';
+import { int32Items } from '../store/int32-vector';
+import { readPostingsPacks } from '../datasets/postings-packs';
 
 const MAX_ENTRIES = 2;
 
 export interface PostingsIndex {
   readonly key: string;
+  /** Where the postings came from: the dataset's packs, or a scan of index_postings (imported before packs). */
+  readonly loadedFrom: 'packs' | 'index_postings';
   /** Documents in the dataset (datasets.doc_count): the universe of NOT and BM25's N. */
   readonly docCount: number;
   readonly avgDocLength: number;
@@ -57,19 +62,6 @@ function item(vector: DuckDBVector, row: number): number {
   return vector.getItem(row) as number;
 }
 
-/**
- * An INTEGER vector's values as an Int32Array: the vector's own buffer where the client exposes
- * it (a field the typings keep private; read only when present and of the right type), else
- * copied item by item. The columns read here are NOT NULL, so validity needs no check.
- */
-function int32Items(vector: DuckDBVector, rows: number): Int32Array {
-  const items = (vector as unknown as { items?: unknown }).items;
-  if (items instanceof Int32Array && items.length >= rows) return items;
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) out[r] = item(vector, r);
-  return out;
-}
-
 function grow(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
   if (needed <= array.length) return array;
   const next = new Int32Array(Math.max(needed, array.length * 2));
@@ -77,7 +69,50 @@ function grow(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayB
   return next;
 }
 
+/**
+ * Loads from the dataset's packs (lib/datasets/postings-packs.ts): the terms in term_no order,
+ * whose doc_freq gives the offsets, the packed postings copied in, and the lengths from the
+ * documents. Undefined when the dataset has no packs (imported before they existed).
+ */
+async function loadPacked(store: Store, info: DatasetInfo, key: string): Promise<PostingsIndex | undefined> {
+  const dataset = info.name;
+  const [termNos, terms, idfs, docFreqs] = await store.columns(
+    `SELECT term_no, term, ln(1 + ($n - doc_freq + 0.5) / (doc_freq + 0.5)) AS idf, doc_freq
+     FROM index_terms WHERE dataset = $dataset ORDER BY term_no`,
+    { dataset, n: info.docCount },
+    { n: DOUBLE },
+  );
+  const termCount = termNos?.length ?? 0;
+  const offsets = new Int32Array(termCount + 1);
+  const termIndex = new Map<string, number>();
+  for (let i = 0; i < termCount; i++) {
+    // term_no is 0..T-1 as the import numbers it, so the term index is the term_no.
+    if ((termNos?.[i] as number) !== i) return undefined;
+    offsets[i + 1] = (offsets[i] as number) + (docFreqs?.[i] as number);
+    termIndex.set(terms?.[i] as string, i);
+  }
+  const packed = await readPostingsPacks(store, dataset, offsets[termCount] as number);
+  if (!packed) return undefined;
+  const docLengths = await docLengthsByNumber(store, dataset, Math.max(info.docCount, 1));
+  return {
+    key,
+    loadedFrom: 'packs',
+    docCount: info.docCount,
+    avgDocLength: info.avgDocLength,
+    termIndex,
+    idf: Float64Array.from(idfs as number[]),
+    offsets,
+    docs: packed.docs,
+    tfs: packed.tfs,
+    docLengths,
+    norms: new Map(),
+    bounds: new Map(),
+  };
+}
+
 async function load(store: Store, info: DatasetInfo, key: string): Promise<PostingsIndex> {
+  const packed = await loadPacked(store, info, key);
+  if (packed) return packed;
   const dataset = info.name;
   // Terms: the idf is computed in DuckDB with the SQL engine's expression, so it is bit-identical.
   const termResult = await store.connection.stream(
@@ -161,6 +196,7 @@ async function load(store: Store, info: DatasetInfo, key: string): Promise<Posti
 
   return {
     key,
+    loadedFrom: 'index_postings',
     docCount: info.docCount,
     avgDocLength: info.avgDocLength,
     termIndex,

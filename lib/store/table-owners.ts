@@ -54,8 +54,9 @@ export const TABLE_OWNERS = {
   queries: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [CATALOG] },
   qrels: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [CATALOG] },
   index_terms: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [DOCUMENT_READS], exceptions: [BM25, BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL, POSTINGS_CACHE, QUERY_LEAVES] },
-  index_postings: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [], exceptions: [BM25, BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL, POSTINGS_CACHE] },
+  index_postings: { folder: 'datasets', writer: DATASETS_IMPORT, readers: ['lib/datasets/postings-packs.ts'], exceptions: [BM25, BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL, POSTINGS_CACHE] },
   index_words: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [], exceptions: [QUERY_LEAVES] },
+  index_packs: { folder: 'datasets', writer: 'lib/datasets/postings-packs.ts', readers: [] },
 
   // Runs: lib/runs/run-store.ts records them; lib/runs reads them back for everyone else.
   runs: { folder: 'runs', writer: RUN_STORE, exceptions: [GPU_DASHBOARD_RUNS] },

@@ -1,0 +1,121 @@
+/**
+ * Owns index_packs: a dataset's postings packed for loading (migration 9). index_postings is the
+ * index of record; a pack part holds the doc numbers and term frequencies of a run of terms, in
+ * (term_no, doc_no) order, as little-endian INT32 arrays of at most PACK_POSTINGS postings.
+ * The in-process engine (lib/retrieval/postings-cache.ts) loads a dataset by copying these blobs
+ * into its typed arrays: at 60,000 documents (8.5 M postings) the row-by-row scan of
+ * index_postings cost about 1 s of every `retrieve`, most of it DuckDB producing and the client
+ * converting 2,048-row chunks.
+ *
+ * Written by the import, in its transaction, right after index_postings: each part is read back
+ * from index_postings by a term_no range (sized from the terms' document frequencies, so memory
+ * holds one part, not the collection) and appended. Hand-written because the packing is
+ * specific to this engine's arrays; DuckDB has no INTEGER[] to BLOB cast.
+ */
+import os from 'node:os';
+import { blobValue, type DuckDBBlobValue } from '@duckdb/node-api';
+import type { Store } from '../store/store';
+import { int32Items } from '../store/int32-vector';
+
+/** Postings per part: 8 MB of blobs, a fraction of the import's memory limit. */
+export const PACK_POSTINGS = 1_000_000;
+
+/** The platform's byte order: packs are little-endian INT32, copied as they are. */
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+
+/** Term ranges [first, end) of about PACK_POSTINGS postings each, from doc_freq by term_no. */
+function partRanges(docFreqs: readonly number[], partPostings: number): { first: number; end: number; postings: number }[] {
+  const ranges: { first: number; end: number; postings: number }[] = [];
+  let first = 0;
+  let postings = 0;
+  docFreqs.forEach((df, termNo) => {
+    if (postings > 0 && postings + df > partPostings) {
+      ranges.push({ first, end: termNo, postings });
+      first = termNo;
+      postings = 0;
+    }
+    postings += df;
+  });
+  if (postings > 0) ranges.push({ first, end: docFreqs.length, postings });
+  return ranges;
+}
+
+function bytesOf(values: Int32Array): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/**
+ * Packs the dataset's postings, from its index_postings and index_terms rows as just written
+ * (call inside the import's transaction). `docFreqs` is doc_freq by term_no.
+ */
+export async function writePostingsPacks(store: Store, dataset: string, docFreqs: readonly number[], partPostings = PACK_POSTINGS): Promise<void> {
+  await deletePostingsPacks(store, dataset);
+  if (!LITTLE_ENDIAN) return; // the loader reads index_postings on such a machine
+  let part = 0;
+  for (const range of partRanges(docFreqs, partPostings)) {
+    // Streamed chunk by chunk into the part's arrays: no JS value per posting.
+    const result = await store.connection.stream(
+      `SELECT doc_no, tf FROM index_postings
+       WHERE dataset = $dataset AND term_no >= $first AND term_no < $end
+       ORDER BY term_no, doc_no`,
+      { dataset, first: range.first, end: range.end },
+    );
+    const docArray = new Int32Array(range.postings);
+    const tfArray = new Int32Array(range.postings);
+    let count = 0;
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const rows = chunk.rowCount;
+      if (count + rows > range.postings) {
+        throw new Error(`packing ${dataset}: terms ${range.first}-${range.end - 1} have more postings than their doc_freq (${range.postings})`);
+      }
+      docArray.set(int32Items(chunk.getColumnVector(0), rows).subarray(0, rows), count);
+      tfArray.set(int32Items(chunk.getColumnVector(1), rows).subarray(0, rows), count);
+      count += rows;
+    }
+    if (count !== range.postings) {
+      throw new Error(`packing ${dataset}: terms ${range.first}-${range.end - 1} have ${count} postings, their doc_freq says ${range.postings}`);
+    }
+    await store.append('index_packs', [[dataset, part, range.first, count, blobValue(bytesOf(docArray)), blobValue(bytesOf(tfArray))]]);
+    part++;
+  }
+}
+
+/** Removes the dataset's packs (a re-import or a removal). */
+export async function deletePostingsPacks(store: Store, dataset: string): Promise<void> {
+  await store.run(`DELETE FROM index_packs WHERE dataset = $dataset`, { dataset });
+}
+
+/**
+ * The dataset's packed postings as two arrays in (term_no, doc_no) order, or undefined when it
+ * has none (imported before packs existed, or on a big-endian machine) or they do not add up to
+ * `expectedPostings` (the sum of its terms' doc_freq).
+ */
+export async function readPostingsPacks(
+  store: Store,
+  dataset: string,
+  expectedPostings: number,
+): Promise<{ docs: Int32Array; tfs: Int32Array } | undefined> {
+  if (!LITTLE_ENDIAN) return undefined;
+  const result = await store.connection.stream(
+    `SELECT postings, doc_nos, tfs FROM index_packs WHERE dataset = $dataset ORDER BY part`,
+    { dataset },
+  );
+  const docs = new Int32Array(expectedPostings);
+  const tfs = new Int32Array(expectedPostings);
+  const docBytes = new Uint8Array(docs.buffer);
+  const tfBytes = new Uint8Array(tfs.buffer);
+  let at = 0;
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const [counts, docBlobs, tfBlobs] = [0, 1, 2].map((i) => chunk.getColumnVector(i));
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const count = counts?.getItem(r) as number;
+      const d = (docBlobs?.getItem(r) as DuckDBBlobValue).bytes;
+      const t = (tfBlobs?.getItem(r) as DuckDBBlobValue).bytes;
+      if (at + count > expectedPostings || d.byteLength !== count * 4 || t.byteLength !== count * 4) return undefined;
+      docBytes.set(d, at * 4);
+      tfBytes.set(t, at * 4);
+      at += count;
+    }
+  }
+  return at === expectedPostings && expectedPostings > 0 ? { docs, tfs } : undefined;
+}
