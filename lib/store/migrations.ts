@@ -11,10 +11,11 @@ import { rolloutSchema } from './migrations/004-rollout';
 import { llmAnswers } from './migrations/005-llm-answers';
 import { runItemsKey } from './migrations/006-run-items-key';
 import { itemMetricsKey } from './migrations/007-item-metrics-key';
+import { embeddings } from './migrations/008-embeddings';
 
 export type { Migration };
 
-export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema, llmAnswers, runItemsKey, itemMetricsKey];
+export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema, llmAnswers, runItemsKey, itemMetricsKey, embeddings];
 
 // Versions must be 1, 2, 3, ... in list order: a migration inserted below one that shipped would
 // never run on databases already past it.
