@@ -6,7 +6,7 @@
 import type { LlmCall } from '../../llm/llm-client';
 import type { AnswerReading } from '../../llm/answer-extraction';
 import type { QueryCheck } from '../../querygen/query-repair';
-import type { ItemErrorKind } from '../../querygen/types';
+import type { ItemErrorKind, RankedRetrieval } from '../../querygen/types';
 
 /** `ok`: at least one usable query; `error`: attempted, nothing usable; `not-attempted`: the model's circuit stayed open. */
 export type ItemStatus = 'ok' | 'error' | 'not-attempted';
@@ -29,6 +29,8 @@ export interface PendingItem {
   status: ItemStatus;
   error: string | undefined;
   errorKind: ItemErrorKind | undefined;
+  /** Retrieval strategies: the dense ranking and fusion (see RankedRetrieval); absent for boolean generators. */
+  retrieval?: RankedRetrieval | undefined;
 }
 
 /** What a multi-model item needs of each model's item for the same question. */

@@ -1,0 +1,109 @@
+/**
+ * Retrieval strategies end to end through the benchmark engine (runBench) on the built-in
+ * sample collection, against the Ollama-compatible test server: bm25, dense and hybrid each get
+ * a generator row with nDCG@10; document embeddings are requested in batches (/api/embed, never
+ * the legacy /api/embeddings) and are not computed again on a second run; dense items have the
+ * ranked measures and no set measures; a model that cannot embed stops the run with a clear
+ * error before any item.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { runBench } from '../../lib/runs/bench-run';
+import { withStore } from '../../lib/store/store';
+import { startFakeOllama, type FakeOllama } from '../support/fake-ollama/server';
+import { removeDir, tempDir } from '../support/temp-store';
+
+let fake: FakeOllama;
+let dir: string;
+beforeAll(async () => {
+  fake = await startFakeOllama();
+  dir = tempDir();
+});
+afterAll(async () => {
+  await fake.close();
+  removeDir(dir);
+});
+
+const SUITE = `name: sample-dense
+dataset: sample
+import: {format: beir, paths: [data/sample]}
+generators:
+  - type: bm25
+  - type: dense
+    model: nomic-embed-text
+    chunking: {max_tokens: 64, overlap_tokens: 8}
+    batch_size: 16
+  - type: hybrid
+    model: nomic-embed-text
+    chunking: {max_tokens: 64, overlap_tokens: 8}
+    batch_size: 16
+    fusion: combsum
+    normalize: minmax
+top_k: 100
+gpu_sampling: false
+`;
+
+function suiteFile(name: string, body: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, body);
+  return file;
+}
+
+const embedRequests = () => fake.requests.filter((r) => r.path === '/api/embed');
+const FAST = { retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2 } };
+
+describe('bm25, dense and hybrid strategies in a suite', () => {
+  const db = () => path.join(dir, 'dense.duckdb');
+
+  it('scores each strategy as a generator row; embeddings come in batches and are reused on the next run', async () => {
+    const hosts = [{ url: fake.url, provider: 'ollama' as const, concurrency: 1 }];
+    const first = await runBench({ suite: suiteFile('dense.yaml', SUITE), dbPath: db(), hosts, llm: FAST });
+    expect(first.status).toBe('completed');
+    const byName = Object.fromEntries(first.summary.generators.map((g) => [g.generator, g]));
+    expect(Object.keys(byName).sort()).toEqual(['bm25', 'dense:nomic-embed-text', 'hybrid:nomic-embed-text']);
+    for (const g of first.summary.generators) {
+      expect(g.items).toBe(32);
+      expect(g.ndcg10).toBeGreaterThan(0.2);
+    }
+    const batches = embedRequests().map((r) => (r.body as { input: string[] }).input.length);
+    expect(batches.length).toBeGreaterThan(2);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(16);
+    expect(fake.requests.some((r) => r.path === '/api/embeddings')).toBe(false);
+    // One embedding pass for dense and hybrid (same settings): every document chunk once, then the questions.
+    const docInputs = embedRequests().flatMap((r) => (r.body as { input: string[] }).input);
+    expect(new Set(docInputs).size).toBeGreaterThan(30);
+
+    await withStore({ dbPath: db() }, async (store) => {
+      const measures = await store.all<{ measure: string }>(
+        `SELECT DISTINCT measure FROM item_metrics m JOIN run_items i USING (run_id, item_key) WHERE i.run_id = $id AND i.generator = 'dense:nomic-embed-text' ORDER BY measure`,
+        { id: first.runId },
+      );
+      const names = measures.map((m) => m.measure);
+      expect(names).toContain('ndcg_cut_10');
+      expect(names.some((n) => n.startsWith('set_'))).toBe(false);
+    });
+
+    const before = embedRequests().length;
+    const second = await runBench({ suite: suiteFile('dense.yaml', SUITE), dbPath: db(), hosts, llm: FAST });
+    expect(second.status).toBe('completed');
+    // Only the 32 questions are embedded again; no document chunk.
+    const again = embedRequests().slice(before).flatMap((r) => (r.body as { input: string[] }).input);
+    expect(again.length).toBeLessThanOrEqual(32);
+    for (const g of second.summary.generators) expect(g.ndcg10).toBeCloseTo(byName[g.generator]?.ndcg10 ?? -1, 9);
+  });
+
+  it('a dense model that cannot embed stops the run before any item, naming the model', async () => {
+    const suite = suiteFile('bad.yaml', SUITE.replace(/model: nomic-embed-text/g, 'model: llama3.2:3b').replace('name: sample-dense', 'name: bad'));
+    const local = await startFakeOllama({ version: '0.30.1' });
+    try {
+      const hosts = [{ url: local.url, provider: 'ollama' as const, concurrency: 1 }];
+      await expect(runBench({ suite, dbPath: path.join(dir, 'bad.duckdb'), hosts, llm: FAST })).rejects.toThrow(
+        /embedding model 'llama3.2:3b' cannot embed on .*This server does not support embeddings/,
+      );
+    } finally {
+      await local.close();
+    }
+  });
+});
