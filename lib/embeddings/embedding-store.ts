@@ -6,14 +6,18 @@
  * keyed by content hash, so a chunk's vector is computed once and shared by every set with the
  * same text, model and settings.
  *
- * Exact vector search runs here too, in core DuckDB (no extension): the queries' vectors come in
- * as one bound LIST(FLOAT[N]) parameter (never SQL text), are joined with every chunk vector of
- * the set, scored with array_inner_product (the vectors are unit length, so it is the cosine),
+ * Vectors go in as appended rows (DuckDB's appender into a temporary staging table, then one
+ * INSERT OR IGNORE): binding them as a LIST(FLOAT[N]) parameter converts value by value and took
+ * 5.8 s for 2,000 vectors of 768 dimensions, the appender 0.2 s (measured with @duckdb/node-api
+ * 1.5.5). Never as SQL text.
+ *
+ * Exact vector search runs here too, in core DuckDB (no extension): the queries' vectors are
+ * appended to a temporary table the same way, joined with every chunk vector of the set, scored with array_inner_product (the vectors are unit length, so it is the cosine),
  * aggregated per document (max or sum over its chunks) and cut to the top k per query with
  * QUALIFY row_number(): all queries of a run in one statement.
  */
 import crypto from 'node:crypto';
-import { ARRAY, arrayValue, FLOAT, INTEGER, LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { arrayValue, INTEGER, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import type { ScoredDocument } from '../evaluation/types';
 import type { ChunkingSettings } from './chunking';
@@ -75,6 +79,18 @@ const MAX_DIMENSIONS = 65_536;
 function vectorTable(n: number): string {
   if (!Number.isInteger(n) || n < 1 || n > MAX_DIMENSIONS) throw new RangeError(`vector length ${n} is not an integer from 1 to ${MAX_DIMENSIONS}`);
   return `embedding_vectors_${n}`;
+}
+
+/**
+ * A temporary table (this connection only, gone when it closes) of (key, FLOAT[n]) rows, emptied
+ * and filled with `rows` through the appender: how vectors enter SQL.
+ */
+async function stageVectors(store: Store, n: number, rows: { key: string; vector: number[] }[]): Promise<string> {
+  const stage = `${vectorTable(n)}_stage`;
+  await store.run(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (key VARCHAR NOT NULL, vec FLOAT[${n}] NOT NULL)`);
+  await store.run(`DELETE FROM ${stage}`);
+  await store.append(stage, rows.map((r) => [r.key, arrayValue(r.vector)]));
+  return stage;
 }
 
 async function vectorTableExists(store: Store, n: number): Promise<boolean> {
@@ -208,11 +224,9 @@ export async function storeChunks(store: Store, setId: string, n: number, vector
   await store.transaction(async () => {
     await store.run(`CREATE TABLE IF NOT EXISTS ${table} (content_hash VARCHAR PRIMARY KEY, vec FLOAT[${n}] NOT NULL)`);
     if (vectors.length > 0) {
-      await store.run(
-        `INSERT OR IGNORE INTO ${table} SELECT unnest($hashes), unnest($vecs)`,
-        { hashes: listValue(vectors.map((v) => v.hash)), vecs: listValue(vectors.map((v) => arrayValue(v.vector))) },
-        { hashes: LIST(VARCHAR), vecs: LIST(ARRAY(FLOAT, n)) },
-      );
+      const stage = await stageVectors(store, n, vectors.map((v) => ({ key: v.hash, vector: v.vector })));
+      await store.run(`INSERT OR IGNORE INTO ${table} SELECT key, vec FROM ${stage}`);
+      await store.run(`DELETE FROM ${stage}`);
     }
     if (rows.length > 0) {
       await store.run(
@@ -257,16 +271,17 @@ export async function searchDocuments(store: Store, setId: string, n: number, qu
   const out = new Map<string, ScoredDocument[]>(queries.map((q) => [q.key, []]));
   if (queries.length === 0 || !(await vectorTableExists(store, n))) return out;
   const agg = aggregate === 'sum' ? 'sum' : 'max';
+  const stage = await stageVectors(store, n, queries.map((q) => ({ key: q.key, vector: q.vector })));
   const rows = await store.all<{ q: string; doc_id: string; score: number }>(
-    `WITH q AS (SELECT unnest($keys) AS q, unnest($vecs) AS qvec),
+    `WITH q AS (SELECT key AS q, vec AS qvec FROM ${stage}),
           c AS (SELECT c.doc_id, v.vec FROM embedding_chunks c JOIN ${vectorTable(n)} v USING (content_hash) WHERE c.set_id = $setId),
           s AS (SELECT q.q, c.doc_id, ${agg}(array_inner_product(c.vec, q.qvec)) AS score FROM q, c GROUP BY q.q, c.doc_id)
      SELECT q, doc_id, score FROM s
      QUALIFY row_number() OVER (PARTITION BY q ORDER BY score DESC, doc_id DESC) <= $k
      ORDER BY q, score DESC, doc_id DESC`,
-    { setId, k, keys: listValue(queries.map((q) => q.key)), vecs: listValue(queries.map((q) => arrayValue(q.vector))) },
-    { keys: LIST(VARCHAR), vecs: LIST(ARRAY(FLOAT, n)) },
+    { setId, k },
   );
+  await store.run(`DELETE FROM ${stage}`);
   for (const r of rows) out.get(r.q)?.push({ docId: r.doc_id, score: r.score });
   return out;
 }
@@ -282,12 +297,13 @@ export interface ScoredChunk {
 /** The top `k` chunks for one vector (for answers with citations: the caller reads their text). */
 export async function searchChunks(store: Store, setId: string, n: number, vector: number[], k: number): Promise<ScoredChunk[]> {
   if (!(await vectorTableExists(store, n))) return [];
+  const stage = await stageVectors(store, n, [{ key: 'q', vector }]);
   const rows = await store.all<{ doc_id: string; chunk_index: number; start_char: number; end_char: number; score: number }>(
-    `SELECT c.doc_id, c.chunk_index, c.start_char, c.end_char, array_inner_product(v.vec, $vec) AS score
-     FROM embedding_chunks c JOIN ${vectorTable(n)} v USING (content_hash) WHERE c.set_id = $setId
+    `SELECT c.doc_id, c.chunk_index, c.start_char, c.end_char, array_inner_product(v.vec, q.vec) AS score
+     FROM embedding_chunks c JOIN ${vectorTable(n)} v USING (content_hash), ${stage} q WHERE c.set_id = $setId
      ORDER BY score DESC, c.doc_id DESC, c.chunk_index LIMIT $k`,
-    { setId, k, vec: arrayValue(vector) },
-    { vec: ARRAY(FLOAT, n) },
+    { setId, k },
   );
+  await store.run(`DELETE FROM ${stage}`);
   return rows.map((r) => ({ docId: r.doc_id, chunkIndex: r.chunk_index, start: r.start_char, end: r.end_char, score: r.score }));
 }
