@@ -19,7 +19,7 @@ import pLimit from 'p-limit';
 import { backOff } from 'exponential-backoff';
 import { transportFetch } from '../llm/http-transport';
 import { LlmError, classifyError } from '../llm/llm-error';
-import { DEFAULT_RETRY, type RetryOptions } from '../llm/llm-client';
+import { DEFAULT_RETRY, retryBackoff, type RetryOptions } from '../llm/llm-client';
 import { openAiApiRoot } from '../llm/openai-provider';
 import type { HostConfig } from '../llm/hosts';
 import type { ProviderKind } from '../llm/types';
@@ -223,18 +223,7 @@ export class EmbeddingClient {
             throw classified;
           }
         }),
-      {
-        numOfAttempts: this.retry.attempts,
-        startingDelay: this.retry.initialDelayMs,
-        maxDelay: this.retry.maxDelayMs,
-        timeMultiple: 2,
-        jitter: 'full',
-        retry: (error: unknown, attempt: number) => {
-          const retryable = error instanceof LlmError && error.retryable;
-          if (retryable) this.onEvent({ type: 'retry', host: provider.host, model: settings.model, attempt, error: error.message });
-          return retryable;
-        },
-      },
+      retryBackoff(this.retry, (error, attempt) => this.onEvent({ type: 'retry', host: provider.host, model: settings.model, attempt, error: error.message })),
     );
   }
 
