@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../lib/runs/bench-run';
 import { withStore } from '../../lib/store/store';
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama/server';
+import { queryResponder } from '../support/query-responder';
 import { removeDir, tempDir } from '../support/temp-store';
 
 let fake: FakeOllama;
@@ -102,6 +103,27 @@ describe('bm25, dense and hybrid strategies in a suite', () => {
       await expect(runBench({ suite, dbPath: path.join(dir, 'bad.duckdb'), hosts, llm: FAST })).rejects.toThrow(
         /embedding model 'llama3.2:3b' cannot embed on .*This server does not support embeddings/,
       );
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('hybrid with: llm:<model> fuses the model\'s boolean queries with the dense ranking', async () => {
+    const local = await startFakeOllama({ respond: queryResponder });
+    try {
+      const hosts = [{ url: local.url, provider: 'ollama' as const, concurrency: 1 }];
+      const suite = suiteFile(
+        'hybrid-llm.yaml',
+        `name: hybrid-llm\ndataset: sample\nimport: {format: beir, paths: [data/sample]}\ngenerators:\n  - type: llm\n    model: llama3.2:3b\n` +
+          `  - type: hybrid\n    model: all-minilm:22m\n    with: llm:llama3.2:3b\n    fusion: combmnz\n    normalize: zscore\nmax_questions: 4\nmulti_model: false\ngpu_sampling: false\n`,
+      );
+      const result = await runBench({ suite, dbPath: path.join(dir, 'hybrid-llm.duckdb'), hosts, llm: FAST });
+      const rows = Object.fromEntries(result.summary.generators.map((g) => [g.generator, g]));
+      expect(Object.keys(rows).sort()).toEqual(['hybrid:all-minilm:22m', 'llm:llama3.2:3b']);
+      expect(rows['hybrid:all-minilm:22m']?.items).toBe(4);
+      expect(rows['hybrid:all-minilm:22m']?.ndcg10).toBeGreaterThan(0);
+      // The hybrid item asked the model too (its answer comes from the response cache when the llm row asked first).
+      expect(local.requests.some((r) => r.path === '/api/embed')).toBe(true);
     } finally {
       await local.close();
     }
