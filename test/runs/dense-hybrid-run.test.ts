@@ -11,6 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runBench } from '../../lib/runs/bench-run';
+import { compareAllGenerators } from '../../lib/compare/generator-pairs';
+import { compareRuns } from '../../lib/compare/compare-runs';
+import { publishRunReport } from '../../lib/publish/publish-run-report';
 import { withStore } from '../../lib/store/store';
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama/server';
 import { queryResponder } from '../support/query-responder';
@@ -93,6 +96,22 @@ describe('bm25, dense and hybrid strategies in a suite', () => {
     const again = embedRequests().slice(before).flatMap((r) => (r.body as { input: string[] }).input);
     expect(again.length).toBeLessThanOrEqual(32);
     for (const g of second.summary.generators) expect(g.ndcg10).toBeCloseTo(byName[g.generator]?.ndcg10 ?? -1, 9);
+
+    // The run report renders a row per strategy.
+    const errors: string[] = [];
+    const report = await publishRunReport(db(), first.runId, (m) => errors.push(m), path.join(dir, 'reports'));
+    expect(errors).toEqual([]);
+    const html = fs.readFileSync(report as string, 'utf8');
+    for (const id of ['bm25', 'dense:nomic-embed-text', 'hybrid:nomic-embed-text']) expect(html).toContain(id);
+
+    // `benchlab compare`: the strategies pair up within a run, and a strategy across two runs.
+    await withStore({ dbPath: db() }, async (store) => {
+      const pairs = await compareAllGenerators(store, first.runId);
+      expect(pairs.pairs.length).toBe(3);
+      const across = await compareRuns(store, first.runId, second.runId, { generators: ['bm25', 'dense:nomic-embed-text'] });
+      expect(across.comparisons.map((m) => m.metric)).toEqual(['ndcg@10', 'recall@100', 'map']);
+      expect(across.comparisons.every((m) => m.nA === 32 && m.meanA !== null && m.meanB !== null)).toBe(true);
+    });
   });
 
   it('a dense model that cannot embed stops the run before any item, naming the model', async () => {
