@@ -127,6 +127,25 @@ describe('bm25, dense and hybrid strategies in a suite', () => {
     }
   });
 
+  it('an OpenAI-compatible server: dense runs over /v1/embeddings; a llama.cpp server without --embeddings stops the run (501)', async () => {
+    const ok = await startFakeOllama();
+    const disabled = await startFakeOllama({ embeddingsDisabled: true });
+    try {
+      const suite = suiteFile('openai.yaml', SUITE.replace('name: sample-dense', 'name: openai').replace('top_k: 100', 'top_k: 100\nmax_questions: 3\nllm: {provider: openai}'));
+      const result = await runBench({ suite, dbPath: path.join(dir, 'openai.duckdb'), hosts: [{ url: ok.url, provider: 'openai', concurrency: 1 }], llm: FAST });
+      expect(result.summary.generators.map((g) => g.generator).sort()).toEqual(['bm25', 'dense:nomic-embed-text', 'hybrid:nomic-embed-text']);
+      expect(ok.requests.some((r) => r.path === '/v1/embeddings')).toBe(true);
+      expect(ok.requests.some((r) => r.path === '/api/embed')).toBe(false);
+      await expect(
+        runBench({ suite, dbPath: path.join(dir, 'openai-501.duckdb'), hosts: [{ url: disabled.url, provider: 'openai', concurrency: 1 }], llm: FAST }),
+      ).rejects.toThrow(/cannot embed on .*This server does not support embeddings. Start it with `--embeddings`/);
+      expect(disabled.requests.filter((r) => r.path === '/v1/embeddings')).toHaveLength(1); // no retry, no split
+    } finally {
+      await ok.close();
+      await disabled.close();
+    }
+  });
+
   it('hybrid with: llm:<model> fuses the model\'s boolean queries with the dense ranking', async () => {
     const local = await startFakeOllama({ respond: queryResponder });
     try {
