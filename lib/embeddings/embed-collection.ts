@@ -82,8 +82,8 @@ export async function embedCollection(options: EmbedCollectionOptions): Promise<
   const provenance = await client.provenance(spec.model);
   const opened = await withStore(async (store) => {
     const info = await getDataset(store, spec.dataset);
-    const set = await openSet(store, spec, provenance);
-    return { fields: info.indexedFields, docCount: info.docCount, set, known: set.dimensions ?? (await knownDimensions(store, spec)) };
+    const set = await openSet(store, spec, info.importedAt, provenance);
+    return { fields: info.indexedFields, docCount: info.docCount, importedAt: info.importedAt, set, known: set.dimensions ?? (await knownDimensions(store, spec)) };
   });
   let dims = opened.known;
   const setId = opened.set.setId;
@@ -188,6 +188,6 @@ export async function embedCollection(options: EmbedCollectionOptions): Promise<
   }
   progress.stop();
   // An interrupted pass leaves the set incomplete (completed_at stays empty); the next run goes on.
-  const set = await withStore((store) => (signal?.aborted ? openSet(store, spec, provenance) : completeSet(store, setId, failed)));
+  const set = await withStore((store) => (signal?.aborted ? openSet(store, spec, opened.importedAt, provenance) : completeSet(store, setId, failed)));
   return { set, computed, reused, present, failed, requests, seconds: (performance.now() - started) / 1000 };
 }

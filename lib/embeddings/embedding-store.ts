@@ -58,8 +58,13 @@ export interface ChunkRow {
 
 export type ChunkAggregate = 'max' | 'sum';
 
-export function setIdOf(spec: EmbeddingSetSpec): string {
-  const key = JSON.stringify([spec.dataset, spec.provider, spec.model, spec.dimensions ?? null, spec.chunking.maxTokens, spec.chunking.overlapTokens, spec.truncate]);
+/**
+ * The set's id: its spec and when the dataset was imported. A re-imported dataset gets a new set
+ * (documents removed by the import leave nothing behind in it), whose chunks still reuse every
+ * stored vector of unchanged text by content hash.
+ */
+export function setIdOf(spec: EmbeddingSetSpec, datasetImportedAt: string): string {
+  const key = JSON.stringify([spec.dataset, datasetImportedAt, spec.provider, spec.model, spec.dimensions ?? null, spec.chunking.maxTokens, spec.chunking.overlapTokens, spec.truncate]);
   return crypto.createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
@@ -146,15 +151,15 @@ export async function findSet(store: Store, setId: string): Promise<EmbeddingSet
 }
 
 /** The set for `spec`, created with its provenance when new; a changed model digest updates the provenance. */
-export async function openSet(store: Store, spec: EmbeddingSetSpec, provenance: EmbeddingProvenance): Promise<EmbeddingSet> {
-  const setId = setIdOf(spec);
+export async function openSet(store: Store, spec: EmbeddingSetSpec, datasetImportedAt: string, provenance: EmbeddingProvenance): Promise<EmbeddingSet> {
+  const setId = setIdOf(spec, datasetImportedAt);
   const existing = await findSet(store, setId);
   if (!existing) {
     await store.run(
-      `INSERT INTO embedding_sets (set_id, dataset, provider, model, requested_dimensions, chunk_max_tokens, chunk_overlap_tokens, truncate, host, server_version, model_digest, created_at)
-       VALUES ($setId, $dataset, $provider, $model, $dims, $max, $overlap, $truncate, $host, $version, $digest, now())`,
+      `INSERT INTO embedding_sets (set_id, dataset, dataset_imported_at, provider, model, requested_dimensions, chunk_max_tokens, chunk_overlap_tokens, truncate, host, server_version, model_digest, created_at)
+       VALUES ($setId, $dataset, $importedAt::TIMESTAMP, $provider, $model, $dims, $max, $overlap, $truncate, $host, $version, $digest, now())`,
       {
-        setId, dataset: spec.dataset, provider: spec.provider, model: spec.model, dims: spec.dimensions ?? null, max: spec.chunking.maxTokens,
+        setId, dataset: spec.dataset, importedAt: datasetImportedAt, provider: spec.provider, model: spec.model, dims: spec.dimensions ?? null, max: spec.chunking.maxTokens,
         overlap: spec.chunking.overlapTokens, truncate: spec.truncate, host: provenance.host, version: provenance.serverVersion, digest: provenance.modelDigest,
       },
       { dims: INTEGER },

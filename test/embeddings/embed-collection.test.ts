@@ -12,6 +12,7 @@ import { DenseRetriever } from '../../lib/embeddings/dense-retriever';
 import { embedCollection } from '../../lib/embeddings/embed-collection';
 import { findSet, setIdOf, type EmbeddingSetSpec } from '../../lib/embeddings/embedding-store';
 import { importCollection } from '../../lib/datasets/import';
+import { getDataset } from '../../lib/datasets/catalog';
 import { withStore, type Store } from '../../lib/store/store';
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama/server';
 import { removeDir, tempDir } from '../support/temp-store';
@@ -79,7 +80,7 @@ describe('embedCollection', () => {
     const sent = embedInputs().flat().length;
     // 5 overlap words cannot change 4-word chunks of short sentences: same texts, new set.
     const other = await embedCollection({ spec: { ...SPEC, chunking: { maxTokens: 4, overlapTokens: 3 } }, client: client(), withStore: use });
-    expect(other.set.setId).not.toBe(setIdOf(SPEC));
+    expect(other.set.spec.chunking).toEqual({ maxTokens: 4, overlapTokens: 3 });
     expect(other.reused).toBeGreaterThan(0);
     expect(embedInputs().flat().length - sent).toBe(other.computed);
   });
@@ -95,7 +96,24 @@ describe('DenseRetriever', () => {
     const chunks = await dense.retrieveChunks('influenza vaccination', 2);
     expect(chunks[0]).toMatchObject({ docId: 'd4', chunkIndex: 0, start: 0 });
     expect(chunks[0]?.text).toContain('Influenza vaccination in the elderly.');
-    const set = await use((store) => findSet(store, dense.spec ? setIdOf(dense.spec) : ''));
+    const set = await use(async (store) => findSet(store, setIdOf(dense.spec, (await getDataset(store, 'tiny')).importedAt)));
     expect(set?.dimensions).toBe(768);
+  });
+});
+
+describe('a re-imported dataset', () => {
+  it('gets a new set (removed documents leave nothing behind) that reuses the vectors of unchanged text', async () => {
+    await embedCollection({ spec: SPEC, client: client(), withStore: use });
+    const sent = embedInputs().flat().length;
+    const collection = tinyCollection();
+    collection.documents = collection.documents.filter((d) => d.id !== 'd2');
+    await use((store) => importCollection(store, 'tiny', collection).then(() => undefined));
+    const again = await embedCollection({ spec: SPEC, client: client(), withStore: use });
+    expect(again.computed).toBe(0);
+    expect(embedInputs().flat().length).toBe(sent);
+    const dense = new DenseRetriever(client(), use, { dataset: 'tiny', model: 'nomic-embed-text', chunking: SPEC.chunking });
+    await dense.prepare();
+    const { rankings } = await dense.rankAll([{ key: 'q', text: 'diabetic patients and heart disease' }], 10);
+    expect(rankings.get('q')?.map((d) => d.docId)).not.toContain('d2');
   });
 });

@@ -76,6 +76,7 @@ export async function measureVectorSearch(chunks: number): Promise<VectorSearchP
     const set = await openSet(
       store,
       { dataset: 'perf', provider: 'ollama', model: 'random', chunking: { maxTokens: 256, overlapTokens: 32 }, truncate: true },
+      new Date().toISOString(),
       { provider: 'ollama', host: 'none', serverVersion: null, modelDigest: null },
     );
     let t = performance.now();

@@ -2,8 +2,8 @@
  * Migration 8: dense retrieval's embeddings (owned by lib/embeddings, written by
  * lib/embeddings/embedding-store.ts).
  *
- * - embedding_sets: one row per (dataset, provider, model, requested dimensions, chunking,
- *   truncate), with its provenance: the host it was computed on, the server version
+ * - embedding_sets: one row per (dataset as imported, provider, model, requested dimensions,
+ *   chunking, truncate), with its provenance: the host it was computed on, the server version
  *   (/api/version), the model digest (/api/tags), when it was created and completed, the vector
  *   length (known after the first answer) and how many chunks it holds or failed.
  * - embedding_chunks: the set's chunks, one row per (set, document, chunk index) with the chunk's
@@ -29,6 +29,7 @@ export const embeddings: Migration = {
     `CREATE TABLE embedding_sets (
       set_id VARCHAR PRIMARY KEY,
       dataset VARCHAR NOT NULL,
+      dataset_imported_at TIMESTAMP NOT NULL,
       provider VARCHAR NOT NULL,
       model VARCHAR NOT NULL,
       requested_dimensions INTEGER,
