@@ -62,7 +62,7 @@ export class UnknownDatasetError extends InputError {
       `unknown dataset '${name}'; ` +
         (available.length > 0
           ? `imported datasets: ${available.join(', ')}`
-          : `no dataset imported yet: run 'benchlab import --format beir|trec|smart --dataset NAME PATH...'`),
+          : `no dataset imported yet: run 'benchlab import --format beir|trec|smart|files --dataset NAME PATH...'`),
     );
     this.name = 'UnknownDatasetError';
   }

@@ -13,6 +13,14 @@ export interface CollectionRest {
   qrels: Judgment[];
   /** The parser's non-fatal observations, as `ParsedCollection.warnings`. */
   warnings: string[];
+  /** Source files left out, with the reason (the `files` format reads what it can; other formats stop at bad input). */
+  skippedFiles?: SkippedFile[];
+}
+
+/** A source file that was not imported, and why; `file` as the format names it (`files`: the path relative to DIR). */
+export interface SkippedFile {
+  file: string;
+  reason: string;
 }
 
 export interface DocumentStream {

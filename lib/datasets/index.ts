@@ -12,21 +12,24 @@
  *              it (e.g. `corpus.jsonl`) stands for its directory.
  *   - `trec`:  the qrels, topics and JSONL document files (or directories holding them), sorted
  *              into roles by `classifyTrecFiles`.
+ *   - `files`: one directory of documents (PDF, Markdown, HTML, text; lib/datasets/files/), with
+ *              the questions and judgments from the `golden` option's file.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBeir, streamBeir } from './beir';
-import { collectionStream, type DocumentStream } from './document-stream';
+import { collectStream, collectionStream, type DocumentStream } from './document-stream';
 import type { BeirOptions } from './beir';
 import { DatasetParseError } from './parse-error';
 import { parseSmart } from './smart';
 import type { SmartOptions } from './smart';
 import { classifyTrecFiles, parseTrec } from './trec';
+import { openFilesStream, type FilesOptions } from './files/files-collection';
 import type { TrecOptions } from './trec';
 import type { DatasetFormat, ParsedCollection } from './types';
 
 /** Options for every format together; each parser reads only its own. */
-export type ParseOptions = SmartOptions & BeirOptions & TrecOptions;
+export type ParseOptions = SmartOptions & BeirOptions & TrecOptions & FilesOptions;
 
 type Parser = (paths: readonly string[], options: ParseOptions) => Promise<ParsedCollection>;
 
@@ -47,11 +50,23 @@ function beirDir(paths: readonly string[]): string {
   return p;
 }
 
+function filesDir(paths: readonly string[]): string {
+  if (paths.length !== 1) {
+    throw new DatasetParseError(
+      paths.join(', ') || '(files)',
+      undefined,
+      `--format files reads one directory of documents; got ${paths.length} paths`,
+    );
+  }
+  return paths[0] as string;
+}
+
 /** One parser per format: adding a format to `DatasetFormat` without a parser is a compile error. */
 const PARSERS: Record<DatasetFormat, Parser> = {
   smart: async (paths, options) => parseSmart(paths, options),
   beir: async (paths, options) => parseBeir(beirDir(paths), options),
   trec: async (paths, options) => parseTrec(classifyTrecFiles(paths), options),
+  files: async (paths, options) => collectStream(await openFilesStream(filesDir(paths), options)),
 };
 
 /** The formats `parseCollection` accepts. */
@@ -76,8 +91,8 @@ export async function parseCollection(
 
 /**
  * The collection at `paths` as a stream for the importer: BEIR corpora are read in batches
- * (the big collections come as BEIR); SMART and TREC files are parsed whole (the classic
- * collections are small) and handed over in batches.
+ * (the big collections come as BEIR), and so are the files of a `files` directory; SMART and
+ * TREC files are parsed whole (the classic collections are small) and handed over in batches.
  */
 export async function openCollectionStream(
   format: DatasetFormat,
@@ -85,6 +100,7 @@ export async function openCollectionStream(
   options: ParseOptions = {},
 ): Promise<DocumentStream> {
   if (format === 'beir') return streamBeir(beirDir(paths), options);
+  if (format === 'files') return openFilesStream(filesDir(paths), options);
   return collectionStream(await parseCollection(format, paths, options));
 }
 
@@ -94,7 +110,11 @@ export { parseSmart, findSmartFiles, detectRelLayout, isCranFile, CRAN_GRADES, S
 export type { SmartFiles, SmartOptions, SmartQueryIds, SmartRelevanceScale, SmartRelLayout } from './smart';
 export { parseBeir, streamBeir, beirSplits } from './beir';
 export { collectionStream, collectStream } from './document-stream';
-export type { DocumentStream, CollectionRest, BatchHandler } from './document-stream';
+export type { DocumentStream, CollectionRest, BatchHandler, SkippedFile } from './document-stream';
+export { openFilesStream, FILES_FIELDS } from './files/files-collection';
+export type { FilesOptions } from './files/files-collection';
+export { readGoldenFile } from './files/golden-file';
+export type { GoldenSet } from './files/golden-file';
 export type { BeirOptions } from './beir';
 export {
   parseTrec,

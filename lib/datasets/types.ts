@@ -1,5 +1,5 @@
 /**
- * The in-memory shape of a test collection, shared by every format parser (BEIR, TREC, SMART)
+ * The in-memory shape of a test collection, shared by every format parser (BEIR, TREC, SMART, files)
  * and by the importer that writes it to the store. Parsers produce a `ParsedCollection`;
  * nothing here touches the database.
  */
@@ -24,7 +24,7 @@ export interface Judgment {
   grade: number;
 }
 
-export type DatasetFormat = 'beir' | 'trec' | 'smart';
+export type DatasetFormat = 'beir' | 'trec' | 'smart' | 'files';
 
 export interface ParsedCollection {
   format: DatasetFormat;

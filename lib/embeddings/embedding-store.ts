@@ -1,5 +1,5 @@
 /**
- * The one module that writes and reads the embedding tables (migration 8): `embedding_sets`,
+ * The one module that writes and reads the embedding tables (migration 10): `embedding_sets`,
  * `embedding_chunks` and the per-length vector tables `embedding_vectors_<N>` (content_hash
  * PRIMARY KEY, vec FLOAT[N]), which it creates when a set of a new length first needs one (N is
  * the model's, known only once it answers; FLOAT[N] needs it in the column type). Vectors are

@@ -12,6 +12,10 @@
  *   4. `lines`      no usable JSON: numbered / bulleted lines, or query-like plain lines;
  *   5. `none`       nothing usable; `problem` says why, with a preview of the answer.
  *
+ * Readers of other shapes reuse the rungs: findJsonValue finds JSON in an answer (whole, fenced,
+ * embedded), readListJson reads a list from parsed JSON (rungs 1-2). lib/rag reads RAG answers
+ * with them and records `prose` for an answer with no JSON, read as text.
+ *
  * `<think>...</think>` reasoning is removed first (splitThinking, thinking.ts) and is never read as the answer.
  *
  * The answer is untrusted data: it is only ever JSON.parse'd and string-processed, never
@@ -35,7 +39,7 @@ export type VariantName =
   | 'other-key'
   | 'schema-mismatch';
 
-export type AnswerReading = 'strict' | `variant:${VariantName}` | 'fenced' | 'lines' | 'none';
+export type AnswerReading = 'strict' | `variant:${VariantName}` | 'fenced' | 'lines' | 'prose' | 'none';
 
 /**
  * Variants in the order the reader tries them on a JSON object or array (a Record, so the
@@ -59,6 +63,7 @@ export const ANSWER_READINGS: readonly AnswerReading[] = Object.freeze([
     .map((v): AnswerReading => `variant:${v}`),
   'fenced',
   'lines',
+  'prose',
   'none',
 ]);
 
@@ -144,7 +149,8 @@ export function extractStringList(text: string, spec: ListAnswerSpec): Extracted
   }
 
   // 3: JSON in a fence or embedded in prose.
-  const embedded = findFencedJson(answer, spec) ?? findEmbeddedJson(answer, spec);
+  const readItems = (json: unknown) => readJson(json, spec)?.items;
+  const embedded = findFencedJson(answer, readItems) ?? findEmbeddedJson(answer, readItems);
   if (embedded !== undefined) return found(embedded, 'fenced');
 
   // 4: lines.
@@ -184,9 +190,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 // ---------------------------------------------------------------------------------------------
 // Steps 1-2: reading parsed JSON
 
-interface JsonRead {
+export interface JsonRead {
   items: string[];
   readAs: 'strict' | `variant:${VariantName}`;
+}
+
+/** Rungs 1-2 on parsed JSON: the list as the schema declares it (`strict`) or in a known variant; undefined when neither. */
+export function readListJson(json: unknown, spec: ListAnswerSpec): JsonRead | undefined {
+  return readJson(json, spec);
 }
 
 function readJson(json: unknown, spec: ListAnswerSpec): JsonRead | undefined {
@@ -365,8 +376,24 @@ function normalizeItems(raw: readonly string[], max: number): string[] {
 
 const FENCE = '```';
 
-/** The first Markdown code fence whose content is JSON that reads (steps 1-2). */
-function findFencedJson(text: string, spec: ListAnswerSpec): string[] | undefined {
+/**
+ * A JSON value inside a model's answer, for readers of other answer shapes (lib/rag reads
+ * `{answer, citations}`): the whole answer, else the first Markdown code fence, else the first
+ * JSON embedded in prose, whose parsed value `read` accepts (returns a value for). The same
+ * budgeted scan as the list reader's rung 3.
+ */
+export function findJsonValue<T>(text: string, read: (json: unknown) => T | undefined): { value: T; where: 'whole' | 'fenced' } | undefined {
+  const whole = tryParseJson(text.trim());
+  if (whole.ok) {
+    const value = read(whole.value);
+    if (value !== undefined) return { value, where: 'whole' };
+  }
+  const embedded = findFencedJson(text, read) ?? findEmbeddedJson(text, read);
+  return embedded === undefined ? undefined : { value: embedded, where: 'fenced' };
+}
+
+/** The first Markdown code fence whose content is JSON that `read` accepts. */
+function findFencedJson<T>(text: string, read: (json: unknown) => T | undefined): T | undefined {
   let from = 0;
   for (;;) {
     const open = text.indexOf(FENCE, from);
@@ -381,19 +408,19 @@ function findFencedJson(text: string, spec: ListAnswerSpec): string[] | undefine
     else if (/^[\w.+-]+\s+(?=[{[])/.test(firstLine)) content = content.replace(/^[\w.+-]+\s+/, '');
     const parsed = tryParseJson(content.trim());
     if (parsed.ok) {
-      const read = readJson(parsed.value, spec);
-      if (read !== undefined) return read.items;
+      const value = read(parsed.value);
+      if (value !== undefined) return value;
     }
     from = close + FENCE.length;
   }
 }
 
 /**
- * The first JSON object/array embedded in prose that reads (steps 1-2): for each `{` or `[` in
+ * The first JSON object/array embedded in prose that `read` accepts: for each `{` or `[` in
  * order, a string-aware bracket match; a balanced span is JSON.parse'd. Budgeted (see
  * EMBEDDED_SCAN_BUDGET), so the cost stays linear-ish whatever the text.
  */
-function findEmbeddedJson(text: string, spec: ListAnswerSpec): string[] | undefined {
+function findEmbeddedJson<T>(text: string, read: (json: unknown) => T | undefined): T | undefined {
   let budget = EMBEDDED_SCAN_BUDGET;
   let candidates = 0;
   const opener = /[{[]/g;
@@ -406,8 +433,8 @@ function findEmbeddedJson(text: string, spec: ListAnswerSpec): string[] | undefi
     budget -= match.end - start;
     const parsed = tryParseJson(text.slice(start, match.end + 1));
     if (!parsed.ok) continue;
-    const read = readJson(parsed.value, spec);
-    if (read !== undefined) return read.items;
+    const value = read(parsed.value);
+    if (value !== undefined) return value;
   }
   return undefined;
 }

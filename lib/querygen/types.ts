@@ -15,9 +15,10 @@ import type { FusionSettings } from './fusion';
 
 /**
  * `llm`, `question-or`, `tfidf-keywords`: boolean queries, executed and fused. `bm25`, `dense`,
- * `hybrid`: retrieval strategies that yield a ranking (see RankedRetrieval).
+ * `hybrid`: retrieval strategies that yield a ranking (see RankedRetrieval). `rag`: answers with
+ * citations (lib/rag).
  */
-export type GeneratorKind = 'llm' | 'question-or' | 'tfidf-keywords' | 'bm25' | 'dense' | 'hybrid';
+export type GeneratorKind = 'llm' | 'question-or' | 'tfidf-keywords' | 'bm25' | 'dense' | 'hybrid' | 'rag';
 
 /**
  * Why an item has no usable query: the model timed out, the server failed (HTTP 5xx), the

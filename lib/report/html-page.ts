@@ -124,6 +124,10 @@ table.data ul.queries mark.at { background: #f6d3d3; color: inherit; outline: 1p
 .tag.invalid { color: var(--bad); }
 .tag.repaired { color: #8a5a00; }
 table.data td.note { color: var(--muted); }
+.citation { display: inline-block; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; padding: 0 4px; border-radius: 3px; border: 1px solid currentColor; }
+.citation-relevant { color: #1f6b3a; }
+.citation-not-relevant, .citation-unjudged { color: var(--muted); }
+.citation-hallucinated { color: var(--bad); text-decoration: line-through; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 18px; font-size: 14px; margin: 12px 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }

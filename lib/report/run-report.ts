@@ -7,6 +7,7 @@
  * every pair of generators compared with paired tests (means marked with the letters of the
  * generators each one significantly beats, Holm-adjusted across all pairs and measures; the data
  * comes built from compare/generator-pairs.ts through lib/runs/run-report-data.ts).
+ * RAG generators get their citations, latency split and answers (rag-section.ts).
  * Model output is only ever interpolated through `html`, which escapes it as text.
  * A retrieval run shows the mean of each stored measure with its interval.
  */
@@ -34,6 +35,7 @@ import type { GeneratorPair, GeneratorPairsComparison, GeneratorRow, PairMetric 
 import { directionPhrase } from '../compare/orientation';
 import { formatNumber } from '../stats/format-sentence';
 import { ANSWER_READINGS } from '../llm/answer-extraction';
+import { ragSection } from './rag-section';
 
 
 function statusBadge(status: string): SafeHtml {
@@ -476,6 +478,7 @@ ${setMeasuresTable(data)}
 ${data.pairs === undefined ? '' : html`<section id="pairs"><h2>Every pair of generators</h2>
 ${pairsSection(data.pairs)}
 </section>`}
+${ragSection(data.rag)}
 <section id="answer-format"><h2>Answer format</h2>
 ${answerFormatTable(data)}
 <p class="note">Strict format: share of the answers received that followed the declared JSON schema exactly (baselines and multi-model read no answer). Usable answers: share of all items with at least one valid query. Syntax valid: share of all generated queries that parse. Answers the reader had to take another way are counted by how it read them; <em>none</em> means nothing usable was found in the answer.</p>

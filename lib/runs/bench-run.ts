@@ -161,9 +161,12 @@ async function runLocked(runId: string, given: LoadedSuite | undefined, options:
         onEvent: (e) => log(e.type === 'retry' ? `embedding retry ${e.model}@${e.host} after attempt ${e.attempt}: ${e.error}` : `embedding batch of ${e.size} split in halves: ${e.error}`),
       })
     : undefined;
-  const generators = buildGenerators(suite, client, dataset, models, embeddings ? { client: embeddings, progress: options.embeddingProgress } : undefined);
-  // Where the generated queries run; a backend that cannot be used stops the run before it starts.
+  // Where the generated queries run (and RAG retrievers search); a backend that cannot be used stops the run before it starts.
   const backends = backendProvider(suite.backend, suite.dataset);
+  const generators = buildGenerators(
+    suite, client, dataset, models, (work) => recorder.whenFree((store) => work(backends.forStore(store))),
+    embeddings ? { client: embeddings, progress: options.embeddingProgress } : undefined,
+  );
   if (suite.backend) {
     log(`generated queries run on ${backends.description}`);
     await recorder.whenFree((store) => backends.check(store)).catch(async (error: unknown) => {

@@ -12,6 +12,7 @@ import { ITEM_SET_MEASURES } from '../querygen/execute-queries';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
 import { MAP_MEASURE, PRIMARY_MEASURE, recallMeasure } from '../evaluation/measure-registry';
+import { summarizeRagRun, type RagGeneratorSummary } from './rag-summary';
 
 export { COLD_START_MS };
 
@@ -83,6 +84,8 @@ export interface BenchSummary {
   recallCutoff: number;
   generators: GeneratorSummary[];
   multiModel: MultiModelComparison[];
+  /** The RAG generators' citation measures and latency split (rag-summary.ts); empty without RAG items. */
+  rag: RagGeneratorSummary[];
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -189,5 +192,5 @@ export async function summarizeBenchRun(store: Store, runId: string, recallCutof
       });
     }
   }
-  return { runId, recallCutoff, generators, multiModel };
+  return { runId, recallCutoff, generators, multiModel, rag: await summarizeRagRun(store, runId) };
 }

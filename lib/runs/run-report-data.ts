@@ -22,6 +22,7 @@ import { serviceLatencySql, summarizeBenchRun, type BenchSummary, type Generator
 import { ITEM_ERROR_KINDS, type ItemErrorKind } from '../querygen/types';
 import { tInterval, type Interval } from '../stats/confidence-interval';
 import { sqlHistogram, type HistogramBin } from '../store/histogram';
+import { loadRagReportData, type RagReportData } from './rag-report-data';
 
 export type { HistogramBin };
 
@@ -160,6 +161,8 @@ export interface BenchRunData {
   questionCount: number;
   heatmap: HeatCell[];
   skippedModels: { model: string; reason: string }[];
+  /** RAG generators' citations, latency split and answers (rag-report-data.ts); null without RAG items. */
+  rag: RagReportData | null;
 }
 
 export interface RetrieveReportData {
@@ -386,6 +389,12 @@ function shortenQuery(q: ItemQuery): ItemQuery {
   };
 }
 
+async function questionTexts(store: Store, run: RunInfo): Promise<Map<string, string>> {
+  const questions = new Map<string, string>();
+  if (run.dataset !== null) for (const q of await loadQueries(store, run.dataset)) if (!questions.has(q.id)) questions.set(q.id, q.text);
+  return questions;
+}
+
 async function itemRows(store: Store, run: RunInfo): Promise<ItemRow[]> {
   const rows = await store.all(
     `WITH items AS (
@@ -398,8 +407,7 @@ async function itemRows(store: Store, run: RunInfo): Promise<ItemRow[]> {
      ORDER BY i.query_id, i.repeat_index, i.generator`,
     { run: run.runId, measure: PRIMARY_MEASURE.name },
   );
-  const questions = new Map<string, string>();
-  if (run.dataset !== null) for (const q of await loadQueries(store, run.dataset)) if (!questions.has(q.id)) questions.set(q.id, q.text);
+  const questions = await questionTexts(store, run);
   return rows.map((r) => {
     const queries = itemQueries(r['query_checks'], r['generated_queries']);
     return {
@@ -468,6 +476,7 @@ async function loadBenchData(store: Store, run: RunInfo): Promise<BenchRunData> 
     questionCount,
     heatmap: await heatmap(store, run.runId, questionCount),
     skippedModels: skippedModels(run),
+    rag: await loadRagReportData(store, run.runId, run.dataset, summary.rag, await questionTexts(store, run)),
   };
 }
 

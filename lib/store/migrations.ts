@@ -11,11 +11,13 @@ import { rolloutSchema } from './migrations/004-rollout';
 import { llmAnswers } from './migrations/005-llm-answers';
 import { runItemsKey } from './migrations/006-run-items-key';
 import { itemMetricsKey } from './migrations/007-item-metrics-key';
-import { embeddings } from './migrations/008-embeddings';
+import { ragAnswers } from './migrations/008-rag-answers';
+import { reservedNine } from './migrations/009-reserved';
+import { embeddings } from './migrations/010-embeddings';
 
 export type { Migration };
 
-export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema, llmAnswers, runItemsKey, itemMetricsKey, embeddings];
+export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema, llmAnswers, runItemsKey, itemMetricsKey, ragAnswers, reservedNine, embeddings];
 
 // Versions must be 1, 2, 3, ... in list order: a migration inserted below one that shipped would
 // never run on databases already past it.

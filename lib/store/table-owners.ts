@@ -67,6 +67,9 @@ export const TABLE_OWNERS = {
   run_items_keyed: { folder: 'store', writer: 'lib/store/migrations/006-run-items-key.ts' },
   item_metrics_keyed: { folder: 'store', writer: 'lib/store/migrations/007-item-metrics-key.ts' },
 
+  // RAG answers: lib/rag/rag-answers.ts writes and reads them (citation measures are item_metrics rows).
+  rag_answers: { folder: 'rag', writer: 'lib/rag/rag-answers.ts', readers: [] },
+
   // LLM calls and the response cache.
   llm_calls: { folder: 'llm', writer: 'lib/llm/call-log.ts', readers: [] },
   llm_cache: { folder: 'llm', writer: 'lib/llm/response-cache.ts', readers: [] },
@@ -95,7 +98,7 @@ export const TABLE_OWNERS = {
   job_runs: { folder: 'jobs', writer: 'lib/jobs/job-runs.ts' },
 
   // Dense retrieval: embedding sets and their chunks; the vectors are in embedding_vectors_<N>
-  // (one table per vector length, created and written by the same module, see migration 8).
+  // (one table per vector length, created and written by the same module, see migration 10).
   embedding_sets: { folder: 'embeddings', writer: EMBEDDING_STORE, readers: [] },
   embedding_chunks: { folder: 'embeddings', writer: EMBEDDING_STORE, readers: [] },
 } as const satisfies Record<string, TableOwner>;

@@ -12,6 +12,7 @@ import { InputError } from '../input-error';
 import { PROMPT_REF } from '../querygen/prompt-ref';
 import { projectRoot } from '../store/db-path';
 import { backendSettingsSchema } from '../backends/registry';
+import { ragExpectationsShape, ragGeneratorSchema } from '../rag/rag-suite';
 
 /** How documents are cut for embedding: words per chunk and words repeated from the chunk before. */
 const chunkingSchema = z
@@ -53,6 +54,7 @@ const generatorSchema = z.discriminatedUnion('type', [
       with: z.string().regex(/^(bm25|llm:.+)$/, 'must be bm25 or llm:<model>').default('bm25'),
     })
     .strict(),
+  ragGeneratorSchema,
 ]);
 
 const expectationsSchema = z
@@ -65,6 +67,7 @@ const expectationsSchema = z
     max_error_rate: z.number().min(0).max(1).optional(),
     /** Fail the run (exit 5) when a named LLM model was skipped: host down or model missing. */
     require_models: z.boolean().optional(),
+    ...ragExpectationsShape,
   })
   .strict();
 
@@ -100,8 +103,15 @@ export const suiteSchema = z
     dataset: z.string().min(1),
     /** Imported automatically when the dataset is not in the store yet. */
     import: z
-      .object({ format: z.enum(['beir', 'trec', 'smart']), paths: z.array(z.string()).min(1), fields: z.array(z.string()).optional() })
+      .object({
+        format: z.enum(['beir', 'trec', 'smart', 'files']),
+        paths: z.array(z.string()).min(1),
+        fields: z.array(z.string()).optional(),
+        /** `files` only: the golden file of questions and judgments (README, "Your own documents"). */
+        golden: z.string().min(1).optional(),
+      })
       .strict()
+      .refine((i) => i.golden === undefined || i.format === 'files', { message: 'golden is for format files', path: ['golden'] })
       .optional(),
     generators: z.array(generatorSchema).min(1),
     llm: llmSchema.optional(),

@@ -1,8 +1,12 @@
 /**
  * Streaming import's memory does not grow with the collection: synthetic BEIR corpora (fixed
  * seed, ~1 kB per document) of 20,000 and 60,000 documents are imported through the built CLI
- * in a child process under `/usr/bin/time -v`, and the larger one's peak RSS stays within
- * RSS(20k) * 1.3 + 50 MB. Prints both peaks and documents/s.
+ * in a child process under `/usr/bin/time -v`, each twice, and the larger one's peak RSS stays
+ * within RSS(20k) * 1.2 + 100 MB. Each size's figure is the lower of its two peaks: a peak is
+ * one instant of a process whose garbage collector and allocator run when they will, and one run
+ * of the same import measured 650-950 MB on a loaded machine (a single-run bound failed in CI).
+ * The importer that held the collection grew by about 30 kB per document, 1.2 GB over these
+ * 40,000 more documents; the bound catches that and any growth of 10 kB per document.
  *
  * IMPORT_MEMORY_SIZES (e.g. `20000,60000,100000`) and IMPORT_MEMORY_CLI (another build's
  * dist/lib/cli/main.js, e.g. the in-memory importer's, for before/after figures) change the run.
@@ -54,8 +58,11 @@ function importMeasured(documents: number): Measure {
 }
 
 describe('streaming import memory', () => {
-  it.skipIf(!available)('peak RSS does not grow with the collection (20k vs 60k synthetic documents)', { timeout: 600_000 }, () => {
-    const measures = SIZES.map(importMeasured);
+  it.skipIf(!available)('peak RSS does not grow with the collection (20k vs 60k synthetic documents)', { timeout: 900_000 }, () => {
+    const measures = SIZES.map((documents) => {
+      const [a, b] = [importMeasured(documents), importMeasured(documents)];
+      return a.peakMb <= b.peakMb ? a : b;
+    });
     for (const m of measures) {
       process.stdout.write(
         `import ${m.documents} documents (${(m.bytes / 1e6).toFixed(0)} MB): ${m.seconds.toFixed(1)} s, ` +
@@ -63,6 +70,6 @@ describe('streaming import memory', () => {
       );
     }
     const [small, ...larger] = measures;
-    for (const m of larger) expect(m.peakMb).toBeLessThan((small?.peakMb ?? 0) * 1.3 + 50);
+    for (const m of larger) expect(m.peakMb).toBeLessThan((small?.peakMb ?? 0) * 1.2 + 100);
   });
 });

@@ -39,7 +39,7 @@ describe('schemaPredicate', () => {
 describe('ANSWER_READINGS', () => {
   it('lists every reading once, in ladder order', () => {
     expect(ANSWER_READINGS[0]).toBe('strict');
-    expect(ANSWER_READINGS.slice(-3)).toEqual(['fenced', 'lines', 'none']);
+    expect(ANSWER_READINGS.slice(-4)).toEqual(['fenced', 'lines', 'prose', 'none']);
     expect(new Set(ANSWER_READINGS).size).toBe(ANSWER_READINGS.length);
     for (const v of ['query-string', 'bare-array', 'list-as-string', 'object-array', 'key-case', 'other-key', 'schema-mismatch']) {
       expect(ANSWER_READINGS).toContain(`variant:${v}`);

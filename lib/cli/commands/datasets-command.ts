@@ -128,7 +128,7 @@ export function datasetsCommand(globals: () => GlobalOptions): Command {
       }
       if (datasets.length === 0) {
         process.stdout.write(
-          "no datasets yet: run 'benchlab import --format beir|trec|smart --dataset NAME PATH...' " +
+          "no datasets yet: run 'benchlab import --format beir|trec|smart|files --dataset NAME PATH...' " +
             "or 'benchlab datasets pull NAME' (see 'benchlab datasets known')\n",
         );
         return;

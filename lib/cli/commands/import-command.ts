@@ -1,7 +1,12 @@
 /**
- * `benchlab import`: parses a collection (BEIR, TREC or SMART) and writes it, with its index,
- * into the store under a dataset name, streaming (BEIR corpora in batches), with a progress bar
- * on a terminal. Re-import replaces; a failure leaves the old dataset.
+ * `benchlab import`: parses a collection (BEIR, TREC, SMART, or a directory of the user's own
+ * documents: `--format files DIR --golden FILE`) and writes it, with its index, into the store
+ * under a dataset name, streaming (BEIR corpora and document directories in batches), with a
+ * progress bar on a terminal. Re-import replaces; a failure leaves the old dataset.
+ *
+ * `files`: the files that could not be read are listed with the reason (stderr, or
+ * `skippedFiles` in --json) and the rest imported: exit 0 when at least one file was imported,
+ * exit 3 (bad input) when none was.
  */
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -10,6 +15,7 @@ import { importDocumentStream } from '../../datasets/import';
 import { silentImportProgress, terminalImportProgress } from '../../datasets/import-progress';
 import type { DatasetFormat } from '../../datasets/types';
 import { withStore } from '../../store/store';
+import { InputError } from '../../input-error';
 import { commaList } from '../parse-options';
 import { printJson, renderTable } from '../output';
 import type { GlobalOptions } from '../global-options';
@@ -24,8 +30,12 @@ interface ImportCommandOptions {
   queryIds?: 'position' | 'label';
   relevance?: 'cran' | 'binary' | 'graded';
   topicField?: 'title' | 'desc' | 'title+desc';
+  golden?: string;
   json: boolean;
 }
+
+/** Skipped files listed on a terminal at most (--json lists all). */
+const SKIPPED_SHOWN = 50;
 
 export function importCommand(globals: () => GlobalOptions): Command {
   return new Command('import')
@@ -39,10 +49,15 @@ export function importCommand(globals: () => GlobalOptions): Command {
     .addOption(new Option('--query-ids <mode>', 'SMART: query ids from .I labels or file positions (CRAN: position)').choices(['position', 'label']))
     .addOption(new Option('--relevance <scale>', 'SMART: how .REL codes become grades').choices(['cran', 'binary', 'graded']))
     .addOption(new Option('--topic-field <field>', 'TREC topics: which text is the query').choices(['title', 'desc', 'title+desc']))
+    .option('--golden <file>', 'files: questions and judgments, CSV or JSONL (query_id, question, doc_id, grade)')
     .option('--json', 'print the import summary as JSON', false)
     .argument('<paths...>', 'collection directory or files')
     .action(async (paths: string[], options: ImportCommandOptions) => {
+      if (options.golden !== undefined && options.format !== 'files') {
+        throw new InputError(`--golden is for --format files; a ${options.format} collection brings its own queries and judgments`);
+      }
       const parseOptions: ParseOptions = {
+        ...(options.golden !== undefined ? { golden: options.golden } : {}),
         ...(options.split ? { split: options.split } : {}),
         ...(options.queryIds ? { queryIds: options.queryIds } : {}),
         ...(options.relevance ? { relevanceScale: options.relevance } : {}),
@@ -54,7 +69,7 @@ export function importCommand(globals: () => GlobalOptions): Command {
           progress: options.json ? silentImportProgress : terminalImportProgress(),
           ...(options.fields ? { fields: options.fields } : {}),
           analyzer: { stem: options.stem, stopwords: options.stopwords },
-          sourcePaths: paths.map((p) => path.resolve(p)),
+          sourcePaths: [...paths, ...(options.golden !== undefined ? [options.golden] : [])].map((p) => path.resolve(p)),
         }),
       );
       if (options.json) {
@@ -62,12 +77,17 @@ export function importCommand(globals: () => GlobalOptions): Command {
         return;
       }
       for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
+      const skipped = summary.skippedFiles ?? [];
+      for (const { file, reason } of skipped.slice(0, SKIPPED_SHOWN)) process.stderr.write(`skipped: ${file}: ${reason}\n`);
+      if (skipped.length > SKIPPED_SHOWN) {
+        process.stderr.write(`skipped: ... and ${skipped.length - SKIPPED_SHOWN} more file(s) (--json lists them all)\n`);
+      }
       process.stdout.write(
         renderTable(
-          ['dataset', 'format', 'documents', 'queries', 'judged queries', 'judgments', 'fields', 'terms', 'postings'],
+          ['dataset', 'format', 'documents', ...(summary.skippedFiles ? ['skipped files'] : []), 'queries', 'judged queries', 'judgments', 'fields', 'terms', 'postings'],
           [[
-            summary.dataset, summary.format, summary.documents, summary.queries, summary.judgedQueries,
-            summary.judgments, summary.indexedFields.join(','), summary.terms, summary.postings,
+            summary.dataset, summary.format, summary.documents, ...(summary.skippedFiles ? [summary.skippedFiles.length] : []),
+            summary.queries, summary.judgedQueries, summary.judgments, summary.indexedFields.join(','), summary.terms, summary.postings,
           ]],
         ) + '\n',
       );

@@ -70,6 +70,22 @@ function printSummary(result: BenchResult): void {
       ) + '\n',
     );
   }
+  if (s.rag.length > 0) {
+    process.stdout.write('RAG answers (citation precision and recall: mean [95% CI] over items; hallucinated: citations not in the context; latency p50/p95 ms over non-cached items):\n');
+    const ci = (i: { mean: number | null; low: number | null; high: number | null }) => (i.mean === null ? '-' : `${formatNumber(i.mean)} [${formatNumber(i.low)}, ${formatNumber(i.high)}]`);
+    const p = (l: { p50: number | null; p95: number | null }) => `${ms(l.p50)} / ${ms(l.p95)}`;
+    process.stdout.write(
+      renderTable(
+        ['generator', 'retriever', 'k', 'citation precision', 'citation recall', 'hallucinated', 'retrieval', 'load', 'generation', 'total', 'cache hit p95'],
+        s.rag.map((g) => [
+          g.generator, g.retriever, g.k, ci(g.citationPrecision), ci(g.citationRecall),
+          `${g.hallucinatedCitations} of ${g.citations} (${pct(g.hallucinationRate)})`,
+          p(g.latency.retrieval), p(g.latency.load), p(g.latency.generation), p(g.latency.total),
+          g.latency.cacheHit.p95 === null ? '-' : g.latency.cacheHit.p95.toFixed(1),
+        ]),
+      ) + '\n',
+    );
+  }
   if (result.gpu) {
     process.stdout.write('GPU during the run (per model and phase):\n');
     const yesNo = (v: boolean | null) => (v === null ? '-' : v ? 'yes' : 'no');

@@ -4,13 +4,14 @@
  * with it or taken as it is) and scored against the qrels, and turned
  * into the rows of run_items and item_metrics. An item that ended in an error scores 0 (the model
  * gave nothing usable); one never attempted has no score at all, so a circuit that stayed open
- * cannot drag a mean down.
+ * cannot drag a mean down. A RAG item is scored on its context and citations (lib/rag/rag-scoring.ts).
  */
 import type { AppendValue } from '../../store/store';
 import type { SearchBackend } from '../../backends/search-backend';
 import type { Qrels } from '../../evaluation/types';
 import { executeQueries, type ExecutedItem } from '../../querygen/execute-queries';
 import { sumOrNull, type PendingItem } from './items';
+import { ragItemMetrics } from '../../rag/rag-scoring';
 
 export interface ScoredBatch {
   /** Rows for run_items, in its column order. */
@@ -29,7 +30,12 @@ export async function executeAndScore(backend: SearchBackend, qrels: Qrels, batc
 }
 
 /** The batch's rows: each item with what its execution found, and the scores of the items attempted. */
-export function scoredRows(runId: string, batch: PendingItem[], executed: ExecutedItem[], now: string): ScoredBatch {
+export function scoredRows(runId: string, batch: PendingItem[], executed: ExecutedItem[], now: string, qrels: Qrels, topK: number): ScoredBatch {
+  // A RAG item runs no query: its scores are its context's and its citations' (lib/rag).
+  executed = executed.map((e, i) => {
+    const rag = batch[i]?.rag;
+    return rag ? { ...e, docsFound: rag.context.length, metrics: ragItemMetrics(rag, batch[i]?.questionId ?? '', qrels, topK) } : e;
+  });
   const itemRows = batch.map((p, i): AppendValue[] => {
     const e = executed[i];
     const calls = p.calls;

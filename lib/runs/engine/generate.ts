@@ -19,6 +19,7 @@ import { MULTI_MODEL_GENERATOR } from '../bench-summary';
 import { itemKey, loadMs, sumOrNull, type PendingItem, type StoredSingle } from './items';
 import type { ItemPlan } from './plan-items';
 import type { SuiteGenerators } from './generators';
+import { ragItemOf } from '../../rag/rag-generator';
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -82,6 +83,7 @@ export async function generateItems(input: GenerateInput): Promise<void> {
         queries: generated.queries, checks: generated.checks, answerRead: generated.answerRead, latencyMs: generated.latencyMs,
         loadMs: loadMs(generated.calls), calls: generated.calls, status: generated.error ? 'error' : 'ok', error: generated.error, errorKind: generated.errorKind,
         ...(generated.retrieval ? { retrieval: generated.retrieval } : {}),
+        rag: ragItemOf(generated),
       };
       await record(item, `${generator.id} ${question.id}`);
       collect(generator, repeat, question.id, item);

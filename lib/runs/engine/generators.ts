@@ -3,9 +3,10 @@
  * have them; the others are skipped, each with its reason), and the generators of the suite in
  * its order, each made by its type's factory in GENERATOR_FACTORIES (a typed registry: a type the
  * suite schema allows without a factory does not compile): the boolean query generators
- * (baselines, an LLM generator per available model) and the retrieval strategies (bm25, dense,
+ * (baselines, an LLM generator per available model), the retrieval strategies (bm25, dense,
  * hybrid; lib/querygen/retrieval-strategies.ts), whose embeddings come from the embedding models
- * on the same hosts as the LLMs.
+ * on the same hosts as the LLMs, and a RAG generator (lib/rag) per RAG entry whose model is
+ * available.
  */
 import { Analyzer } from '../../text/analyzer';
 import type { LlmClient } from '../../llm/llm-client';
@@ -21,6 +22,8 @@ import type { EmbeddingProgress } from '../../embeddings/embedding-progress';
 import { InputError } from '../../input-error';
 import type { Suite, SuiteGenerator } from '../../suites/suite';
 import type { BenchDataset } from './prepare-dataset';
+import { buildRagGenerator } from '../../rag/rag-strategy';
+import type { SearchAccess } from '../../rag/rag-retriever';
 
 export interface SkippedModel {
   model: string;
@@ -36,8 +39,7 @@ export interface AvailableModels {
 /** The models of the suite's LLM generators and retrieval strategies (embedding models, a hybrid's LLM). */
 export function suiteModels(suite: Suite): string[] {
   const models = suite.generators.flatMap((g) => {
-    if (g.type === 'llm') return [g.model];
-    if (g.type === 'dense') return [g.model];
+    if (g.type === 'llm' || g.type === 'rag' || g.type === 'dense') return [g.model];
     if (g.type === 'hybrid') return g.with.startsWith('llm:') ? [g.model, g.with.slice('llm:'.length)] : [g.model];
     return [];
   });
@@ -93,6 +95,8 @@ interface FactoryContext {
   template: LoadedPromptTemplate | undefined;
   /** Dense rankings shared by strategies with the same embedding settings. */
   sources: Map<string, DenseRankingSource>;
+  /** How RAG retrievers reach the suite's search backend. */
+  search: SearchAccess;
 }
 
 type GeneratorFactories = { [T in SuiteGenerator['type']]: (g: Extract<SuiteGenerator, { type: T }>, ctx: FactoryContext) => QueryGenerator[] };
@@ -131,6 +135,7 @@ const GENERATOR_FACTORIES: GeneratorFactories = {
     const generator = llmGenerator(g.model, ctx);
     return generator ? [generator] : [];
   },
+  rag: (g, ctx) => (ctx.available.includes(g.model) ? [buildRagGenerator(g, ctx.client, { search: ctx.search, analyzer: ctx.analyzer }, ctx.suite.options)] : []),
   bm25: (_g, ctx) => [new Bm25Strategy(ctx.analyzer)],
   dense: (g, ctx) => {
     const source = denseSource(g, ctx);
@@ -158,11 +163,13 @@ export function buildGenerators(
   client: LlmClient,
   dataset: BenchDataset,
   models: { available: string[]; template: LoadedPromptTemplate | undefined },
+  /** How RAG retrievers reach the suite's search backend. */
+  search: SearchAccess,
   embeddings?: { client: EmbeddingClient; progress?: EmbeddingProgress | undefined },
 ): SuiteGenerators {
   const ctx: FactoryContext = {
     suite, client, dataset, analyzer: new Analyzer(dataset.analyzerSettings), available: models.available, template: models.template,
-    embeddings: embeddings?.client, embeddingProgress: embeddings?.progress, sources: new Map(),
+    embeddings: embeddings?.client, embeddingProgress: embeddings?.progress, sources: new Map(), search,
   };
   const generators = suite.generators.flatMap((g) => build(g, ctx));
   const ids = generators.map((g) => g.id);

@@ -7,6 +7,7 @@ import type { LlmCall } from '../../llm/llm-client';
 import type { AnswerReading } from '../../llm/answer-extraction';
 import type { QueryCheck } from '../../querygen/query-repair';
 import type { ItemErrorKind, RankedRetrieval } from '../../querygen/types';
+import type { RagItem } from '../../rag/rag-generator';
 
 /** `ok`: at least one usable query; `error`: attempted, nothing usable; `not-attempted`: the model's circuit stayed open. */
 export type ItemStatus = 'ok' | 'error' | 'not-attempted';
@@ -31,6 +32,8 @@ export interface PendingItem {
   errorKind: ItemErrorKind | undefined;
   /** Retrieval strategies: the dense ranking and fusion (see RankedRetrieval); absent for boolean generators. */
   retrieval?: RankedRetrieval | undefined;
+  /** A RAG item's context, answer and latency split (lib/rag); absent for query generators. */
+  rag?: RagItem | undefined;
 }
 
 /** What a multi-model item needs of each model's item for the same question. */

@@ -7,8 +7,8 @@
 import type { Query } from '../../datasets/types';
 import type { Qrels } from '../../evaluation/types';
 import { getDataset, loadQrels, loadQueries, UnknownDatasetError } from '../../datasets/catalog';
-import { parseCollection } from '../../datasets/index';
-import { importCollection } from '../../datasets/import';
+import { openCollectionStream } from '../../datasets/index';
+import { importDocumentStream } from '../../datasets/import';
 import { termDocFrequencies } from '../../datasets/document-reads';
 import type { Store } from '../../store/store';
 import type { TermStatistics } from '../../querygen/tfidf-keywords-baseline';
@@ -29,11 +29,13 @@ async function ensureDataset(store: Store, suite: Suite, log: (line: string) => 
     if (!(error instanceof UnknownDatasetError) || !suite.import) throw error;
     const paths = suite.import.paths.map(resolveSuitePath);
     log(`importing dataset '${suite.dataset}' from ${paths.join(', ')}`);
-    const collection = await parseCollection(suite.import.format, paths);
-    await importCollection(store, suite.dataset, collection, {
+    const golden = suite.import.golden === undefined ? undefined : resolveSuitePath(suite.import.golden);
+    const source = await openCollectionStream(suite.import.format, paths, golden === undefined ? {} : { golden });
+    const summary = await importDocumentStream(store, suite.dataset, source, {
       ...(suite.import.fields ? { fields: suite.import.fields } : {}),
-      sourcePaths: paths,
+      sourcePaths: golden === undefined ? paths : [...paths, golden],
     });
+    for (const { file, reason } of summary.skippedFiles ?? []) log(`skipped ${file}: ${reason}`);
   }
 }
 

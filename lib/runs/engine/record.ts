@@ -2,7 +2,7 @@
  * Stage 5 of the benchmark engine: storing the run. Completed items are kept in memory and
  * written in batches (a full batch, or the flush interval passed); each batch is executed and
  * scored (execute-score.ts) and written in one transaction: run_items and item_metrics
- * (run-store.ts), llm_calls (call-log.ts) and the response cache, an item attempted again
+ * (run-store.ts), llm_calls (call-log.ts), RAG answers (lib/rag/rag-answers.ts) and the response cache, an item attempted again
  * replacing its old rows. The store is opened per write, never held during LLM calls.
  *
  * While another process holds the database (a notebook, another writer) the run does not give
@@ -18,6 +18,7 @@ import type { ResponseCache } from '../../llm/response-cache';
 import { appendLlmCalls, deleteLlmCalls } from '../../llm/call-log';
 import { appendMetricRows, appendRunItems, deleteRunItems } from '../run-store';
 import { executeAndScore, scoredRows } from './execute-score';
+import { appendRagAnswers, deleteRagAnswers, ragAnswerRows } from '../../rag/rag-answers';
 import type { BackendProvider } from '../../backends/registry';
 import type { ItemPlan } from './plan-items';
 import type { PendingItem } from './items';
@@ -47,7 +48,7 @@ export async function writeBatch(store: Store, target: BatchTarget, batch: Pendi
   const { runId, plan } = target;
   const executed = await executeAndScore(target.backends.forStore(store), target.qrels, batch, target.topK);
   const replaced = batch.filter((p) => plan.redo.has(p.key)).map((p) => p.key);
-  const { itemRows, metricRows } = scoredRows(runId, batch, executed, new Date().toISOString());
+  const { itemRows, metricRows } = scoredRows(runId, batch, executed, new Date().toISOString(), target.qrels, target.topK);
   const cacheCommitted = await store.transaction(async () => {
     // Items attempted again (--resume): their new rows replace the old ones in one transaction.
     await deleteRunItems(store, runId, replaced);
@@ -55,6 +56,8 @@ export async function writeBatch(store: Store, target: BatchTarget, batch: Pendi
     await appendRunItems(store, itemRows);
     await appendMetricRows(store, metricRows);
     await appendLlmCalls(store, batch.flatMap((p) => p.calls.map((call) => ({ call, runId, itemKey: p.key }))));
+    await deleteRagAnswers(store, runId, replaced);
+    await appendRagAnswers(store, ragAnswerRows(runId, batch));
     return target.cache.flush(store);
   });
   cacheCommitted();

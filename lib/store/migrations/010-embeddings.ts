@@ -1,5 +1,5 @@
 /**
- * Migration 8: dense retrieval's embeddings (owned by lib/embeddings, written by
+ * Migration 10: dense retrieval's embeddings (owned by lib/embeddings, written by
  * lib/embeddings/embedding-store.ts).
  *
  * - embedding_sets: one row per (dataset as imported, provider, model, requested dimensions,
@@ -23,7 +23,7 @@
 import type { Migration } from './migration';
 
 export const embeddings: Migration = {
-  version: 8,
+  version: 10,
   description: 'embedding sets and chunks (vectors in embedding_vectors_<N>, FLOAT[N], created per vector length)',
   statements: [
     `CREATE TABLE embedding_sets (

@@ -1,0 +1,53 @@
+/**
+ * Where a RAG generator's passages come from: the RagRetriever interface (a question in, the top
+ * k passages out, each with its document id, text and score), and its BM25 implementation over
+ * a suite's search backend (lib/backends): the question as an OR query of its analyzed words,
+ * as the question-or baseline and a `{type: bm25}` strategy rank it, the top k ranked by the
+ * backend, their text fetched by id. Other retrievers (dense, hybrid) implement the same
+ * interface. The backend is reached through a SearchAccess, so the engine decides how the store
+ * is visited (one short visit per question; it is never held during an LLM call).
+ */
+import type { SearchBackend } from '../backends/search-backend';
+import { questionAsOrQuery } from '../querygen/question-or-baseline';
+import type { Analyzer } from '../text/analyzer';
+
+export interface RetrievedPassage {
+  docId: string;
+  text: string;
+  score: number;
+}
+
+export interface RagRetriever {
+  /** How the retriever is named in rag_answers and reports, e.g. `bm25`. */
+  readonly id: string;
+  retrieve(question: { id: string; text: string }, k: number): Promise<RetrievedPassage[]>;
+}
+
+/** Runs `work` with the suite's search backend (the engine opens the store around it). */
+export type SearchAccess = <T>(work: (backend: SearchBackend) => Promise<T>) => Promise<T>;
+
+/** The fields of a document as one passage: title first, then the text, then any other field. */
+export function passageText(fields: Record<string, string> | undefined): string {
+  if (!fields) return '';
+  const ordered = [fields['title'], fields['text'], ...Object.entries(fields).filter(([k]) => k !== 'title' && k !== 'text').map(([, v]) => v)];
+  return ordered.filter((v): v is string => typeof v === 'string' && v.trim() !== '').join('\n');
+}
+
+export class Bm25RagRetriever implements RagRetriever {
+  readonly id = 'bm25';
+
+  constructor(private readonly access: SearchAccess, private readonly analyzer: Analyzer) {}
+
+  async retrieve(question: { id: string; text: string }, k: number): Promise<RetrievedPassage[]> {
+    const query = questionAsOrQuery(question.text, this.analyzer);
+    if (query === '') return [];
+    return this.access(async (backend) => {
+      const [result] = await backend.search([{ key: question.id, text: query }], { top: k });
+      if (!result) return [];
+      // The query is the analyzer's own words joined with OR: it always parses.
+      if (!result.ok) throw new Error(`the question's OR query did not parse at ${result.error.position}: ${result.error.message}`);
+      const documents = await backend.fetchDocuments(result.results.map((r) => r.docId));
+      return result.results.map((r) => ({ docId: r.docId, score: r.score, text: passageText(documents.get(r.docId)) }));
+    });
+  }
+}
