@@ -50,17 +50,26 @@ export interface StoredDocument {
   fields: Record<string, string>;
 }
 
+/**
+ * Up to `limit` documents of `dataset` from doc_no `fromDocNo` on, in doc_no order: one page, for
+ * callers that visit the store once per page (the embedding pipeline opens it per batch).
+ */
+export async function documentPage(store: Store, dataset: string, fromDocNo: number, limit: number): Promise<StoredDocument[]> {
+  const rows = await store.all<{ doc_no: number; doc_id: string; fields: string }>(
+    `SELECT doc_no, doc_id, fields FROM documents WHERE dataset = $dataset AND doc_no >= $from ORDER BY doc_no LIMIT $limit`,
+    { dataset, from: fromDocNo, limit },
+  );
+  return rows.map((r) => ({ docNo: r.doc_no, docId: r.doc_id, fields: JSON.parse(r.fields) as Record<string, string> }));
+}
+
 /** The documents of `dataset`, `batchSize` at a time, in doc_no order. */
 export async function* documentBatches(store: Store, dataset: string, batchSize = 2000): AsyncGenerator<StoredDocument[]> {
   let from = 0;
   for (;;) {
-    const rows = await store.all<{ doc_no: number; doc_id: string; fields: string }>(
-      `SELECT doc_no, doc_id, fields FROM documents WHERE dataset = $dataset AND doc_no >= $from ORDER BY doc_no LIMIT $limit`,
-      { dataset, from, limit: batchSize },
-    );
-    if (rows.length === 0) return;
-    yield rows.map((r) => ({ docNo: r.doc_no, docId: r.doc_id, fields: JSON.parse(r.fields) as Record<string, string> }));
-    from = (rows[rows.length - 1]?.doc_no ?? from) + 1;
+    const page = await documentPage(store, dataset, from, batchSize);
+    if (page.length === 0) return;
+    yield page;
+    from = (page[page.length - 1]?.docNo ?? from) + 1;
   }
 }
 

@@ -13,7 +13,7 @@
  */
 import crypto from 'node:crypto';
 import pLimit from 'p-limit';
-import { backOff } from 'exponential-backoff';
+import { backOff, type BackoffOptions } from 'exponential-backoff';
 import type { FormatUsed, GenerateRequest, LlmProvider, ModelInfo, ProviderKind, ProviderRequest, ServerTimings } from './types';
 import { NO_TIMINGS } from './types';
 import { OllamaProvider } from './ollama-provider';
@@ -33,6 +33,25 @@ export interface RetryOptions {
 }
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 3, initialDelayMs: 500, maxDelayMs: 10_000 };
+
+/**
+ * `exponential-backoff` options for `retry`: exponential delays with full jitter, retrying only
+ * retryable LlmErrors, each retry reported to `onRetry` (the embedding client retries the same way).
+ */
+export function retryBackoff(retry: RetryOptions, onRetry: (error: LlmError, attempt: number) => void): BackoffOptions {
+  return {
+    numOfAttempts: retry.attempts,
+    startingDelay: retry.initialDelayMs,
+    maxDelay: retry.maxDelayMs,
+    timeMultiple: 2,
+    jitter: 'full',
+    retry: (error: unknown, attempt: number) => {
+      const retryable = error instanceof LlmError && error.retryable;
+      if (retryable) onRetry(error, attempt);
+      return retryable;
+    },
+  };
+}
 /**
  * A model load can take tens of seconds before the first token (first-token limit 120 s); once
  * the answer streams, 30 s without a chunk means the model hangs. Generation is bounded by total.
@@ -315,18 +334,7 @@ export class LlmClient {
             }
           });
         },
-        {
-          numOfAttempts: this.retry.attempts,
-          startingDelay: this.retry.initialDelayMs,
-          maxDelay: this.retry.maxDelayMs,
-          timeMultiple: 2,
-          jitter: 'full',
-          retry: (error: unknown, attempt: number) => {
-            const retryable = error instanceof LlmError && error.retryable;
-            if (retryable) this.onEvent({ type: 'retry', host, model: request.model, attempt, error: (error as Error).message });
-            return retryable;
-          },
-        },
+        retryBackoff(this.retry, (error, attempt) => this.onEvent({ type: 'retry', host, model: request.model, attempt, error: error.message })),
       );
       if (this.useCache && this.cache) {
         this.cache.put({

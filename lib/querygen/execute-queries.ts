@@ -7,6 +7,11 @@
  * document the item's queries match, as a reviewer would screen them, with no rank cut; the
  * union is held as the backend's match keys (the embedded engine's dense doc numbers), and only
  * the judged documents are looked up.
+ *
+ * Retrieval strategies (bm25, dense, hybrid) give a ranking, not a set to screen: their items get
+ * the ranked measures only. A bm25 item's one query is ranked by the backend; a dense item's
+ * ranking is its dense ranking; a hybrid item fuses its dense ranking with its queries' results
+ * (a single query's BM25 scores as they are, several queries' RRF-fused first) by its fusion.
  */
 import type { Qrels, ScoredDocument } from '../evaluation/types';
 import { evaluateRun } from '../evaluation/evaluate';
@@ -14,11 +19,15 @@ import type { MatchKey, SearchBackend } from '../backends/search-backend';
 import { computeMeasure, headlineMeasures, parseMeasure } from '../evaluation/measure-registry';
 import type { JudgedRanking, RankedDocument } from '../evaluation/judged-ranking';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion';
+import { fuseRankings } from './fusion';
+import type { RankedRetrieval } from './types';
 
 export interface QueryBatchItem {
   key: string;
   questionId: string;
   queries: string[];
+  /** A retrieval strategy's item: ranked measures only; its dense ranking taken or fused with the queries' results. */
+  retrieval?: RankedRetrieval;
 }
 
 export interface ExecutedItem {
@@ -95,12 +104,19 @@ export async function executeQueries(
       for (const doc of result.results) found.add(doc.docId);
       for (const no of result.matchedKeys ?? []) union.add(no);
     });
-    const fused = reciprocalRankFusion(rankings).slice(0, top);
+    const lexical = rankings.length === 1 ? (rankings[0] as ScoredDocument[]) : reciprocalRankFusion(rankings);
+    const retrieval = item.retrieval;
+    let fused: ScoredDocument[];
+    if (!retrieval) fused = reciprocalRankFusion(rankings).slice(0, top);
+    else if (!retrieval.dense) fused = lexical.slice(0, top);
+    else if (item.queries.length === 0 || !retrieval.fusion) fused = retrieval.dense.slice(0, top);
+    else fused = fuseRankings([lexical, retrieval.dense], retrieval.fusion).slice(0, top);
+    if (retrieval?.dense) for (const doc of retrieval.dense) found.add(doc.docId);
     const judged = qrels.get(item.questionId);
     const metrics = judged
       ? {
           ...(evaluateRun(new Map([[item.questionId, fused]]), new Map([[item.questionId, judged]]), measures, { depth: top }).perQuery.get(item.questionId) ?? {}),
-          ...setMeasures(union, judged, docNos),
+          ...(retrieval ? {} : setMeasures(union, judged, docNos)),
         }
       : {};
     return { key: item.key, queryCount: item.queries.length, parsedCount: rankings.length, parseErrors, docsFound: found.size, fused, metrics };

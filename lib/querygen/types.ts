@@ -9,8 +9,16 @@ import type { LlmErrorKind } from '../llm/llm-error';
 import type { AnswerReading } from '../llm/answer-extraction';
 import type { Query } from '../datasets/types';
 import type { QueryCheck } from './query-repair';
+import type { ScoredDocument } from '../evaluation/types';
+import type { Store } from '../store/store';
+import type { FusionSettings } from './fusion';
 
-export type GeneratorKind = 'llm' | 'question-or' | 'tfidf-keywords' | 'rag';
+/**
+ * `llm`, `question-or`, `tfidf-keywords`: boolean queries, executed and fused. `bm25`, `dense`,
+ * `hybrid`: retrieval strategies that yield a ranking (see RankedRetrieval). `rag`: answers with
+ * citations (lib/rag).
+ */
+export type GeneratorKind = 'llm' | 'question-or' | 'tfidf-keywords' | 'bm25' | 'dense' | 'hybrid' | 'rag';
 
 /**
  * Why an item has no usable query: the model timed out, the server failed (HTTP 5xx), the
@@ -53,6 +61,31 @@ export interface GeneratedQueries {
   /** Set only when no query is usable. */
   error: string | undefined;
   errorKind: ItemErrorKind | undefined;
+  /** Retrieval strategies (bm25, dense, hybrid): how the item's ranking is made; absent for boolean generators. */
+  retrieval?: RankedRetrieval | undefined;
+}
+
+/**
+ * A strategy's ranking. `dense` is the dense ranking (absent for bm25); the item's `queries`
+ * (the question as an OR query for bm25, an LLM's boolean queries for `hybrid with: llm:M`) are
+ * run on the search backend as ranked queries; with both, they are fused (`fusion`). The item
+ * gets the ranked measures only: a ranking has no boolean set to screen, so the set measures
+ * (set_P, set_recall, set_F, num_ret) are not computed for it.
+ */
+export interface RankedRetrieval {
+  dense?: ScoredDocument[] | undefined;
+  fusion?: FusionSettings | undefined;
+}
+
+/** What a generator may do before the items run: compute or reuse document embeddings, embed the questions. */
+export interface PrepareContext {
+  questions: Query[];
+  /** Ranking depth (the suite's top_k). */
+  topK: number;
+  /** Opens the store for one visit (waiting while another process holds it); never held across calls to a server. */
+  withStore: <T>(work: (store: Store) => Promise<T>) => Promise<T>;
+  log: (line: string) => void;
+  signal?: AbortSignal | undefined;
 }
 
 export interface QueryGenerator {
@@ -61,6 +94,8 @@ export interface QueryGenerator {
   readonly kind: GeneratorKind;
   readonly model: string | undefined;
   generate(question: Query): Promise<GeneratedQueries>;
+  /** Work before the first item (retrieval strategies: embeddings); called once per run. */
+  prepare?(context: PrepareContext): Promise<void>;
 }
 
 /** A baseline's generation: its queries are valid by construction, and it makes no call. */

@@ -56,6 +56,9 @@ import { generateItems } from './engine/generate';
 import { RunRecorder, seconds } from './engine/record';
 import { expectationFailures, finishAndSummarize, type RunSummaries } from './engine/summarize';
 import type { PendingItem } from './engine/items';
+import { EmbeddingClient } from '../embeddings/embedding-client';
+import type { EmbeddingProgress } from '../embeddings/embedding-progress';
+import { limitsFromSettings } from '../llm/llm-settings';
 
 export { MULTI_MODEL_GENERATOR, RunWriteError, UnstoredItemsError };
 export { DEFAULT_FLUSH_INTERVAL_MS, DEFAULT_FLUSH_ITEMS } from './engine/record';
@@ -78,6 +81,8 @@ export interface BenchOptions {
   flushIntervalMs?: number;
   /** GPU sampler settings: the environment it finds its tools in (PATH), and its interval. */
   gpu?: GpuSamplingSettings;
+  /** The embedding pass's progress (dense and hybrid strategies); none by default. */
+  embeddingProgress?: EmbeddingProgress;
 }
 
 export interface BenchResult {
@@ -147,15 +152,40 @@ async function runLocked(runId: string, given: LoadedSuite | undefined, options:
     }
     throw error;
   });
+  // Dense and hybrid strategies embed on the same hosts, with the same attempts (lib/llm settings).
+  const needsEmbeddings = suite.generators.some((g) => g.type === 'dense' || g.type === 'hybrid');
+  const embeddings = needsEmbeddings
+    ? new EmbeddingClient({
+        hosts: llm.hosts,
+        retry: options.llm?.retry ?? limitsFromSettings(suite.llm).retry,
+        onEvent: (e) => log(e.type === 'retry' ? `embedding retry ${e.model}@${e.host} after attempt ${e.attempt}: ${e.error}` : `embedding batch of ${e.size} split in halves: ${e.error}`),
+      })
+    : undefined;
   // Where the generated queries run (and RAG retrievers search); a backend that cannot be used stops the run before it starts.
   const backends = backendProvider(suite.backend, suite.dataset);
-  const generators = buildGenerators(suite, client, dataset, models, (work) => recorder.whenFree((store) => work(backends.forStore(store))));
+  const generators = buildGenerators(
+    suite, client, dataset, models, (work) => recorder.whenFree((store) => work(backends.forStore(store))),
+    embeddings ? { client: embeddings, progress: options.embeddingProgress } : undefined,
+  );
   if (suite.backend) {
     log(`generated queries run on ${backends.description}`);
     await recorder.whenFree((store) => backends.check(store)).catch(async (error: unknown) => {
       await backends.close().catch(() => undefined);
       throw error;
     });
+  }
+
+  // Retrieval strategies' work before the items: document embeddings computed or reused (the
+  // store opened per page and batch, never held while the server works), questions embedded.
+  for (const generator of generators.generators) {
+    if (!generator.prepare || options.signal?.aborted) continue;
+    recorder.waitingFor = `to prepare ${generator.id}`;
+    await generator
+      .prepare({ questions: dataset.questions, topK: suite.top_k, withStore: (work) => recorder.whenFree(work), log, signal: options.signal })
+      .catch(async (error: unknown) => {
+        await backends.close().catch(() => undefined);
+        throw error;
+      });
   }
 
   const perQuestion = generators.generators.length + (generators.withMulti ? 1 : 0);

@@ -13,10 +13,11 @@ import { runItemsKey } from './migrations/006-run-items-key';
 import { itemMetricsKey } from './migrations/007-item-metrics-key';
 import { ragAnswers } from './migrations/008-rag-answers';
 import { postingsPacks } from './migrations/009-postings-packs';
+import { embeddings } from './migrations/010-embeddings';
 
 export type { Migration };
 
-export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema, llmAnswers, runItemsKey, itemMetricsKey, ragAnswers, postingsPacks];
+export const MIGRATIONS: Migration[] = [initialSchema, selectionViews, gpuPhases, rolloutSchema, llmAnswers, runItemsKey, itemMetricsKey, ragAnswers, postingsPacks, embeddings];
 
 // Versions must be 1, 2, 3, ... in list order: a migration inserted below one that shipped would
 // never run on databases already past it.

@@ -35,6 +35,7 @@ const POSTINGS_CACHE = {
 };
 
 const RUN_STORE = 'lib/runs/run-store.ts';
+const EMBEDDING_STORE = 'lib/embeddings/embedding-store.ts';
 const GPU_STORE = 'lib/gpu/gpu-store.ts';
 const GPU_DASHBOARD_RUNS = {
   file: 'lib/gpu/gpu-dashboard-data.ts',
@@ -96,6 +97,11 @@ export const TABLE_OWNERS = {
   // Keyword extraction cache and the job log.
   keyword_cache: { folder: 'keywords', writer: 'lib/keywords/keyword-cache.ts', readers: [] },
   job_runs: { folder: 'jobs', writer: 'lib/jobs/job-runs.ts' },
+
+  // Dense retrieval: embedding sets and their chunks; the vectors are in embedding_vectors_<N>
+  // (one table per vector length, created and written by the same module, see migration 10).
+  embedding_sets: { folder: 'embeddings', writer: EMBEDDING_STORE, readers: [] },
+  embedding_chunks: { folder: 'embeddings', writer: EMBEDDING_STORE, readers: [] },
 } as const satisfies Record<string, TableOwner>;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;

@@ -12,6 +12,7 @@ import { measureLlm, OVERHEAD_CALLS, VALIDATIONS, CACHE_HITS, CACHED_RUN_REPEATS
 import { measureGpuPerf, PERF_SAMPLES, PERF_INTERVAL_MS } from './gpu-perf';
 import { renderTable } from '../../lib/terminal-table';
 import { measureCliStartup, CLI_STARTUP_TARGET_MS } from './cli-startup-perf';
+import { measureEmbeddingThroughput, measureVectorSearch, VECTOR_DIMS, VECTOR_QUERIES, VECTOR_SIZES, VECTOR_TOP_K } from './vector-perf';
 import {
   measureScale, benchlabTotalMs, xapianAvailable, isFailed, TARGETS, DEFAULT_SIZES, TARGET_SIZE, GB, type ScalePoint, type FailedPoint,
 } from './scale-perf';
@@ -217,8 +218,36 @@ async function scaleSection(args: string[]): Promise<void> {
   if (failed.length > 0) throw new Error(`scale: ${failed.map((f) => f.label).join(', ')} failed (see the table)`);
 }
 
+async function vectorsSection(args: string[]): Promise<void> {
+  const sizes = args.length > 0 ? args.map(Number) : [...VECTOR_SIZES];
+  process.stdout.write(`\n## Exact vector search in DuckDB (${VECTOR_DIMS} dimensions, random unit vectors, ${VECTOR_QUERIES} queries, top ${VECTOR_TOP_K} documents, max over chunks)\n`);
+  const rows: (string | number)[][] = [];
+  for (const chunks of sizes) {
+    const p = await measureVectorSearch(chunks);
+    rows.push([
+      p.chunks.toLocaleString('en-US'), `${(p.fillMs / 1000).toFixed(1)} s`, `${p.allQueriesMs.toFixed(0)} ms`, `${p.perQueryMs.toFixed(1)} ms`,
+      `${p.singleQueryMs.toFixed(0)} ms`, `${(p.dbBytes / 1024 / 1024).toFixed(0)} MiB`,
+    ]);
+  }
+  process.stdout.write(renderTable(['chunks', 'store (fill)', `all ${VECTOR_QUERIES} queries, one pass (median of 3)`, 'per query', 'one query alone', 'database file'], rows) + '\n');
+  const e = await measureEmbeddingThroughput();
+  process.stdout.write(
+    `\n## Embedding pass (client + store path, against the Ollama-compatible test server in this process; not a GPU)\n` +
+      renderTable(
+        ['figure', 'value'],
+        [
+          ['documents / chunks', `${e.documents} / ${e.chunks}`],
+          ['requests (/api/embed, batches of 64)', e.requests],
+          ['first pass', `${e.seconds.toFixed(1)} s = ${e.chunksPerSecond.toFixed(0)} chunks/s`],
+          ['second pass (all stored: nothing computed)', `${e.reuseSeconds.toFixed(2)} s, ${e.reuseRequests} requests`],
+        ],
+      ) + '\n',
+  );
+}
+
 const SECTIONS: Record<string, (args: string[]) => Promise<void>> = {
   retrieval: retrievalSection,
+  vectors: vectorsSection,
   llm: llmSection,
   gpu: gpuSection,
   cli: cliSection,

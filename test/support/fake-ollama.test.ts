@@ -51,7 +51,7 @@ describe('model endpoints', () => {
 
   it('lists the default models with Ollama details', async () => {
     const { models } = await ollama.list();
-    expect(models.map((m) => m.name)).toEqual(['llama3.2:3b', 'qwen2.5:7b', 'mistral:7b', 'qwen3:4b']);
+    expect(models.map((m) => m.name)).toEqual(['llama3.2:3b', 'qwen2.5:7b', 'mistral:7b', 'qwen3:4b', 'nomic-embed-text:latest', 'all-minilm:22m']);
     const llama = models[0];
     expect(llama).toMatchObject({
       name: 'llama3.2:3b',
@@ -363,7 +363,7 @@ describe('faults', () => {
   it('applies to non-inference endpoints too', async () => {
     fake.inject({ kind: 'http-500', match: { path: '/api/tags' } });
     expect((await rejection(ollama.list())).status_code).toBe(500);
-    expect((await ollama.list()).models).toHaveLength(4);
+    expect((await ollama.list()).models).toHaveLength(6);
   });
 });
 
@@ -611,7 +611,7 @@ describe('/v1 (OpenAI-compatible API)', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { object: string; data: Array<{ id: string; object: string; created: number; owned_by: string }> };
     expect(body.object).toBe('list');
-    expect(body.data.map((m) => m.id)).toEqual(['llama3.2:3b', 'qwen2.5:7b', 'mistral:7b', 'qwen3:4b']);
+    expect(body.data.map((m) => m.id)).toEqual(['llama3.2:3b', 'qwen2.5:7b', 'mistral:7b', 'qwen3:4b', 'nomic-embed-text:latest', 'all-minilm:22m']);
     expect(body.data[0]).toEqual({ id: 'llama3.2:3b', object: 'model', created: Date.UTC(2025, 5, 1, 12) / 1000, owned_by: 'library' });
   });
 

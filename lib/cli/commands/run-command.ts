@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { runBench, type BenchResult } from '../../runs/bench-run';
 import { terminalProgress } from '../../runs/progress';
+import { terminalEmbeddingProgress } from '../../embeddings/embedding-progress';
 import { publishRunReport } from '../../publish/publish-run-report';
 import { REPORTS_ENV_VAR, resolveOutDir } from '../../publish/out-dir';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -137,6 +138,7 @@ export function runCommand(globals: () => GlobalOptions, setExitCode: (code: num
           useCache: options.cache,
           ...(options.resume ? { resumeRunId: options.resume, retryErrors: options.retryErrors } : {}),
           progress: options.json ? undefined : terminalProgress(),
+          ...(options.json ? {} : { embeddingProgress: terminalEmbeddingProgress() }),
           log: (line) => process.stderr.write(`${line}\n`),
           signal: controller.signal,
         });

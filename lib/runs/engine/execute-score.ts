@@ -1,6 +1,7 @@
 /**
  * Stage 4 of the benchmark engine: a batch of completed items is executed on the suite's search
- * backend (ID-only boolean search of each valid query, fused) and scored against the qrels, and turned
+ * backend (ID-only boolean search of each valid query, fused; a retrieval strategy's ranking fused
+ * with it or taken as it is) and scored against the qrels, and turned
  * into the rows of run_items and item_metrics. An item that ended in an error scores 0 (the model
  * gave nothing usable); one never attempted has no score at all, so a circuit that stayed open
  * cannot drag a mean down. A RAG item is scored on its context and citations (lib/rag/rag-scoring.ts).
@@ -20,7 +21,12 @@ export interface ScoredBatch {
 }
 
 export async function executeAndScore(backend: SearchBackend, qrels: Qrels, batch: PendingItem[], topK: number): Promise<ExecutedItem[]> {
-  return executeQueries(backend, qrels, batch.map((p) => ({ key: p.key, questionId: p.questionId, queries: p.queries })), topK);
+  return executeQueries(
+    backend,
+    qrels,
+    batch.map((p) => ({ key: p.key, questionId: p.questionId, queries: p.queries, ...(p.retrieval ? { retrieval: p.retrieval } : {}) })),
+    topK,
+  );
 }
 
 /** The batch's rows: each item with what its execution found, and the scores of the items attempted. */

@@ -82,6 +82,7 @@ export async function generateItems(input: GenerateInput): Promise<void> {
         key, generator: generator.id, model: generator.model, questionId: question.id, repeat,
         queries: generated.queries, checks: generated.checks, answerRead: generated.answerRead, latencyMs: generated.latencyMs,
         loadMs: loadMs(generated.calls), calls: generated.calls, status: generated.error ? 'error' : 'ok', error: generated.error, errorKind: generated.errorKind,
+        ...(generated.retrieval ? { retrieval: generated.retrieval } : {}),
         rag: ragItemOf(generated),
       };
       await record(item, `${generator.id} ${question.id}`);

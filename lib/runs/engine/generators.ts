@@ -1,8 +1,12 @@
 /**
- * The benchmark engine's generators: which LLM models the suite names can run (reachable hosts
- * that have them; the others are skipped, each with its reason), and the query generators of the
- * suite in its order: the baselines, an LLM generator per available model, and a RAG generator
- * (lib/rag) per RAG entry whose model is available.
+ * The benchmark engine's generators: which models the suite names can run (reachable hosts that
+ * have them; the others are skipped, each with its reason), and the generators of the suite in
+ * its order, each made by its type's factory in GENERATOR_FACTORIES (a typed registry: a type the
+ * suite schema allows without a factory does not compile): the boolean query generators
+ * (baselines, an LLM generator per available model), the retrieval strategies (bm25, dense,
+ * hybrid; lib/querygen/retrieval-strategies.ts), whose embeddings come from the embedding models
+ * on the same hosts as the LLMs, and a RAG generator (lib/rag) per RAG entry whose model is
+ * available.
  */
 import { Analyzer } from '../../text/analyzer';
 import type { LlmClient } from '../../llm/llm-client';
@@ -12,7 +16,11 @@ import { QuestionOrBaseline } from '../../querygen/question-or-baseline';
 import { TfidfKeywordsBaseline } from '../../querygen/tfidf-keywords-baseline';
 import { LlmQueryGenerator } from '../../querygen/llm-generator';
 import type { QueryGenerator } from '../../querygen/types';
-import type { Suite } from '../../suites/suite';
+import { Bm25Strategy, DenseRankingSource, DenseStrategy, HybridStrategy, type HybridLexical } from '../../querygen/retrieval-strategies';
+import type { EmbeddingClient } from '../../embeddings/embedding-client';
+import type { EmbeddingProgress } from '../../embeddings/embedding-progress';
+import { InputError } from '../../input-error';
+import type { Suite, SuiteGenerator } from '../../suites/suite';
 import type { BenchDataset } from './prepare-dataset';
 import { buildRagGenerator } from '../../rag/rag-strategy';
 import type { SearchAccess } from '../../rag/rag-retriever';
@@ -28,9 +36,14 @@ export interface AvailableModels {
   skipped: SkippedModel[];
 }
 
-/** The models of the suite's LLM generators. */
+/** The models of the suite's LLM generators and retrieval strategies (embedding models, a hybrid's LLM). */
 export function suiteModels(suite: Suite): string[] {
-  return suite.generators.flatMap((g) => (g.type === 'llm' || g.type === 'rag' ? [g.model] : []));
+  const models = suite.generators.flatMap((g) => {
+    if (g.type === 'llm' || g.type === 'rag' || g.type === 'dense') return [g.model];
+    if (g.type === 'hybrid') return g.with.startsWith('llm:') ? [g.model, g.with.slice('llm:'.length)] : [g.model];
+    return [];
+  });
+  return [...new Set(models)];
 }
 
 /** Which LLM models can run: reachable hosts that have them. Says why for each that cannot. */
@@ -70,6 +83,81 @@ export interface SuiteGenerators {
   withMulti: boolean;
 }
 
+/** What a generator factory builds from. */
+interface FactoryContext {
+  suite: Suite;
+  client: LlmClient;
+  embeddings: EmbeddingClient | undefined;
+  embeddingProgress: EmbeddingProgress | undefined;
+  dataset: BenchDataset;
+  analyzer: Analyzer;
+  available: string[];
+  template: LoadedPromptTemplate | undefined;
+  /** Dense rankings shared by strategies with the same embedding settings. */
+  sources: Map<string, DenseRankingSource>;
+  /** How RAG retrievers reach the suite's search backend. */
+  search: SearchAccess;
+}
+
+type GeneratorFactories = { [T in SuiteGenerator['type']]: (g: Extract<SuiteGenerator, { type: T }>, ctx: FactoryContext) => QueryGenerator[] };
+
+function llmGenerator(model: string, ctx: FactoryContext): QueryGenerator | undefined {
+  const { suite, available, template } = ctx;
+  return available.includes(model) && template
+    ? new LlmQueryGenerator(ctx.client, model, template, { queriesPerModel: suite.queries_per_model, options: suite.options, repairQueries: suite.repair_queries })
+    : undefined;
+}
+
+/** The dense rankings for a dense or hybrid entry; undefined when its model is not available. */
+function denseSource(g: Extract<SuiteGenerator, { type: 'dense' | 'hybrid' }>, ctx: FactoryContext): DenseRankingSource | undefined {
+  if (!ctx.available.includes(g.model) || !ctx.embeddings) return undefined;
+  const settings = {
+    dataset: ctx.suite.dataset,
+    model: g.model,
+    dimensions: g.dimensions,
+    chunking: g.chunking ? { maxTokens: g.chunking.max_tokens, overlapTokens: g.chunking.overlap_tokens } : undefined,
+    aggregate: g.aggregate,
+    batchSize: g.batch_size,
+  };
+  const key = JSON.stringify(settings);
+  let source = ctx.sources.get(key);
+  if (!source) {
+    source = new DenseRankingSource(ctx.embeddings, settings, ctx.embeddingProgress);
+    ctx.sources.set(key, source);
+  }
+  return source;
+}
+
+const GENERATOR_FACTORIES: GeneratorFactories = {
+  'question-or': () => [new QuestionOrBaseline()],
+  'tfidf-keywords': (g, ctx) => [new TfidfKeywordsBaseline(ctx.dataset.stats, ctx.analyzer, g.keywords)],
+  llm: (g, ctx) => {
+    const generator = llmGenerator(g.model, ctx);
+    return generator ? [generator] : [];
+  },
+  rag: (g, ctx) => (ctx.available.includes(g.model) ? [buildRagGenerator(g, ctx.client, { search: ctx.search, analyzer: ctx.analyzer }, ctx.suite.options)] : []),
+  bm25: (_g, ctx) => [new Bm25Strategy(ctx.analyzer)],
+  dense: (g, ctx) => {
+    const source = denseSource(g, ctx);
+    return source ? [new DenseStrategy(source, g.model)] : [];
+  },
+  hybrid: (g, ctx) => {
+    const source = denseSource(g, ctx);
+    if (!source) return [];
+    let lexical: HybridLexical = { type: 'bm25', analyzer: ctx.analyzer };
+    if (g.with.startsWith('llm:')) {
+      const generator = llmGenerator(g.with.slice('llm:'.length), ctx);
+      if (!generator) return [];
+      lexical = { type: 'llm', generator };
+    }
+    return [new HybridStrategy(source, g.model, lexical, { method: g.fusion, normalize: g.normalize, rrfK: g.rrf_k })];
+  },
+};
+
+function build<T extends SuiteGenerator['type']>(g: Extract<SuiteGenerator, { type: T }>, ctx: FactoryContext): QueryGenerator[] {
+  return (GENERATOR_FACTORIES[g.type as T] as (g: Extract<SuiteGenerator, { type: T }>, ctx: FactoryContext) => QueryGenerator[])(g, ctx);
+}
+
 export function buildGenerators(
   suite: Suite,
   client: LlmClient,
@@ -77,17 +165,16 @@ export function buildGenerators(
   models: { available: string[]; template: LoadedPromptTemplate | undefined },
   /** How RAG retrievers reach the suite's search backend. */
   search: SearchAccess,
+  embeddings?: { client: EmbeddingClient; progress?: EmbeddingProgress | undefined },
 ): SuiteGenerators {
-  const analyzer = new Analyzer(dataset.analyzerSettings);
-  const { available, template } = models;
-  const generators: QueryGenerator[] = suite.generators.flatMap((g): QueryGenerator[] => {
-    if (g.type === 'question-or') return [new QuestionOrBaseline()];
-    if (g.type === 'tfidf-keywords') return [new TfidfKeywordsBaseline(dataset.stats, analyzer, g.keywords)];
-    if (g.type === 'rag') return available.includes(g.model) ? [buildRagGenerator(g, client, { search, analyzer }, suite.options)] : [];
-    return available.includes(g.model) && template
-      ? [new LlmQueryGenerator(client, g.model, template, { queriesPerModel: suite.queries_per_model, options: suite.options, repairQueries: suite.repair_queries })]
-      : [];
-  });
+  const ctx: FactoryContext = {
+    suite, client, dataset, analyzer: new Analyzer(dataset.analyzerSettings), available: models.available, template: models.template,
+    embeddings: embeddings?.client, embeddingProgress: embeddings?.progress, sources: new Map(), search,
+  };
+  const generators = suite.generators.flatMap((g) => build(g, ctx));
+  const ids = generators.map((g) => g.id);
+  const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (twice.length > 0) throw new InputError(`the suite names generator ${[...new Set(twice)].join(', ')} more than once (one row per generator id: dense:M and hybrid:M take one entry per model)`);
   const llmGenerators = generators.filter((g) => g.kind === 'llm');
   return { generators, llmGenerators, withMulti: suite.multi_model && llmGenerators.length >= 2 };
 }

@@ -6,7 +6,7 @@
 import type { LlmCall } from '../../llm/llm-client';
 import type { AnswerReading } from '../../llm/answer-extraction';
 import type { QueryCheck } from '../../querygen/query-repair';
-import type { ItemErrorKind } from '../../querygen/types';
+import type { ItemErrorKind, RankedRetrieval } from '../../querygen/types';
 import type { RagItem } from '../../rag/rag-generator';
 
 /** `ok`: at least one usable query; `error`: attempted, nothing usable; `not-attempted`: the model's circuit stayed open. */
@@ -30,6 +30,8 @@ export interface PendingItem {
   status: ItemStatus;
   error: string | undefined;
   errorKind: ItemErrorKind | undefined;
+  /** Retrieval strategies: the dense ranking and fusion (see RankedRetrieval); absent for boolean generators. */
+  retrieval?: RankedRetrieval | undefined;
   /** A RAG item's context, answer and latency split (lib/rag); absent for query generators. */
   rag?: RagItem | undefined;
 }

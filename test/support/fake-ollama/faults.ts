@@ -24,6 +24,19 @@ export const ERRORS = {
   modelNotFoundPull: (model: string): string => `model ${goQuote(model)} not found, try pulling it first`,
   /** server/routes.go (0.12.5+): `think` set (not false) for a model without the thinking capability. */
   noThinking: (model: string): string => `${goQuote(model)} does not support thinking`,
+  /** server/routes.go GenerateHandler/ChatHandler: a model without the completion capability (an embedding model). */
+  noCompletion: (model: string, endpoint: 'generate' | 'chat'): string => `${goQuote(model)} does not support ${endpoint}`,
+  /**
+   * /api/embed on a model without embeddings, Ollama 0.30+: llama-server runs it without
+   * `--embedding` and its 501 text comes through (llm/llama_server.go normalizeEmbeddingError).
+   */
+  noEmbeddings: 'This server does not support embeddings. Start it with `--embeddings`',
+  /** The same before 0.30: runner/ollamarunner/runner.go's 501, which EmbedHandler returned as a 500. */
+  noEmbeddingsRunner: 'this model does not support embeddings',
+  /** EmbedHandler, truncate: false and an input longer than the context (0.30+: api.StatusError 400). */
+  embedTooLong: 'the input length exceeds the context length',
+  /** The same before 0.30 (server/routes.go v0.12.0). */
+  embedTooLongOld: 'input exceeds maximum context length',
 } as const;
 
 /**

@@ -10,6 +10,7 @@ import { contextTokens, generate, metrics, type Generation, type StreamChunk } f
 import { checkGoStruct, decodeJsonBody, keepAliveMs, type GoStruct } from './go-json';
 import {
   hang,
+  versionBelow,
   NATIVE_REPLIER,
   NDJSON_TYPE,
   sendJson,
@@ -33,6 +34,7 @@ import {
   type NativeChatLine,
 } from './openai';
 import { validateOptions } from './options';
+import { embedHandler, openAiEmbedHandler } from './embed-handlers';
 import type { FakeModel, RecordedRequest, RespondAnswer, RespondRequest, ThinkValue } from './types';
 
 export interface ServerState {
@@ -49,9 +51,11 @@ export interface ServerState {
   closing: AbortSignal;
   /** Numbers the /v1 completion ids (chatcmpl-<n>). */
   nextId: () => number;
+  /** A llama.cpp server without --embeddings: embedding requests answer 501. */
+  embeddingsDisabled: boolean;
 }
 
-interface Ctx {
+export interface Ctx {
   state: ServerState;
   req: IncomingMessage;
   res: ServerResponse;
@@ -64,21 +68,7 @@ interface Ctx {
   reply: JsonReplier;
 }
 
-type Handler = (ctx: Ctx) => Promise<void> | void;
-
-/** True when semver `version` is below `target` (numeric major.minor.patch; pre-release tags ignored). */
-export function versionBelow(version: string, target: string): boolean {
-  const parse = (v: string): number[] => {
-    const nums = v.trim().replace(/^v/, '').split(/[-+]/)[0]?.split('.') ?? [];
-    return [0, 1, 2].map((i) => Number.parseInt(nums[i] ?? '0', 10) || 0);
-  };
-  const a = parse(version);
-  const b = parse(target);
-  for (let i = 0; i < 3; i++) {
-    if ((a[i] as number) !== (b[i] as number)) return (a[i] as number) < (b[i] as number);
-  }
-  return false;
-}
+export type Handler = (ctx: Ctx) => Promise<void> | void;
 
 /** `format` became json.RawMessage (JSON Schema objects) in Ollama 0.5.0; it was a Go string before. */
 const formatType = (version: string): 'string' | 'any' => (versionBelow(version, '0.5.0') ? 'string' : 'any');
@@ -172,7 +162,7 @@ const isThinkValue = (v: unknown): v is ThinkValue => typeof v === 'boolean' || 
  */
 function validateInference(
   ctx: Ctx,
-  req: { model: string; options: unknown; think: unknown },
+  req: { model: string; options: unknown; think: unknown; endpoint: 'generate' | 'chat' },
 ): { model: FakeModel; options: Record<string, unknown> | undefined } | null {
   const name = req.model;
   if (name === '') {
@@ -182,6 +172,11 @@ function validateInference(
   const model = ctx.state.store.find(name);
   if (!model) {
     ctx.reply.error(ctx.res, 404, ERRORS.modelNotFound(name));
+    return null;
+  }
+  // An embedding model cannot generate or chat (errCapabilityCompletion in server/routes.go).
+  if (!(model.capabilities ?? ['completion']).includes('completion')) {
+    ctx.reply.error(ctx.res, 400, ERRORS.noCompletion(name, req.endpoint));
     return null;
   }
   // Ollama 0.12.5+: `think` true or a level for a model without the capability is a 400; false is fine.
@@ -220,7 +215,7 @@ const generateHandler: Handler = async (ctx) => {
     return sendJson(ctx.res, 200, { model: name, created_at: nowIso(), response: '', done: true, done_reason: 'unload' });
   }
 
-  const v = validateInference(ctx, { model: name, options: body['options'], think: body['think'] });
+  const v = validateInference(ctx, { model: name, options: body['options'], think: body['think'], endpoint: 'generate' });
   if (!v) return;
   const system = str(body['system']);
   if (body['raw'] === true && (str(body['template']) !== '' || system !== '' || Array.isArray(body['context']))) {
@@ -280,7 +275,7 @@ const chatHandler: Handler = async (ctx) => {
     });
   }
 
-  const v = validateInference(ctx, { model: name, options: body['options'], think: body['think'] });
+  const v = validateInference(ctx, { model: name, options: body['options'], think: body['think'], endpoint: 'chat' });
   if (!v) return;
   const keepAlive = keepAliveMs(body['keep_alive']);
 
@@ -336,7 +331,7 @@ const openAiChatHandler: Handler = async (ctx) => {
   const r = converted.req;
   const messages = r.messages.map((m) => ({ role: m.role.toLowerCase(), content: m.content }));
 
-  const v = validateInference(ctx, { model: r.model, options: r.options, think: r.think });
+  const v = validateInference(ctx, { model: r.model, options: r.options, think: r.think, endpoint: 'chat' });
   if (!v) return;
   const fmtError = formatError(r.format);
   if (fmtError) return ctx.reply.error(ctx.res, 500, fmtError);
@@ -547,8 +542,10 @@ const ROUTES: Record<string, Route> = {
   '/api/show': { methods: { POST: show }, json: true },
   '/api/generate': { methods: { POST: generateHandler }, json: true },
   '/api/chat': { methods: { POST: chatHandler }, json: true },
+  '/api/embed': { methods: { POST: embedHandler }, json: true },
   '/v1/models': { methods: { GET: openAiModels }, json: false, openai: true },
   '/v1/chat/completions': { methods: { POST: openAiChatHandler }, json: true, openai: true },
+  '/v1/embeddings': { methods: { POST: openAiEmbedHandler }, json: true, openai: true },
 };
 
 /** Real Ollama endpoints this fake does not implement: answered 501 so a test notices at once. */
@@ -558,10 +555,8 @@ const UNIMPLEMENTED: Record<string, string> = {
   '/api/create': 'POST',
   '/api/copy': 'POST',
   '/api/delete': 'DELETE',
-  '/api/embed': 'POST',
   '/api/embeddings': 'POST',
   '/v1/completions': 'POST',
-  '/v1/embeddings': 'POST',
 };
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -573,6 +568,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
 function faultInfo(path: string, body: unknown): FaultRequestInfo {
   const b = asRecord(body);
   const texts = [str(b['prompt']), str(b['system'])];
+  // Embedding inputs (a string or a list of strings).
+  if (typeof b['input'] === 'string') texts.push(b['input']);
+  else if (Array.isArray(b['input'])) for (const i of b['input']) texts.push(str(i));
   if (Array.isArray(b['messages'])) {
     for (const m of b['messages']) {
       const content = asRecord(m)['content'];

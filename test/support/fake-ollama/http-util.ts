@@ -92,3 +92,17 @@ export async function sendShapedJson(
   if (shape.malformedAfterChunks !== undefined) return sendText(res, 200, truncateJson(JSON.stringify(body)), JSON_TYPE);
   replier.json(res, 200, body);
 }
+
+/** True when semver `version` is below `target` (numeric major.minor.patch; pre-release tags ignored). */
+export function versionBelow(version: string, target: string): boolean {
+  const parse = (v: string): number[] => {
+    const nums = v.trim().replace(/^v/, '').split(/[-+]/)[0]?.split('.') ?? [];
+    return [0, 1, 2].map((i) => Number.parseInt(nums[i] ?? '0', 10) || 0);
+  };
+  const a = parse(version);
+  const b = parse(target);
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] as number) !== (b[i] as number)) return (a[i] as number) < (b[i] as number);
+  }
+  return false;
+}

@@ -40,6 +40,27 @@ export const DEFAULT_MODELS: readonly FakeModel[] = [
     contextLength: 40_960,
     capabilities: ['completion', 'thinking'],
   },
+  {
+    // Embedding models: /api/embed and /v1/embeddings; generate/chat answer 400 "does not support".
+    name: 'nomic-embed-text:latest',
+    family: 'nomic-bert',
+    parameterSize: '137M',
+    quantization: 'F16',
+    sizeBytes: 274_302_450,
+    contextLength: 2048,
+    capabilities: ['embedding'],
+    embeddingLength: 768,
+  },
+  {
+    name: 'all-minilm:22m',
+    family: 'bert',
+    parameterSize: '23M',
+    quantization: 'F16',
+    sizeBytes: 45_960_996,
+    contextLength: 512,
+    capabilities: ['embedding'],
+    embeddingLength: 384,
+  },
 ];
 
 /** Ollama's name matching: case-insensitive, default registry/namespace dropped, tag defaults to latest. */
@@ -228,6 +249,7 @@ export class ModelStore {
         'general.parameter_count': parameterCount(m.parameterSize),
         'general.quantization_version': 2,
         [`${m.family}.context_length`]: m.contextLength,
+        ...(m.embeddingLength !== undefined ? { [`${m.family}.embedding_length`]: m.embeddingLength } : {}),
       },
       capabilities: m.capabilities ?? ['completion'],
       modified_at: e.modifiedAt,

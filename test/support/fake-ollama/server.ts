@@ -48,6 +48,7 @@ export async function startFakeOllama(config: FakeOllamaConfig = {}): Promise<Fa
     spendLoadTime: config.spendLoadTime ?? false,
     chunkSize: Math.max(1, Math.trunc(config.chunkSize ?? 1)),
     version: config.version ?? '0.12.0',
+    embeddingsDisabled: config.embeddingsDisabled ?? false,
     closing: closing.signal,
     nextId: () => ++completionIds,
   };

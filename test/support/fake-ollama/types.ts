@@ -24,6 +24,11 @@ export interface FakeModel {
   capabilities?: string[];
   /** modified_at of /api/tags and /api/show (ISO 8601); a fixed, deterministic date by default. */
   modifiedAt?: string;
+  /**
+   * Embedding models (capabilities ['embedding']): the vector length (`<family>.embedding_length`
+   * in /api/show's model_info). Others answer /api/embed with Ollama's error for a model without it.
+   */
+  embeddingLength?: number;
 }
 
 /** The `think` value of a request: true/false, or a thinking level. */
@@ -89,6 +94,13 @@ export interface FakeOllamaConfig {
    * JSON Schema object is rejected with 400, as those versions did).
    */
   version?: string;
+  /**
+   * Act as a llama.cpp server started without `--embeddings`: every /v1/embeddings request gets
+   * llama-server's 501 `{"error":{"code":501,"message":"This server does not support embeddings.
+   * Start it with `--embeddings`","type":"not_supported_error"}}` (and /api/embed the same text
+   * as a native error). Default false.
+   */
+  embeddingsDisabled?: boolean;
 }
 
 export type FaultKind =
@@ -132,7 +144,7 @@ export interface FaultMatch {
   path?: string;
   /** The model name exactly as the request sends it. */
   model?: string;
-  /** Substring of the prompt, the system prompt or any chat message. */
+  /** Substring of the prompt, the system prompt, any chat message or any embedding input. */
   promptIncludes?: string;
 }
 
