@@ -25,8 +25,13 @@ import { questionAsOrQuery } from './question-or-baseline';
 import { Analyzer } from '../text/analyzer';
 import { baselineGeneration, type GeneratedQueries, type PrepareContext, type QueryGenerator } from './types';
 
-/** The dense rankings of one embedding configuration, made once per run for every question. */
+/**
+ * The dense rankings of one embedding configuration, made once per run for every question; its
+ * retriever (the document embeddings computed or reused) is shared with RAG retrievers of the same
+ * settings (lib/rag), which ask only for the embeddings.
+ */
 export class DenseRankingSource {
+  private embedded: Promise<DenseRetriever> | undefined;
   private ready: Promise<void> | undefined;
   private rankings = new Map<string, ScoredDocument[]>();
   private failures = new Map<string, string>();
@@ -35,9 +40,9 @@ export class DenseRankingSource {
 
   constructor(private readonly client: EmbeddingClient, readonly settings: DenseSettings, private readonly progress?: EmbeddingProgress) {}
 
-  /** Embeds the documents (or reuses them) and ranks every question; once, whoever asks first. */
-  ensure(context: PrepareContext): Promise<void> {
-    this.ready ??= (async () => {
+  /** Embeds the documents (or reuses them); once, whoever asks first. */
+  embeddings(context: Pick<PrepareContext, 'withStore' | 'log' | 'signal'>): Promise<DenseRetriever> {
+    this.embedded ??= (async () => {
       const retriever = new DenseRetriever(this.client, context.withStore, this.settings);
       const pass = await retriever
         .prepare({ log: context.log, ...(context.signal ? { signal: context.signal } : {}), ...(this.progress ? { progress: this.progress } : {}) })
@@ -51,12 +56,21 @@ export class DenseRankingSource {
         `embeddings ${this.settings.model} on ${this.settings.dataset}: ${pass.computed} chunk(s) computed, ${pass.reused} reused, ${pass.present} already stored` +
           (pass.failed > 0 ? `, ${pass.failed} failed` : '') + ` (${pass.seconds.toFixed(1)} s)`,
       );
+      this.retriever = retriever;
+      return retriever;
+    })();
+    return this.embedded;
+  }
+
+  /** Embeds the documents (or reuses them) and ranks every question; once, whoever asks first. */
+  ensure(context: PrepareContext): Promise<void> {
+    this.ready ??= (async () => {
+      const retriever = await this.embeddings(context);
       const ranked = await retriever.rankAll(context.questions.map((q) => ({ key: q.id, text: q.text })), context.topK);
       this.rankings = ranked.rankings;
       this.failures = ranked.failed;
       this.perQuestionMs = (ranked.embedMs + ranked.searchMs) / Math.max(1, context.questions.length);
       context.log(`dense search ${this.settings.model}: ${context.questions.length} question(s) in one pass, ${ranked.searchMs.toFixed(0)} ms`);
-      this.retriever = retriever;
     })();
     return this.ready;
   }

@@ -8,7 +8,8 @@
  * RagItem instead (ragItemOf), which the engine scores (rag-scoring.ts) and stores (rag-answers.ts).
  *
  * Latency: the item's latency is retrieval plus the LLM call (wall time); the split is kept:
- * retrieval (measured around the retriever, the store visit included), and from the call the
+ * retrieval (measured around the retriever, the store visit included, plus a hybrid retriever's
+ * share of the dense search it made for every question before the first), and from the call the
  * server's load, prompt evaluation and generation times (Ollama's load_duration,
  * prompt_eval_duration, eval_duration). A response-cache hit makes no call: its timings are the
  * original call's, so only its wall time (the cache-hit latency) is kept.
@@ -18,9 +19,9 @@ import type { LlmCall, LlmClient } from '../llm/llm-client';
 import type { GenerationOptions } from '../llm/types';
 import { splitRequestFields } from '../llm/llm-settings';
 import { answerFormat, renderPrompt, type LoadedPromptTemplate } from '../querygen/prompt-template';
-import { itemErrorKind, type GeneratedQueries, type QueryGenerator } from '../querygen/types';
+import { itemErrorKind, type GeneratedQueries, type PrepareContext, type QueryGenerator } from '../querygen/types';
 import { readRagAnswer, type RagAnswerRead } from './rag-answer-reading';
-import type { RagRetriever, RetrievedPassage } from './rag-retriever';
+import { RetrievalFailure, type RagRetriever, type RetrievedPassage } from './rag-retriever';
 
 /** Longest passage text put in the prompt; longer passages are cut (their id stays). */
 export const MAX_PASSAGE_CHARS = 2_000;
@@ -87,12 +88,27 @@ export class RagGenerator implements QueryGenerator {
     this.id = `rag:${model}`;
   }
 
+  /** The retriever's work before the first question (dense and hybrid retrievers: the document embeddings). */
+  async prepare(context: PrepareContext): Promise<void> {
+    await this.retriever.prepare?.(context);
+  }
+
   async generate(question: Query): Promise<RagGeneration> {
     const started = performance.now();
-    const passages = await this.retriever.retrieve({ id: question.id, text: question.text }, this.settings.k);
-    const retrievalMs = performance.now() - started;
-    const base = { retriever: this.retriever.id, k: this.settings.k, context: passages.map((p) => ({ docId: p.docId, score: p.score })), retrievalMs };
+    // Time spent for this question before it was asked (a hybrid's share of the one dense search).
+    const precomputedMs = this.retriever.precomputedMs?.(question.id) ?? 0;
     const none = { queries: [], checks: [] };
+    let passages: RetrievedPassage[];
+    try {
+      passages = await this.retriever.retrieve({ id: question.id, text: question.text }, this.settings.k);
+    } catch (error) {
+      if (!(error instanceof RetrievalFailure)) throw error;
+      const retrievalMs = performance.now() - started + precomputedMs;
+      const rag: RagItem = { retriever: this.retriever.id, k: this.settings.k, context: [], retrievalMs, read: null, llmMs: null, loadMs: null, promptEvalMs: null, evalMs: null, cacheHit: null };
+      return { ...none, answerRead: null, calls: [], latencyMs: retrievalMs, error: error.message, errorKind: error.kind, rag };
+    }
+    const retrievalMs = performance.now() - started + precomputedMs;
+    const base = { retriever: this.retriever.id, k: this.settings.k, context: passages.map((p) => ({ docId: p.docId, score: p.score })), retrievalMs };
     if (passages.length === 0) {
       const rag: RagItem = { ...base, read: null, llmMs: null, loadMs: null, promptEvalMs: null, evalMs: null, cacheHit: null };
       return { ...none, answerRead: null, calls: [], latencyMs: retrievalMs, error: 'the retriever found no passage for the question', errorKind: 'other', rag };
@@ -104,7 +120,7 @@ export class RagGenerator implements QueryGenerator {
       format: answerFormat(this.template),
       ...splitRequestFields(this.settings.options),
     });
-    const latencyMs = performance.now() - started;
+    const latencyMs = performance.now() - started + precomputedMs;
     const timings = callTimings(call);
     if (call.error) {
       const rag: RagItem = { ...base, read: null, ...timings };

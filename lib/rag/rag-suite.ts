@@ -1,14 +1,21 @@
 /**
  * How a suite names a RAG generator and gates a run on it: the `{type: rag, model: M,
- * retriever: {type: bm25}, k: 5}` generator entry (generator id `rag:M`) and the RAG
- * expectations, as zod schemas the suite schema (lib/suites/suite.ts) includes. The retriever is a
- * retrieval strategy object; this branch knows `{type: bm25}` (RagRetrieverSettings), and the
- * dense and hybrid strategies join the union where the suite's strategies are declared.
+ * retriever: {...}, k: 5}` generator entry (generator id `rag:M`) and the RAG expectations, as zod
+ * schemas the suite schema (lib/suites/suite.ts) includes. The retriever is a retrieval strategy
+ * written as in a suite's generators, with the same settings schemas
+ * (lib/querygen/strategy-settings.ts): `{type: bm25}`, `{type: dense, model, dimensions, chunking,
+ * aggregate, batch_size}`, `{type: hybrid, <dense settings>, fusion, normalize, rrf_k}` (a RAG
+ * hybrid fuses with BM25; it has no `with`).
  */
 import { z } from 'zod';
 import { PROMPT_REF } from '../querygen/prompt-ref';
+import { denseFields, fusionFields } from '../querygen/strategy-settings';
 
-export const ragRetrieverSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('bm25') }).strict()]);
+export const ragRetrieverSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('bm25') }).strict(),
+  z.object({ type: z.literal('dense'), ...denseFields }).strict(),
+  z.object({ type: z.literal('hybrid'), ...denseFields, ...fusionFields }).strict(),
+]);
 export type RagRetrieverSettings = z.infer<typeof ragRetrieverSchema>;
 
 export const ragGeneratorSchema = z

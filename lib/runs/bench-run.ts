@@ -152,8 +152,8 @@ async function runLocked(runId: string, given: LoadedSuite | undefined, options:
     }
     throw error;
   });
-  // Dense and hybrid strategies embed on the same hosts, with the same attempts (lib/llm settings).
-  const needsEmbeddings = suite.generators.some((g) => g.type === 'dense' || g.type === 'hybrid');
+  // Dense and hybrid strategies (and RAG retrievers) embed on the same hosts, with the same attempts (lib/llm settings).
+  const needsEmbeddings = suite.generators.some((g) => g.type === 'dense' || g.type === 'hybrid' || (g.type === 'rag' && g.retriever.type !== 'bm25'));
   const embeddings = needsEmbeddings
     ? new EmbeddingClient({
         hosts: llm.hosts,

@@ -13,25 +13,7 @@ import { PROMPT_REF } from '../querygen/prompt-ref';
 import { projectRoot } from '../store/db-path';
 import { backendSettingsSchema } from '../backends/registry';
 import { ragExpectationsShape, ragGeneratorSchema } from '../rag/rag-suite';
-
-/** How documents are cut for embedding: words per chunk and words repeated from the chunk before. */
-const chunkingSchema = z
-  .object({ max_tokens: z.number().int().min(8).max(8192).default(256), overlap_tokens: z.number().int().min(0).max(8191).default(32) })
-  .strict()
-  .refine((c) => c.overlap_tokens < c.max_tokens, { message: 'overlap_tokens must be below max_tokens', path: ['overlap_tokens'] });
-
-/** The embedding settings of the dense and hybrid strategies. */
-const denseFields = {
-  /** An embedding model (Ollama: e.g. nomic-embed-text; OpenAI-compatible: the server's name). */
-  model: z.string().min(1),
-  /** Cut vectors to this length (the server normalizes again); default: the model's own. */
-  dimensions: z.number().int().min(1).max(65_536).optional(),
-  chunking: chunkingSchema.optional(),
-  /** A document's score from its chunks' scores. */
-  aggregate: z.enum(['max', 'sum']).default('max'),
-  /** Inputs per embedding request. */
-  batch_size: z.number().int().min(1).max(2048).default(64),
-};
+import { denseFields, fusionFields } from '../querygen/strategy-settings';
 
 const generatorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('question-or') }).strict(),
@@ -46,10 +28,7 @@ const generatorSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('hybrid'),
       ...denseFields,
-      fusion: z.enum(['rrf', 'combsum', 'combmnz']).default('rrf'),
-      /** CombSUM / CombMNZ: how each ranking's scores are normalized first. */
-      normalize: z.enum(['minmax', 'zscore']).default('minmax'),
-      rrf_k: z.number().int().min(1).max(10_000).default(60),
+      ...fusionFields,
       /** The lexical side: `bm25`, or `llm:<model>` (that model's boolean queries, executed and fused). */
       with: z.string().regex(/^(bm25|llm:.+)$/, 'must be bm25 or llm:<model>').default('bm25'),
     })

@@ -17,6 +17,7 @@ import { TfidfKeywordsBaseline } from '../../querygen/tfidf-keywords-baseline';
 import { LlmQueryGenerator } from '../../querygen/llm-generator';
 import type { QueryGenerator } from '../../querygen/types';
 import { Bm25Strategy, DenseRankingSource, DenseStrategy, HybridStrategy, type HybridLexical } from '../../querygen/retrieval-strategies';
+import { denseSettingsOf, fusionSettingsOf, type DenseEntrySettings } from '../../querygen/strategy-settings';
 import type { EmbeddingClient } from '../../embeddings/embedding-client';
 import type { EmbeddingProgress } from '../../embeddings/embedding-progress';
 import { InputError } from '../../input-error';
@@ -36,10 +37,11 @@ export interface AvailableModels {
   skipped: SkippedModel[];
 }
 
-/** The models of the suite's LLM generators and retrieval strategies (embedding models, a hybrid's LLM). */
+/** The models of the suite's LLM generators and retrieval strategies (embedding models, a hybrid's LLM, a RAG retriever's embedding model). */
 export function suiteModels(suite: Suite): string[] {
   const models = suite.generators.flatMap((g) => {
-    if (g.type === 'llm' || g.type === 'rag' || g.type === 'dense') return [g.model];
+    if (g.type === 'rag') return g.retriever.type === 'bm25' ? [g.model] : [g.model, g.retriever.model];
+    if (g.type === 'llm' || g.type === 'dense') return [g.model];
     if (g.type === 'hybrid') return g.with.startsWith('llm:') ? [g.model, g.with.slice('llm:'.length)] : [g.model];
     return [];
   });
@@ -108,17 +110,10 @@ function llmGenerator(model: string, ctx: FactoryContext): QueryGenerator | unde
     : undefined;
 }
 
-/** The dense rankings for a dense or hybrid entry; undefined when its model is not available. */
-function denseSource(g: Extract<SuiteGenerator, { type: 'dense' | 'hybrid' }>, ctx: FactoryContext): DenseRankingSource | undefined {
+/** The dense rankings for a dense or hybrid entry (or RAG retriever); undefined when its model is not available. */
+function denseSource(g: DenseEntrySettings, ctx: FactoryContext): DenseRankingSource | undefined {
   if (!ctx.available.includes(g.model) || !ctx.embeddings) return undefined;
-  const settings = {
-    dataset: ctx.suite.dataset,
-    model: g.model,
-    dimensions: g.dimensions,
-    chunking: g.chunking ? { maxTokens: g.chunking.max_tokens, overlapTokens: g.chunking.overlap_tokens } : undefined,
-    aggregate: g.aggregate,
-    batchSize: g.batch_size,
-  };
+  const settings = denseSettingsOf(g, ctx.suite.dataset);
   const key = JSON.stringify(settings);
   let source = ctx.sources.get(key);
   if (!source) {
@@ -135,7 +130,11 @@ const GENERATOR_FACTORIES: GeneratorFactories = {
     const generator = llmGenerator(g.model, ctx);
     return generator ? [generator] : [];
   },
-  rag: (g, ctx) => (ctx.available.includes(g.model) ? [buildRagGenerator(g, ctx.client, { search: ctx.search, analyzer: ctx.analyzer }, ctx.suite.options)] : []),
+  rag: (g, ctx) => {
+    if (!ctx.available.includes(g.model)) return [];
+    const generator = buildRagGenerator(g, ctx.client, { search: ctx.search, analyzer: ctx.analyzer, dense: (settings) => denseSource(settings, ctx) }, ctx.suite.options);
+    return generator ? [generator] : [];
+  },
   bm25: (_g, ctx) => [new Bm25Strategy(ctx.analyzer)],
   dense: (g, ctx) => {
     const source = denseSource(g, ctx);
@@ -150,7 +149,7 @@ const GENERATOR_FACTORIES: GeneratorFactories = {
       if (!generator) return [];
       lexical = { type: 'llm', generator };
     }
-    return [new HybridStrategy(source, g.model, lexical, { method: g.fusion, normalize: g.normalize, rrfK: g.rrf_k })];
+    return [new HybridStrategy(source, g.model, lexical, fusionSettingsOf(g))];
   },
 };
 
