@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseConfigText, readConfigText } from '../config/load-config';
+import { parseConfigText, readConfigText, type ConfigProblems } from '../config/load-config';
 import { InputError } from '../input-error';
 import { PROMPT_REF } from '../querygen/prompt-ref';
 import { projectRoot } from '../store/db-path';
@@ -121,9 +121,39 @@ export function suitesDir(): string {
   return path.join(projectRoot(), 'data', 'suites');
 }
 
+/**
+ * The generator id a suite entry gets (its row in summaries, reports and compare), by type: a
+ * typed map, so a new generator type needs its id here. The engine's generators carry the same ids
+ * (lib/querygen, lib/rag); test/suites/suite-generator-ids.test.ts checks they agree.
+ */
+const GENERATOR_IDS: { [T in SuiteGenerator['type']]: (g: Extract<SuiteGenerator, { type: T }>) => string } = {
+  'question-or': () => 'baseline:question-or',
+  'tfidf-keywords': () => 'baseline:tfidf-keywords',
+  llm: (g) => `llm:${g.model}`,
+  bm25: () => 'bm25',
+  dense: (g) => `dense:${g.model}`,
+  hybrid: (g) => `hybrid:${g.model}`,
+  rag: (g) => `rag:${g.model}`,
+};
+
+export function suiteGeneratorId(g: SuiteGenerator): string {
+  return (GENERATOR_IDS[g.type] as (g: SuiteGenerator) => string)(g);
+}
+
+/** Two entries with one generator id would share one row: the later ones are problems at their entry. */
+function checkGeneratorIds(suite: Suite, problems: ConfigProblems): void {
+  const first = new Map<string, number>();
+  suite.generators.forEach((g, i) => {
+    const id = suiteGeneratorId(g);
+    const earlier = first.get(id);
+    if (earlier === undefined) first.set(id, i);
+    else problems.add(['generators', i], `generator id '${id}' is also generators.${earlier}'s: each generator id is one row, so give each entry its own (one dense, hybrid or rag entry per model)`);
+  });
+}
+
 /** Parses and validates a suite given as YAML or JSON text (`.json`: strict JSON); `file` names it in errors. */
 export function parseSuite(text: string, file: string): Suite {
-  return parseConfigText(text, file, suiteSchema, { what: 'suite' });
+  return parseConfigText(text, file, suiteSchema, { what: 'suite', check: checkGeneratorIds });
 }
 
 /** The extensions a suite named without one is found by, in this order. */
