@@ -110,9 +110,11 @@ export class Bm25Strategy implements QueryGenerator {
 export class DenseStrategy implements QueryGenerator {
   readonly id: string;
   readonly kind = 'dense' as const;
+  readonly embeddingModel: string;
 
   constructor(private readonly source: DenseRankingSource, readonly model: string) {
     this.id = `dense:${model}`;
+    this.embeddingModel = model;
   }
 
   prepare(context: PrepareContext): Promise<void> {
@@ -131,9 +133,11 @@ export type HybridLexical = { type: 'bm25'; analyzer: Analyzer } | { type: 'llm'
 export class HybridStrategy implements QueryGenerator {
   readonly id: string;
   readonly kind = 'hybrid' as const;
+  readonly embeddingModel: string;
 
   constructor(private readonly source: DenseRankingSource, readonly model: string, private readonly lexical: HybridLexical, private readonly fusion: FusionSettings) {
     this.id = `hybrid:${model}`;
+    this.embeddingModel = model;
   }
 
   prepare(context: PrepareContext): Promise<void> {

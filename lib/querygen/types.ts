@@ -93,6 +93,8 @@ export interface QueryGenerator {
   readonly id: string;
   readonly kind: GeneratorKind;
   readonly model: string | undefined;
+  /** The embedding model the generator's `prepare` runs (dense, hybrid, a RAG generator's dense or hybrid retriever). */
+  readonly embeddingModel?: string | undefined;
   generate(question: Query): Promise<GeneratedQueries>;
   /** Work before the first item (retrieval strategies: embeddings); called once per run. */
   prepare?(context: PrepareContext): Promise<void>;

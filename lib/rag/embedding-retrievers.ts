@@ -56,10 +56,12 @@ export function passagesFromChunks(chunks: readonly RetrievedChunk[]): Retrieved
 
 export class DenseRagRetriever implements RagRetriever {
   readonly id: string;
+  readonly embeddingModel: string;
   private retriever: DenseRetriever | undefined;
 
   constructor(private readonly source: DenseRankingSource) {
     this.id = `dense:${source.settings.model}`;
+    this.embeddingModel = source.settings.model;
   }
 
   async prepare(context: PrepareContext): Promise<void> {
@@ -78,6 +80,7 @@ export class DenseRagRetriever implements RagRetriever {
 
 export class HybridRagRetriever implements RagRetriever {
   readonly id: string;
+  readonly embeddingModel: string;
   private topK = 0;
 
   constructor(
@@ -87,6 +90,7 @@ export class HybridRagRetriever implements RagRetriever {
     private readonly fusion: FusionSettings,
   ) {
     this.id = `hybrid:${source.settings.model}`;
+    this.embeddingModel = source.settings.model;
   }
 
   async prepare(context: PrepareContext): Promise<void> {

@@ -77,6 +77,7 @@ export function renderPassages(passages: readonly RetrievedPassage[]): string {
 export class RagGenerator implements QueryGenerator {
   readonly id: string;
   readonly kind = 'rag' as const;
+  readonly embeddingModel: string | undefined;
 
   constructor(
     private readonly client: LlmClient,
@@ -86,6 +87,7 @@ export class RagGenerator implements QueryGenerator {
     private readonly settings: RagGeneratorSettings,
   ) {
     this.id = `rag:${model}`;
+    this.embeddingModel = retriever.embeddingModel;
   }
 
   /** The retriever's work before the first question (dense and hybrid retrievers: the document embeddings). */

@@ -22,6 +22,8 @@ export interface RetrievedPassage {
 export interface RagRetriever {
   /** How the retriever is named in rag_answers and reports, e.g. `bm25`. */
   readonly id: string;
+  /** The embedding model the retriever runs (dense, hybrid); none for bm25. */
+  readonly embeddingModel?: string | undefined;
   retrieve(question: { id: string; text: string }, k: number): Promise<RetrievedPassage[]>;
   /** Work before the first question (dense, hybrid: the document embeddings); once per run. */
   prepare?(context: PrepareContext): Promise<void>;

@@ -11,8 +11,9 @@
  *      set up the LLM        lib/llm/llm-setup.ts       client, hosts, limits, cache from the suite's `llm:` block
  *                                                       (the rollout step's client is set up the same way)
  *      the generators        engine/generators.ts       available models, the suite's generators
+ *      GPU sampling          engine/gpu-sampling.ts     telemetry for the run's duration (when a generator runs a model)
+ *      embeddings            generators' prepare        dense, hybrid, RAG retrievers (GPU phase `embed`)
  *      the run row           run-store.ts               created only now (nothing it needs is missing)
- *      GPU sampling          engine/gpu-sampling.ts     telemetry for the run's duration
  *   3. generate              engine/generate.ts         generators over the items, breakers, multi-model items
  *   4. execute and score     engine/execute-score.ts    a batch's queries run and scored
  *   5. record                engine/record.ts           batches written (waiting out a held database)
@@ -50,8 +51,9 @@ import { RunWriteError, UnstoredItemsError } from './run-errors';
 import { prepareDataset } from './engine/prepare-dataset';
 import { backendProvider } from '../backends/registry';
 import { planItems, runSuite, runToResume, type LoadedSuite } from './engine/plan-items';
-import { buildGenerators, checkModels, suiteModels, type SkippedModel } from './engine/generators';
-import { startGpuSampler, type GpuSamplingSettings } from './engine/gpu-sampling';
+import { buildGenerators, checkModels, suiteModels, type SkippedModel, type SuiteGenerators } from './engine/generators';
+import { startGpuSampler, usesModel, type GpuSamplingSettings } from './engine/gpu-sampling';
+import type { GpuSampler } from '../gpu/gpu-sampler';
 import { generateItems } from './engine/generate';
 import { RunRecorder, seconds } from './engine/record';
 import { expectationFailures, finishAndSummarize, type RunSummaries } from './engine/summarize';
@@ -163,47 +165,56 @@ async function runLocked(runId: string, given: LoadedSuite | undefined, options:
     : undefined;
   // Where the generated queries run (and RAG retrievers search); a backend that cannot be used stops the run before it starts.
   const backends = backendProvider(suite.backend, suite.dataset);
-  const generators = buildGenerators(
-    suite, client, dataset, models, (work) => recorder.whenFree((store) => work(backends.forStore(store))),
-    embeddings ? { client: embeddings, progress: options.embeddingProgress } : undefined,
-  );
-  if (suite.backend) {
-    log(`generated queries run on ${backends.description}`);
-    await recorder.whenFree((store) => backends.check(store)).catch(async (error: unknown) => {
-      await backends.close().catch(() => undefined);
-      throw error;
-    });
-  }
+  // From here the backend is the run's to close: whatever fails before the items run (the
+  // generators, the backend check, the embeddings, the run row, the GPU sampler) closes it first.
+  let generators: SuiteGenerators;
+  let gpu: GpuSampler | undefined;
+  let total: number;
+  try {
+    generators = buildGenerators(
+      suite, client, dataset, models, (work) => recorder.whenFree((store) => work(backends.forStore(store))),
+      embeddings ? { client: embeddings, progress: options.embeddingProgress } : undefined,
+    );
+    if (suite.backend) {
+      log(`generated queries run on ${backends.description}`);
+      await recorder.whenFree((store) => backends.check(store));
+    }
 
-  // Retrieval strategies' work before the items: document embeddings computed or reused (the
-  // store opened per page and batch, never held while the server works), questions embedded.
-  for (const generator of generators.generators) {
-    if (!generator.prepare || options.signal?.aborted) continue;
-    recorder.waitingFor = `to prepare ${generator.id}`;
-    await generator
-      .prepare({ questions: dataset.questions, topK: suite.top_k, withStore: (work) => recorder.whenFree(work), log, signal: options.signal })
-      .catch(async (error: unknown) => {
-        await backends.close().catch(() => undefined);
-        throw error;
-      });
-  }
+    // GPU telemetry for every generator that puts a model to work (LLM, RAG, dense, hybrid),
+    // started before the embedding pass so its GPU time is sampled too (phase 'embed').
+    gpu = suite.gpu_sampling && generators.generators.some(usesModel) ? await startGpuSampler(runId, storeOptions, client, log, options.gpu) : undefined;
 
-  const perQuestion = generators.generators.length + (generators.withMulti ? 1 : 0);
-  const total = suite.repeats * dataset.questions.length * perQuestion;
-  if (options.resumeRunId === undefined) {
-    // The run row is created now that the run has all it needs: a run that fails before (a
-    // missing prompt template, an unknown dataset) leaves no 'running' row behind.
-    recorder.waitingFor = 'to create the run';
-    await recorder
-      .whenFree((store) => createRun(store, { runId, kind: 'bench', dataset: suite.dataset, suite: suite.name, config: { suite, suiteFile, useCache, bm25: DEFAULT_BM25 } }))
-      .catch((error: unknown) => {
-        throw recorder.heldError(error, (episode) =>
-          `database ${episode.dbPath} is held by ${describeHolder(episode.holder)}; the run waited ${seconds(episode.waitedMs)} to create run ${runId} and was interrupted: nothing was run or stored.`);
-      });
+    // Retrieval strategies' work before the items: document embeddings computed or reused (the
+    // store opened per page and batch, never held while the server works), questions embedded.
+    for (const generator of generators.generators) {
+      if (!generator.prepare || options.signal?.aborted) continue;
+      recorder.waitingFor = `to prepare ${generator.id}`;
+      if (generator.embeddingModel !== undefined) gpu?.markPhase('embed', generator.embeddingModel);
+      await generator.prepare({ questions: dataset.questions, topK: suite.top_k, withStore: (work) => recorder.whenFree(work), log, signal: options.signal });
+    }
+
+    const perQuestion = generators.generators.length + (generators.withMulti ? 1 : 0);
+    total = suite.repeats * dataset.questions.length * perQuestion;
+    if (options.resumeRunId === undefined) {
+      // The run row is created now that the run has all it needs: a run that fails before (a
+      // missing prompt template, an unknown dataset) leaves no 'running' row behind.
+      recorder.waitingFor = 'to create the run';
+      await recorder
+        .whenFree((store) => createRun(store, { runId, kind: 'bench', dataset: suite.dataset, suite: suite.name, config: { suite, suiteFile, useCache, bm25: DEFAULT_BM25 } }))
+        .catch((error: unknown) => {
+          throw recorder.heldError(error, (episode) =>
+            `database ${episode.dbPath} is held by ${describeHolder(episode.holder)}; the run waited ${seconds(episode.waitedMs)} to create run ${runId} and was interrupted: nothing was run or stored.`);
+        });
+    }
+  } catch (error) {
+    // Telemetry already taken (an embedding pass that used the GPU, then failed) keeps its run id;
+    // the run has no row, as for any run that fails before its first item.
+    await gpu?.stop();
+    await backends.close().catch(() => undefined);
+    throw error;
   }
   progress.start(total, plan.done.size);
   recorder.startBatches({ runId, dataset: suite.dataset, topK: suite.top_k, qrels: dataset.qrels, plan, cache, backends });
-  const gpu = suite.gpu_sampling && generators.llmGenerators.length > 0 ? await startGpuSampler(runId, storeOptions, client, log, options.gpu) : undefined;
 
   // 3-5. Generate; each completed item is recorded, and stored with its batch (executed and scored).
   let status: BenchResult['status'] = 'completed';
