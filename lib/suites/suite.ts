@@ -102,7 +102,7 @@ export const suiteSchema = z
     repeats: z.number().int().min(1).max(100).default(1),
     top_k: z.number().int().min(1).max(10_000).default(100),
     multi_model: z.boolean().default(true),
-    /** Sample the GPU (nvidia-smi / rocm-smi, Ollama /api/ps) while LLM generators run. */
+    /** Sample the GPU (nvidia-smi / rocm-smi, Ollama /api/ps) while generators that run a model (llm, rag, dense, hybrid) work. */
     gpu_sampling: z.boolean().default(true),
     /** Where the generated queries run: the embedded engine (default) or a PostgreSQL table (lib/backends). */
     backend: backendSettingsSchema.optional(),
