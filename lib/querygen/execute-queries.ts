@@ -12,6 +12,11 @@
  * the ranked measures only. A bm25 item's one query is ranked by the backend; a dense item's
  * ranking is its dense ranking; a hybrid item fuses its dense ranking with its queries' results
  * (a single query's BM25 scores as they are, several queries' RRF-fused first) by its fusion.
+ *
+ * Each item gets its retrieval time (`retrievalMs`): its share of the batch's one search call
+ * (the call's wall time over the batch's queries, times the item's queries) plus the time of its
+ * own fusion. The engine adds it to a retrieval strategy's latency, so a bm25 or hybrid item's
+ * latency includes the search that made its ranking.
  */
 import type { Qrels, ScoredDocument } from '../evaluation/types';
 import { evaluateRun } from '../evaluation/evaluate';
@@ -40,6 +45,8 @@ export interface ExecutedItem {
   docsFound: number;
   fused: ScoredDocument[];
   metrics: Record<string, number>;
+  /** The item's share of the batch's search call plus its fusion, in ms. */
+  retrievalMs: number;
 }
 
 /** Ranked measures, on the fused ranking (cut at the suite's top_k). */
@@ -84,7 +91,9 @@ export async function executeQueries(
   top: number,
 ): Promise<ExecutedItem[]> {
   const flat = items.flatMap((item) => item.queries.map((text, i) => ({ key: `${item.key}#${i}`, text })));
+  const searchStarted = performance.now();
   const results = await backend.search(flat, { top, withMatches: true });
+  const perQueryMs = flat.length > 0 ? (performance.now() - searchStarted) / flat.length : 0;
   const byKey = new Map(results.map((r) => [r.key, r]));
   const measures = itemMeasures(top);
   const docNos = await judgedKeys(backend, qrels, items.map((i) => i.questionId));
@@ -104,6 +113,7 @@ export async function executeQueries(
       for (const doc of result.results) found.add(doc.docId);
       for (const no of result.matchedKeys ?? []) union.add(no);
     });
+    const fuseStarted = performance.now();
     const lexical = rankings.length === 1 ? (rankings[0] as ScoredDocument[]) : reciprocalRankFusion(rankings);
     const retrieval = item.retrieval;
     let fused: ScoredDocument[];
@@ -111,6 +121,7 @@ export async function executeQueries(
     else if (!retrieval.dense) fused = lexical.slice(0, top);
     else if (item.queries.length === 0 || !retrieval.fusion) fused = retrieval.dense.slice(0, top);
     else fused = fuseRankings([lexical, retrieval.dense], retrieval.fusion).slice(0, top);
+    const retrievalMs = perQueryMs * item.queries.length + (performance.now() - fuseStarted);
     if (retrieval?.dense) for (const doc of retrieval.dense) found.add(doc.docId);
     const judged = qrels.get(item.questionId);
     const metrics = judged
@@ -119,6 +130,6 @@ export async function executeQueries(
           ...(retrieval ? {} : setMeasures(union, judged, docNos)),
         }
       : {};
-    return { key: item.key, queryCount: item.queries.length, parsedCount: rankings.length, parseErrors, docsFound: found.size, fused, metrics };
+    return { key: item.key, queryCount: item.queries.length, parsedCount: rankings.length, parseErrors, docsFound: found.size, fused, metrics, retrievalMs };
   });
 }

@@ -27,7 +27,7 @@ import {
 import {
   isUnitMeasure, MAP, MAX_HEATMAP_QUESTIONS, MAX_QUERY_CHARS, MAX_QUERIES_PER_ITEM, measureLabel, NDCG10,
   type BenchRunData, type ErrorCounts, type ErrorMessage, type ItemQuery, type ItemRow, type MeasureInterval, type RetrieveReportData,
-  type RunInfo,
+  type LatencyKind, type RunInfo,
 } from '../runs/run-report-data';
 import { MISSING, renderTable } from './table';
 import { MULTI_MODEL_GENERATOR, type GeneratorSummary } from '../runs/bench-summary';
@@ -96,6 +96,13 @@ function findings(data: BenchReportData): SafeHtml {
   const llm = data.latency.filter((l) => l.generator.startsWith('llm:')).sort((a, b) => a.median - b.median);
   const fastest = llm[0];
   if (fastest) lines.push(`Fastest LLM generator by median latency: ${fastest.generator}, ${formatMs(fastest.median)} ms per item (non-cached, n = ${fastest.n}).`);
+  const strategies = data.latency.filter((l) => l.kind === 'strategy').sort((a, b) => a.median - b.median);
+  if (strategies.length > 0) {
+    lines.push(`Retrieval strategies by median retrieval time per question: ${strategies.map((l) => `${l.generator} ${formatMs(l.median)} ms (p95 ${formatMs(l.p95)} ms)`).join(', ')}.`);
+  }
+  for (const l of data.latency.filter((x) => x.kind === 'rag')) {
+    lines.push(`${l.generator}: median ${formatMs(l.median)} ms per answer, retrieval included (p95 ${formatMs(l.p95)} ms, non-cached, n = ${l.n}).`);
+  }
   const speed = [...data.tokenRates].sort((a, b) => (b.median ?? 0) - (a.median ?? 0))[0];
   if (speed) lines.push(`Fastest generation: ${speed.model} at a median ${formatMetric(speed.median, 1)} tokens/s.`);
   const worst = [...data.errors].sort((a, b) => b.errors / b.items - a.errors / a.items)[0];
@@ -220,6 +227,9 @@ function multiModelTable(data: BenchReportData): SafeHtml {
   });
 }
 
+/** What an item's latency measures, per kind of generator (the view model says which). */
+const LATENCY_MEANS: Record<LatencyKind, string> = { query: 'generate the queries', strategy: 'retrieve', rag: 'retrieve and answer' };
+
 function latencyTable(data: BenchReportData): SafeHtml {
   return renderTable({
     // A cold start's model load is left out of the figures and counted under "cold starts".
@@ -228,6 +238,7 @@ function latencyTable(data: BenchReportData): SafeHtml {
     empty: 'No non-cached items with a latency.',
     columns: [
       { header: 'generator', cell: (l) => l.generator },
+      { header: 'time to', title: 'what the latency of an item of this generator measures', cell: (l) => LATENCY_MEANS[l.kind] },
       { header: 'items', numeric: true, cell: (l) => formatCount(l.n) },
       { header: 'min', numeric: true, cell: (l) => formatMs(l.min) },
       { header: 'p5', numeric: true, cell: (l) => formatMs(l.p5) },
@@ -451,7 +462,7 @@ async function benchBody(data: BenchReportData): Promise<{ body: SafeHtml; chart
   const tradeoff = points.length > 1
     ? await figure('tradeoff', tradeoffSpec(points, generators), `Up and to the left is better. ${generators.includes(MULTI_MODEL_GENERATOR) ? 'multi-model fuses every model\'s queries for a question; its time is the sum of the models\' times (they run one after another on a local host). ' : ''}Generators whose items all came from the cache have no latency and are not shown.`)
     : html``;
-  const latency = data.latency.length > 0 ? await figure('latency', latencyBoxSpec(data.latency, generators), 'Per-item time to generate the queries (LLM calls, retries included; baselines compute locally). Quantiles are computed in DuckDB.') : html``;
+  const latency = data.latency.length > 0 ? await figure('latency', latencyBoxSpec(data.latency, generators), 'Per item: LLM generators and baselines, the time to generate the queries (LLM calls, retries included; baselines compute locally); retrieval strategies (bm25, dense, hybrid), the time to retrieve for the question (its share of the question embedding, the vector search and the BM25 search, and its fusion); RAG generators, retrieval and the answer. Quantiles are computed in DuckDB.') : html``;
   const callHistogram = data.callLatency.length > 0 ? await figure('call-latency', callLatencySpec(data.callLatency), 'Counts per bin computed in DuckDB over every non-cached LLM call of the run.') : html``;
   const tokens = data.tokenRates.length > 0 ? await figure('tokens', tokenRateSpec(data.tokenRates), 'From llm_calls.tokens_per_second: the server\'s eval token count divided by its eval duration.') : html``;
   const outcomes = data.errors.length > 0 ? await figure('outcomes', outcomeSpec(data.errors, generators), 'An item is an error when it was attempted and no usable query came back (a query that does not parse is recorded, not an error, when another one does); not attempted when the model\'s circuit stayed open, so it was never sent (not a model error, not scored); cached when every LLM call of the item came from the response cache.') : html``;

@@ -56,8 +56,23 @@ export interface MeasureInterval extends Interval {
   label: string;
 }
 
+/**
+ * What a generator's latency measures, by its id: `query` generators (LLM, baselines, multi-model)
+ * the time to generate the queries; `strategy` (bm25, dense, hybrid) the time to retrieve for a
+ * question; `rag` retrieval plus the answer.
+ */
+export type LatencyKind = 'query' | 'strategy' | 'rag';
+
+const STRATEGY_ID = /^(bm25$|dense:|hybrid:)/;
+
+export function latencyKindOf(generator: string): LatencyKind {
+  if (generator.startsWith('rag:')) return 'rag';
+  return STRATEGY_ID.test(generator) ? 'strategy' : 'query';
+}
+
 export interface LatencyBox {
   generator: string;
+  kind: LatencyKind;
   n: number;
   min: number;
   p5: number;
@@ -259,7 +274,7 @@ async function latencyBoxes(store: Store, runId: string): Promise<LatencyBox[]> 
   return rows.map((r) => {
     const q = (r['q'] as number[]).map(Number);
     return {
-      generator: String(r['generator']), n: count(r['n']), min: Number(r['lo']), max: Number(r['hi']), mean: Number(r['mean']),
+      generator: String(r['generator']), kind: latencyKindOf(String(r['generator'])), n: count(r['n']), min: Number(r['lo']), max: Number(r['hi']), mean: Number(r['mean']),
       p5: q[0] ?? 0, q1: q[1] ?? 0, median: q[2] ?? 0, q3: q[3] ?? 0, p95: q[4] ?? 0,
     };
   });

@@ -5,6 +5,12 @@
  * into the rows of run_items and item_metrics. An item that ended in an error scores 0 (the model
  * gave nothing usable); one never attempted has no score at all, so a circuit that stayed open
  * cannot drag a mean down. A RAG item is scored on its context and citations (lib/rag/rag-scoring.ts).
+ *
+ * Latency: a retrieval strategy's item (bm25, dense, hybrid) is stored with its retrieval time, what
+ * it took before (the question as a query; a dense ranking's share of the one embedding and vector
+ * search) plus its share of the batch's search and its fusion, so every strategy's latency is the
+ * time to retrieve for a question. A query generator's latency stays the time to generate its
+ * queries, and a RAG item's already holds its retrieval and its answer.
  */
 import type { AppendValue } from '../../store/store';
 import type { SearchBackend } from '../../backends/search-backend';
@@ -42,7 +48,7 @@ export function scoredRows(runId: string, batch: PendingItem[], executed: Execut
     const cacheHit = calls.length > 0 && calls.every((c) => c.cacheHit);
     return [
       runId, p.key, p.generator, p.model ?? null, p.questionId, p.repeat, JSON.stringify(p.queries), p.checks.filter((c) => c.valid).length,
-      p.checks.length, e?.docsFound ?? 0, p.latencyMs, sumOrNull(calls.map((c) => c.timings.promptTokens)), sumOrNull(calls.map((c) => c.timings.evalTokens)),
+      p.checks.length, e?.docsFound ?? 0, p.retrieval && p.status !== 'not-attempted' ? p.latencyMs + (e?.retrievalMs ?? 0) : p.latencyMs, sumOrNull(calls.map((c) => c.timings.promptTokens)), sumOrNull(calls.map((c) => c.timings.evalTokens)),
       calls.length > 0 ? cacheHit : null, p.error ?? null, now,
       // migration 5
       p.status, p.errorKind ?? null, p.answerRead, JSON.stringify(p.checks), p.loadMs,
