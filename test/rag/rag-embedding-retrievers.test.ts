@@ -16,16 +16,14 @@ import { runBench } from '../../lib/runs/bench-run';
 import { parseSuite } from '../../lib/suites/suite';
 import { withStore } from '../../lib/store/store';
 import { startFakeOllama } from '../support/fake-ollama/server';
-import type { FakeOllama, RespondRequest } from '../support/fake-ollama/types';
-import { queryResponder } from '../support/query-responder';
-import { isRagPrompt, ragAnswer, ragPassages } from '../support/rag-responder';
+import type { FakeOllama } from '../support/fake-ollama/types';
+import { isRagPrompt, ragOrQueryResponder, ragPassages } from '../support/rag-responder';
 import { removeDir, tempDir } from '../support/temp-store';
 
 let fake: FakeOllama;
 let dir: string;
-const respond = (req: RespondRequest) => (isRagPrompt(req.prompt) ? ragAnswer(req) : queryResponder(req));
 beforeAll(async () => {
-  fake = await startFakeOllama({ respond });
+  fake = await startFakeOllama({ respond: ragOrQueryResponder });
   dir = tempDir();
 });
 afterAll(async () => {

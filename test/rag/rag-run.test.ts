@@ -9,17 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../lib/runs/bench-run';
 import { withStore } from '../../lib/store/store';
 import { startFakeOllama } from '../support/fake-ollama/server';
-import type { FakeOllama, RespondRequest } from '../support/fake-ollama/types';
-import { queryResponder } from '../support/query-responder';
-import { HALLUCINATED_ID, isRagPrompt, ragAnswer } from '../support/rag-responder';
+import type { FakeOllama } from '../support/fake-ollama/types';
+import { HALLUCINATED_ID, ragOrQueryResponder } from '../support/rag-responder';
 import { runCli } from '../support/run-cli';
 import { removeDir, tempDir } from '../support/temp-store';
 
 let fake: FakeOllama;
 let dir: string;
-const respond = (req: RespondRequest) => (isRagPrompt(req.prompt) ? ragAnswer(req) : queryResponder(req));
 beforeAll(async () => {
-  fake = await startFakeOllama({ respond });
+  fake = await startFakeOllama({ respond: ragOrQueryResponder });
   dir = tempDir();
 });
 afterAll(async () => {

@@ -12,16 +12,15 @@ import { runBench } from '../../lib/runs/bench-run';
 import { withStore } from '../../lib/store/store';
 import { standIn, type StandIn } from '../gpu/support';
 import { startFakeOllama } from '../support/fake-ollama/server';
-import type { FakeOllama, RespondRequest } from '../support/fake-ollama/types';
-import { queryResponder } from '../support/query-responder';
-import { isRagPrompt, ragAnswer } from '../support/rag-responder';
+import type { FakeOllama } from '../support/fake-ollama/types';
+import { ragOrQueryResponder } from '../support/rag-responder';
 import { removeDir, tempDir } from '../support/temp-store';
 
 let fake: FakeOllama;
 let dir: string;
 let gpu: StandIn;
 beforeAll(async () => {
-  fake = await startFakeOllama({ respond: (req: RespondRequest) => (isRagPrompt(req.prompt) ? ragAnswer(req) : queryResponder(req)), tokenDelayMs: 5 });
+  fake = await startFakeOllama({ respond: ragOrQueryResponder, tokenDelayMs: 5 });
   dir = tempDir();
   gpu = standIn({
     gpus: [{

@@ -13,15 +13,14 @@ import { publishRunReport } from '../../lib/publish/publish-run-report';
 import { runBench } from '../../lib/runs/bench-run';
 import { withStore } from '../../lib/store/store';
 import { startFakeOllama } from '../support/fake-ollama/server';
-import type { FakeOllama, RespondRequest } from '../support/fake-ollama/types';
-import { queryResponder } from '../support/query-responder';
-import { isRagPrompt, ragAnswer } from '../support/rag-responder';
+import type { FakeOllama } from '../support/fake-ollama/types';
+import { ragOrQueryResponder } from '../support/rag-responder';
 import { removeDir, tempDir } from '../support/temp-store';
 
 let fake: FakeOllama;
 let dir: string;
 beforeAll(async () => {
-  fake = await startFakeOllama({ respond: (req: RespondRequest) => (isRagPrompt(req.prompt) ? ragAnswer(req) : queryResponder(req)) });
+  fake = await startFakeOllama({ respond: ragOrQueryResponder });
   dir = tempDir();
 });
 afterAll(async () => {
@@ -72,7 +71,7 @@ describe('latency per retrieval strategy', () => {
     expect(html).toMatch(/Retrieval strategies by median retrieval time per question: [^<]*bm25 [\d.,]+ ms[^<]*dense:nomic-embed-text [\d.,]+ ms|Retrieval strategies by median retrieval time per question: [^<]*dense:nomic-embed-text [\d.,]+ ms[^<]*bm25/);
     expect(html).toMatch(/rag:llama3\.2:3b: median [\d.,]+ ms per answer, retrieval included/);
     const latencySection = html.slice(html.indexOf('<section id="latency">'), html.indexOf('</section>', html.indexOf('<section id="latency">')));
-    for (const [id, means] of [['bm25', 'retrieve'], ['dense:nomic-embed-text', 'retrieve'], ['hybrid:nomic-embed-text', 'retrieve'], ['rag:llama3.2:3b', 'retrieve and answer'], ['baseline:question-or', 'generate the queries']]) {
+    for (const [id, means] of [['bm25', 'retrieve'], ['dense:nomic-embed-text', 'retrieve'], ['hybrid:nomic-embed-text', 'retrieve'], ['rag:llama3.2:3b', 'retrieve and answer'], ['baseline:question-or', 'generate the queries']] as const) {
       expect(latencySection).toMatch(new RegExp(`<td>${id.replace(/[.:]/g, '\\$&')}</td>\\s*<td>${means}</td>`));
     }
   });

@@ -19,6 +19,7 @@
  *   prose with `[1]` markers and no JSON.
  */
 import type { RespondRequest } from './fake-ollama/types';
+import { queryResponder } from './query-responder';
 
 /** True for a request made with the RAG prompt. */
 export function isRagPrompt(prompt: string): boolean {
@@ -100,4 +101,9 @@ export function ragAnswer(req: RespondRequest): string {
     default:
       return best.map((b) => `${sentence(b)} [${b.index + 1}]`).join(' ');
   }
+}
+
+/** The RAG prompt answered by ragAnswer, any other (the boolean-query prompt) by queryResponder: a run's mixed generators. */
+export function ragOrQueryResponder(req: RespondRequest): string {
+  return isRagPrompt(req.prompt) ? ragAnswer(req) : queryResponder(req);
 }
