@@ -1,12 +1,14 @@
 /**
  * Streaming import's memory does not grow with the collection: synthetic BEIR corpora (fixed
  * seed, ~1 kB per document) of 20,000 and 60,000 documents are imported through the built CLI
- * in a child process under `/usr/bin/time -v`, each twice, and the larger one's peak RSS stays
- * within RSS(20k) * 1.2 + 100 MB. Each size's figure is the lower of its two peaks: a peak is
- * one instant of a process whose garbage collector and allocator run when they will, and one run
- * of the same import measured 650-950 MB on a loaded machine (a single-run bound failed in CI).
- * The importer that held the collection grew by about 30 kB per document, 1.2 GB over these
- * 40,000 more documents; the bound catches that and any growth of 10 kB per document.
+ * in a child process under `/usr/bin/time -v`, each twice (a peak is one instant of a process
+ * whose garbage collector and allocator run when they will: the lower of two is kept). Two
+ * bounds: the larger import's peak stays under 1,000 MiB, and it grows by less
+ * than 10 kB per added document. DuckDB's buffers fill up to the import's memory limit
+ * (IMPORT_DUCKDB_MEMORY_LIMIT) over the first tens of thousands of documents and then stay
+ * there, which is most of the measured difference (about 6 kB per document between 20k and 60k,
+ * about 0.8 kB between 60k and 300k); the importer that held the collection grew by about 30 kB
+ * per document.
  *
  * IMPORT_MEMORY_SIZES (e.g. `20000,60000,100000`) and IMPORT_MEMORY_CLI (another build's
  * dist/lib/cli/main.js, e.g. the in-memory importer's, for before/after figures) change the run.
@@ -70,6 +72,10 @@ describe('streaming import memory', () => {
       );
     }
     const [small, ...larger] = measures;
-    for (const m of larger) expect(m.peakMb).toBeLessThan((small?.peakMb ?? 0) * 1.2 + 100);
+    if (!small) return;
+    for (const m of larger) {
+      expect(m.peakMb).toBeLessThan(1000);
+      expect((m.peakMb - small.peakMb) / (m.documents - small.documents)).toBeLessThan(10 / 1024);
+    }
   });
 });
