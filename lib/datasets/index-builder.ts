@@ -23,12 +23,20 @@ interface TermEntry extends FirstSeen {
   id: number;
   term: string;
   docFreq: number;
+  /** The document (sequence) whose positions `positions` holds; -1 before the first. */
+  lastSeq: number;
+  positions: number[];
 }
 
 interface WordEntry extends FirstSeen {
   word: string;
   term: string;
+  /** The last document (sequence) the word was seen in; -1 before the first. */
+  lastSeq: number;
 }
+
+/** What one surface word indexes as: its term and word entries; null for a dropped stopword. */
+type WordInfo = { term: TermEntry; word: WordEntry } | null;
 
 /** Staging rows of one batch: documents (seq, doc_id, fields, length) and postings (term id, seq, tf, length, positions). */
 export interface BatchRows {
@@ -52,6 +60,13 @@ export class IndexBuilder {
   private readonly docIds: string[] = [];
   private readonly terms = new Map<string, TermEntry>();
   private readonly words = new Map<string, WordEntry>();
+  /**
+   * Surface word -> its entries, filled on first sight: one Map lookup per token instead of
+   * six (stemming cache, stopwords, the document's positions and words, the term and word
+   * dictionaries), which made `add` four times the cost of tokenizing. Bounded by the
+   * vocabulary, like the dictionaries.
+   */
+  private readonly wordInfos = new Map<string, WordInfo>();
   private readonly emptySeqs: number[] = [];
   /** Field names seen in any document. */
   readonly availableFields = new Set<string>();
@@ -72,6 +87,28 @@ export class IndexBuilder {
     return this.docIds;
   }
 
+  private wordInfo(surface: string): WordInfo {
+    const known = this.wordInfos.get(surface);
+    if (known !== undefined) return known;
+    const term = this.analyzer.normalize(surface);
+    let info: WordInfo = null;
+    if (term !== undefined) {
+      let termEntry = this.terms.get(term);
+      if (!termEntry) {
+        termEntry = { id: this.terms.size, term, docFreq: 0, firstSeq: -1, firstOrd: 0, lastSeq: -1, positions: [] };
+        this.terms.set(term, termEntry);
+      }
+      let wordEntry = this.words.get(surface);
+      if (!wordEntry) {
+        wordEntry = { word: surface, term, firstSeq: -1, firstOrd: 0, lastSeq: -1 };
+        this.words.set(surface, wordEntry);
+      }
+      info = { term: termEntry, word: wordEntry };
+    }
+    this.wordInfos.set(surface, info);
+    return info;
+  }
+
   /** Analyzes one batch; the rows returned are all that is kept of its text and positions. */
   add(documents: readonly Document[]): BatchRows {
     const rows: BatchRows = { documents: [], postings: [] };
@@ -79,23 +116,34 @@ export class IndexBuilder {
       const seq = this.docIds.length;
       this.docIds.push(doc.id);
       for (const field of Object.keys(doc.fields)) this.availableFields.add(field);
-      const docPositions = new Map<string, number[]>();
-      const docWords = new Set<string>();
+      // The document's terms in order of first occurrence (their positions on the entries).
+      const docTerms: TermEntry[] = [];
+      let docWordCount = 0;
       let offset = 0;
       let length = 0;
       for (const field of this.fields) {
         const text = doc.fields[field];
         if (text === undefined || text === '') continue;
         let last = -1;
-        for (const token of this.analyzer.tokens(text)) {
-          const list = docPositions.get(token.term);
-          if (list) list.push(offset + token.position);
-          else docPositions.set(token.term, [offset + token.position]);
-          if (!docWords.has(token.word)) {
-            this.noteWord(token.word, token.term, seq, docWords.size);
-            docWords.add(token.word);
+        // Positions count every word, stopwords included, as Analyzer.tokens does.
+        const surfaces = this.analyzer.words(text);
+        for (let position = 0; position < surfaces.length; position++) {
+          const info = this.wordInfo(surfaces[position] as string);
+          if (info === null) continue;
+          const term = info.term;
+          if (term.lastSeq !== seq) {
+            term.lastSeq = seq;
+            term.positions = [offset + position];
+            docTerms.push(term);
+          } else {
+            term.positions.push(offset + position);
           }
-          last = token.position;
+          const word = info.word;
+          if (word.lastSeq !== seq) {
+            word.lastSeq = seq;
+            this.noteFirst(word, seq, docWordCount++);
+          }
+          last = position;
           length++;
         }
         offset += last + 1 + FIELD_POSITION_GAP;
@@ -103,28 +151,26 @@ export class IndexBuilder {
       if (length === 0) this.emptySeqs.push(seq);
       this.totalTokens += length;
       rows.documents.push([seq, doc.id, JSON.stringify(doc.fields), length]);
-      let ord = 0;
-      for (const [term, positions] of docPositions) {
-        let entry = this.terms.get(term);
-        if (!entry) {
-          entry = { id: this.terms.size, term, docFreq: 0, firstSeq: seq, firstOrd: ord };
-          this.terms.set(term, entry);
-        } else {
-          this.noteEarlier(entry, seq, ord);
-        }
+      for (let ord = 0; ord < docTerms.length; ord++) {
+        const entry = docTerms[ord] as TermEntry;
+        this.noteFirst(entry, seq, ord);
         entry.docFreq++;
-        rows.postings.push([entry.id, seq, positions.length, length, positions]);
-        ord++;
+        rows.postings.push([entry.id, seq, entry.positions.length, length, entry.positions]);
+        entry.positions = [];
       }
-      this.postings += docPositions.size;
+      this.postings += docTerms.length;
     }
     return rows;
   }
 
-  private noteWord(word: string, term: string, seq: number, ord: number): void {
-    const entry = this.words.get(word);
-    if (!entry) this.words.set(word, { word, term, firstSeq: seq, firstOrd: ord });
-    else this.noteEarlier(entry, seq, ord);
+  /** Records document `seq` (rank `ord` in it) as `entry`'s first occurrence when none is known yet or it comes first in doc_id byte order. */
+  private noteFirst(entry: FirstSeen, seq: number, ord: number): void {
+    if (entry.firstSeq < 0) {
+      entry.firstSeq = seq;
+      entry.firstOrd = ord;
+    } else {
+      this.noteEarlier(entry, seq, ord);
+    }
   }
 
   /** Moves `entry`'s first occurrence to document `seq` when that one comes first in doc_id byte order. */

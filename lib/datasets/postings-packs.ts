@@ -7,9 +7,12 @@
  * index_postings cost about 1 s of every `retrieve`, most of it DuckDB producing and the client
  * converting 2,048-row chunks.
  *
- * Written by the import, in its transaction, right after index_postings: each part is read back
- * from index_postings by a term_no range (sized from the terms' document frequencies, so memory
- * holds one part, not the collection) and appended. Hand-written because the packing is
+ * Written by the import right after the dataset's transaction commits, one part per transaction
+ * (inside it, the blobs stayed pinned in memory until the commit: 240 MB at 300,000 documents):
+ * each part is read back from index_postings by a term_no range (sized from the terms' document
+ * frequencies, so memory holds one part, not the collection) and appended. The import's
+ * transaction deletes the old packs, so packs never describe another import; packs a killed
+ * import left incomplete do not add up and are ignored. Hand-written because the packing is
  * specific to this engine's arrays; DuckDB has no INTEGER[] to BLOB cast.
  */
 import os from 'node:os';
@@ -45,8 +48,8 @@ function bytesOf(values: Int32Array): Uint8Array {
 }
 
 /**
- * Packs the dataset's postings, from its index_postings and index_terms rows as just written
- * (call inside the import's transaction). `docFreqs` is doc_freq by term_no.
+ * Packs the dataset's postings from its index_postings rows, once the import has committed them.
+ * `docFreqs` is doc_freq by term_no. Each part is appended in its own transaction.
  */
 export async function writePostingsPacks(store: Store, dataset: string, docFreqs: readonly number[], partPostings = PACK_POSTINGS): Promise<void> {
   await deletePostingsPacks(store, dataset);
