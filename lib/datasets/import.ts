@@ -212,20 +212,27 @@ export async function importDocumentStream(
       const rest = await source.finish();
       checkFields(builder.availableFields, fields);
       const written = await store.transaction(() => writeDataset(rest));
+      // The staging tables go first, then a checkpoint, both under the import's memory limit: the
+      // checkpoint that writes the dataset into the file would otherwise also write the staged
+      // rows, or run at close under the database's default limit (its buffers were the largest
+      // part of a big import's peak RSS).
+      await dropStaging();
+      await store.run('CHECKPOINT');
       // The packs are written after the commit, a part per transaction: held in the dataset's
       // transaction, their blobs (8 bytes a posting, 240 MB at 300,000 documents) stayed pinned
       // until the commit, which failed under the memory limit. A reader in between finds no
       // complete packs and loads from index_postings (postings-packs.ts checks they add up).
       await writePostingsPacks(store, dataset, written.docFreqs);
-      // Checkpointed here, under the import's memory limit: otherwise the checkpoint that moves the
-      // write-ahead log into the file runs at close, under the database's default limit, and
-      // its buffers were the largest part of a big import's peak RSS.
       await store.run('CHECKPOINT');
       return written;
     } finally {
-      for (const table of staging) await store.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+      await dropStaging();
     }
   });
+
+  async function dropStaging(): Promise<void> {
+    for (const table of staging) await store.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+  }
 
   async function writeDataset(rest: CollectionRest) {
     for (const table of DATASET_TABLES) {

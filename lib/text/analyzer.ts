@@ -70,7 +70,13 @@ export class Analyzer {
   /** Lowercased words of `text`, before stopwords and stemming, each cut to MAX_TOKEN_CHARS. */
   words(text: string): string[] {
     const matches = text.toLowerCase().normalize('NFC').match(TOKEN_PATTERN);
-    return matches ? matches.map((w) => capToken(w.replace(APOSTROPHES, ''))) : [];
+    if (!matches) return [];
+    // Most words hold no apostrophe: test for one before running the replacing regex on each.
+    for (let i = 0; i < matches.length; i++) {
+      const w = matches[i] as string;
+      matches[i] = capToken(w.includes("'") || w.includes('’') ? w.replace(APOSTROPHES, '') : w);
+    }
+    return matches;
   }
 
   /** Normalizes one lowercased word (cut to MAX_TOKEN_CHARS first); returns undefined for a dropped stopword. */
