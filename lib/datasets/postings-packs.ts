@@ -99,26 +99,27 @@ export async function readPostingsPacks(
   expectedPostings: number,
 ): Promise<{ docs: Int32Array; tfs: Int32Array } | undefined> {
   if (!LITTLE_ENDIAN) return undefined;
-  const result = await store.connection.stream(
-    `SELECT postings, doc_nos, tfs FROM index_packs WHERE dataset = $dataset ORDER BY part`,
+  const parts = await store.all<{ part: number; postings: number }>(
+    `SELECT part, postings FROM index_packs WHERE dataset = $dataset ORDER BY part`,
     { dataset },
   );
+  if (parts.reduce((sum, p) => sum + p.postings, 0) !== expectedPostings) return undefined;
   const docs = new Int32Array(expectedPostings);
   const tfs = new Int32Array(expectedPostings);
   const docBytes = new Uint8Array(docs.buffer);
   const tfBytes = new Uint8Array(tfs.buffer);
   let at = 0;
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const [counts, docBlobs, tfBlobs] = [0, 1, 2].map((i) => chunk.getColumnVector(i));
-    for (let r = 0; r < chunk.rowCount; r++) {
-      const count = counts?.getItem(r) as number;
-      const d = (docBlobs?.getItem(r) as DuckDBBlobValue).bytes;
-      const t = (tfBlobs?.getItem(r) as DuckDBBlobValue).bytes;
-      if (at + count > expectedPostings || d.byteLength !== count * 4 || t.byteLength !== count * 4) return undefined;
-      docBytes.set(d, at * 4);
-      tfBytes.set(t, at * 4);
-      at += count;
-    }
+  // One part per query: a result chunk of every part's blobs held 3 copies of the whole
+  // collection's postings at once (1.35 GB peak at 300,000 documents).
+  for (const { part, postings } of parts) {
+    const reader = await store.connection.runAndReadAll(`SELECT doc_nos, tfs FROM index_packs WHERE dataset = $dataset AND part = $part`, { dataset, part });
+    const row = reader.getColumns();
+    const d = (row[0]?.[0] as DuckDBBlobValue | undefined)?.bytes;
+    const t = (row[1]?.[0] as DuckDBBlobValue | undefined)?.bytes;
+    if (!d || !t || d.byteLength !== postings * 4 || t.byteLength !== postings * 4) return undefined;
+    docBytes.set(d, at * 4);
+    tfBytes.set(t, at * 4);
+    at += postings;
   }
   return at === expectedPostings && expectedPostings > 0 ? { docs, tfs } : undefined;
 }
