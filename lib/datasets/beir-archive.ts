@@ -1,9 +1,11 @@
 /**
  * Reading a BEIR zip archive (as published at public.ukp.informatik.tu-darmstadt.de/thakur/BEIR)
- * into a `ParsedCollection`, through the one BEIR parser (`parseBeir` in ./beir.ts).
+ * as a `DocumentStream` for streaming import, or into a `ParsedCollection`, through the one BEIR
+ * parser (`streamBeir` in ./beir.ts).
  *
- * Owns: finding the BEIR files in the archive, unpacking just those into a temp folder, handing
- * the folder to `parseBeir`, and naming the archive (not the temp folder) in errors and warnings.
+ * Owns: finding the BEIR files in the archive, unpacking just those into a temp folder (counting
+ * the corpus's documents on the way, for the progress), handing the folder to `streamBeir`,
+ * naming the archive (not the temp folder) in errors and warnings, and removing the folder.
  *
  * Zip reader: yauzl (github.com/thejoshwolfe/yauzl, MIT, one small dependency, maintained since
  * 2014 and the reader under extract-zip and electron tooling). It was chosen because it
@@ -30,7 +32,8 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { InputError } from '../input-error';
-import { parseBeir } from './beir';
+import { streamBeir } from './beir';
+import { collectStream, type DocumentStream } from './document-stream';
 import { DatasetParseError } from './parse-error';
 import { silentPullProgress, type PullProgress } from './pull-progress';
 import type { ParsedCollection } from './types';
@@ -114,13 +117,42 @@ export function locateBeirFiles(archive: string, entries: readonly yauzl.Entry[]
 /** A pass-through stream computing the CRC-32 of what flows through it. */
 class Crc32Check extends Transform {
   crc = 0;
-  constructor(private readonly onBytes: (n: number) => void) {
+  constructor(private readonly onChunk: (chunk: Buffer) => void) {
     super();
   }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void): void {
     this.crc = zlib.crc32(chunk, this.crc);
-    this.onBytes(chunk.length);
+    this.onChunk(chunk);
     callback(null, chunk);
+  }
+}
+
+/**
+ * Counts, chunk by chunk, the lines holding a byte other than ASCII whitespace: the documents of
+ * a JSONL corpus, whose parser skips blank lines (for the "index N documents" progress line, so
+ * the corpus is not read an extra time to count them).
+ */
+class DocumentLineCounter {
+  private count = 0;
+  private lineHasText = false;
+
+  add(chunk: Buffer): void {
+    for (let pos = 0; pos < chunk.length; ) {
+      const newline = chunk.indexOf(10, pos);
+      const end = newline < 0 ? chunk.length : newline;
+      for (let i = pos; !this.lineHasText && i < end; i++) {
+        const b = chunk[i] as number;
+        if (b !== 0x20 && (b < 0x09 || b > 0x0d)) this.lineHasText = true;
+      }
+      if (newline < 0) break;
+      if (this.lineHasText) this.count++;
+      this.lineHasText = false;
+      pos = newline + 1;
+    }
+  }
+
+  total(): number {
+    return this.count + (this.lineHasText ? 1 : 0);
   }
 }
 
@@ -129,13 +161,13 @@ async function unpackEntry(
   zip: yauzl.ZipFile,
   entry: yauzl.Entry,
   dest: string,
-  onBytes: (n: number) => void,
+  onChunk: (chunk: Buffer) => void,
 ): Promise<void> {
   if (entry.isEncrypted() || !entry.canDecodeFileData()) {
     throw new BeirArchiveError(archive, `${entry.fileName}: encrypted or compressed with an unsupported method (${entry.compressionMethod})`);
   }
   fs.mkdirSync(path.dirname(dest), { recursive: true });
-  const check = new Crc32Check(onBytes);
+  const check = new Crc32Check(onChunk);
   try {
     const source = await zip.openReadStreamPromise(entry);
     await pipeline(source, check, fs.createWriteStream(dest));
@@ -193,16 +225,57 @@ function relabel(error: DatasetParseError, tmp: string, archive: string, root: s
   return new DatasetParseError(inArchive, error.line, error.reason);
 }
 
+/** A BEIR archive's files unpacked into a temp folder, read as a stream. */
+export interface UnpackedBeirArchive {
+  /** The collection, read from the temp folder; its errors and warnings name `archive!entry`. */
+  stream: DocumentStream;
+  /** Documents in the corpus (its non-blank lines), counted while unpacking. */
+  documents: number;
+  /** Removes the temp folder; call it once the stream is read or given up (more calls do nothing). */
+  dispose(): void;
+}
+
+/** `stream` with its parse errors and warnings naming the file in the archive instead of the temp folder. */
+function namingArchive(stream: DocumentStream, tmp: string, archive: string, root: string): DocumentStream {
+  const rename = (error: unknown): unknown => (error instanceof DatasetParseError ? relabel(error, tmp, archive, root) : error);
+  const prefix = tmp + path.sep;
+  const label = `${archive}!${root}`;
+  return {
+    format: stream.format,
+    defaultFields: stream.defaultFields,
+    size: stream.size,
+    async forEachBatch(batchSize, onBatch) {
+      try {
+        await stream.forEachBatch(batchSize, onBatch);
+      } catch (error) {
+        throw rename(error);
+      }
+    },
+    async finish() {
+      try {
+        const rest = await stream.finish();
+        return { ...rest, warnings: rest.warnings.map((w) => w.split(prefix).join(label)) };
+      } catch (error) {
+        throw rename(error);
+      }
+    },
+  };
+}
+
 /**
- * Unpacks the BEIR files of `archive` into a temp folder, parses them with `parseBeir`, and
- * removes the folder. Errors and warnings name `archive!entry`, never the temp folder.
+ * Unpacks the BEIR files of `archive` into a temp folder under `workDir` and opens them with
+ * `streamBeir`. The caller reads the stream (the corpus is parsed as it is read) and then calls
+ * `dispose`; on any failure here the folder is already removed.
  */
-export async function readBeirArchive(archive: string, options: BeirArchiveOptions = {}): Promise<ParsedCollection> {
+export async function unpackBeirArchive(archive: string, options: BeirArchiveOptions = {}): Promise<UnpackedBeirArchive> {
   const split = options.split ?? 'test';
   const progress = options.progress ?? silentPullProgress;
   const { zip, entries } = await openZip(archive);
   const workDir = options.workDir ?? path.dirname(archive);
   let tmp: string | undefined;
+  const dispose = (): void => {
+    if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
+  };
   try {
     const layout = locateBeirFiles(archive, entries);
     const qrels = layout.qrels.get(split);
@@ -220,26 +293,45 @@ export async function readBeirArchive(archive: string, options: BeirArchiveOptio
       [qrels, path.join(tmp, 'qrels', `${split}.tsv`)],
     ];
     const meter = progress.bytes(`unpack ${path.basename(archive)}`, wanted.reduce((sum, [e]) => sum + e.uncompressedSize, 0));
+    const documents = new DocumentLineCounter();
     try {
-      for (const [entry, dest] of wanted) await unpackEntry(archive, zip, entry, dest, (n) => meter.add(n));
+      for (const [entry, dest] of wanted) {
+        const count = entry === layout.corpus;
+        await unpackEntry(archive, zip, entry, dest, (chunk) => {
+          meter.add(chunk.length);
+          if (count) documents.add(chunk);
+        });
+      }
     } finally {
       meter.done();
     }
     zip.close();
     progress.step(`parse ${path.basename(archive)} (split ${split})`);
-    let collection: ParsedCollection;
+    let stream: DocumentStream;
     try {
-      collection = await parseBeir(tmp, { split });
+      stream = streamBeir(tmp, { split });
     } catch (error) {
       if (error instanceof DatasetParseError) throw relabel(error, tmp, archive, layout.root);
       throw error;
     }
-    const prefix = tmp + path.sep;
-    const label = `${archive}!${layout.root}`;
-    collection.warnings = collection.warnings.map((w) => w.split(prefix).join(label));
-    return collection;
+    return { stream: namingArchive(stream, tmp, archive, layout.root), documents: documents.total(), dispose };
+  } catch (error) {
+    dispose();
+    throw error;
   } finally {
     if (zip.isOpen) zip.close();
-    if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Reads `archive` into memory: `unpackBeirArchive`, the stream collected, the temp folder
+ * removed. Errors and warnings name `archive!entry`, never the temp folder.
+ */
+export async function readBeirArchive(archive: string, options: BeirArchiveOptions = {}): Promise<ParsedCollection> {
+  const unpacked = await unpackBeirArchive(archive, options);
+  try {
+    return await collectStream(unpacked.stream);
+  } finally {
+    unpacked.dispose();
   }
 }

@@ -87,8 +87,8 @@ export async function forEachJsonLine<T>(
   });
 }
 
-/** One non-blank JSONL line validated with `schema`; a bad one throws `DatasetParseError` with file:line. */
-function parseJsonLine<T>(file: string, schema: z.ZodType<T>, text: string, line: number): T {
+/** One non-blank JSONL line validated with `schema`; a bad one throws `DatasetParseError` with file:line. Shared with the TREC parser. */
+export function parseJsonLine<T>(file: string, schema: z.ZodType<T>, text: string, line: number): T {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

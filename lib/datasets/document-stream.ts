@@ -15,6 +15,12 @@ export interface CollectionRest {
   warnings: string[];
   /** Source files left out, with the reason (the `files` format reads what it can; other formats stop at bad input). */
   skippedFiles?: SkippedFile[];
+  /**
+   * The default fields, for a stream that knows them only once its documents are read (TREC:
+   * `title` only when some document has one): those of `DocumentStream.defaultFields` that occur,
+   * in the same order. The others had no text in any document, so indexing them added nothing.
+   */
+  defaultFields?: string[];
 }
 
 /** A source file that was not imported, and why; `file` as the format names it (`files`: the path relative to DIR). */
@@ -25,6 +31,7 @@ export interface SkippedFile {
 
 export interface DocumentStream {
   format: DatasetFormat;
+  /** The fields indexed when the user names none, or their candidates when `CollectionRest.defaultFields` narrows them. */
   defaultFields: string[];
   /** How much there is to read, for progress: bytes of the corpus file, or documents. */
   size: number;
@@ -57,5 +64,5 @@ export async function collectStream(stream: DocumentStream): Promise<ParsedColle
     documents.push(...batch);
   });
   const rest = await stream.finish();
-  return { format: stream.format, documents, ...rest, defaultFields: stream.defaultFields };
+  return { format: stream.format, documents, ...rest, defaultFields: rest.defaultFields ?? stream.defaultFields };
 }

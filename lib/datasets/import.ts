@@ -177,7 +177,10 @@ export async function importDocumentStream(
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   validateDatasetName(dataset);
-  const fields = options.fields && options.fields.length > 0 ? options.fields : source.defaultFields;
+  const requested = options.fields && options.fields.length > 0 ? options.fields : undefined;
+  // The stream's default fields may narrow once its documents are read (CollectionRest.defaultFields);
+  // the fields left out had no text in any document, so the index built with them is the same.
+  let fields = requested ?? source.defaultFields;
   const analyzerSettings = options.analyzer ?? DEFAULT_ANALYZER;
   const builder = new IndexBuilder(fields, new Analyzer(analyzerSettings));
   const progress = options.progress ?? silentImportProgress;
@@ -210,6 +213,7 @@ export async function importDocumentStream(
         progress.stop();
       }
       const rest = await source.finish();
+      if (requested === undefined && rest.defaultFields !== undefined) fields = rest.defaultFields;
       checkFields(builder.availableFields, fields);
       const written = await store.transaction(() => writeDataset(rest));
       // The staging tables go first, then a checkpoint, both under the import's memory limit: the

@@ -23,7 +23,7 @@ import type { BeirOptions } from './beir';
 import { DatasetParseError } from './parse-error';
 import { parseSmart } from './smart';
 import type { SmartOptions } from './smart';
-import { classifyTrecFiles, parseTrec } from './trec';
+import { classifyTrecFiles, parseTrec, streamTrec } from './trec';
 import { openFilesStream, type FilesOptions } from './files/files-collection';
 import type { TrecOptions } from './trec';
 import type { DatasetFormat, ParsedCollection } from './types';
@@ -90,9 +90,10 @@ export async function parseCollection(
 }
 
 /**
- * The collection at `paths` as a stream for the importer: BEIR corpora are read in batches
- * (the big collections come as BEIR), and so are the files of a `files` directory; SMART and
- * TREC files are parsed whole (the classic collections are small) and handed over in batches.
+ * The collection at `paths` as a stream for the importer: BEIR corpora and TREC document files
+ * are read in batches (the big collections come as BEIR or TREC JSONL), and so are the files of a
+ * `files` directory; SMART files are parsed whole (the classic collections are small) and
+ * handed over in batches.
  */
 export async function openCollectionStream(
   format: DatasetFormat,
@@ -100,6 +101,7 @@ export async function openCollectionStream(
   options: ParseOptions = {},
 ): Promise<DocumentStream> {
   if (format === 'beir') return streamBeir(beirDir(paths), options);
+  if (format === 'trec') return streamTrec(classifyTrecFiles(paths), options);
   if (format === 'files') return openFilesStream(filesDir(paths), options);
   return collectionStream(await parseCollection(format, paths, options));
 }
@@ -118,6 +120,7 @@ export type { GoldenSet } from './files/golden-file';
 export type { BeirOptions } from './beir';
 export {
   parseTrec,
+  streamTrec,
   classifyTrecFiles,
   sniffTrecRole,
   readTrecQrels,

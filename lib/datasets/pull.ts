@@ -3,7 +3,10 @@
  *
  * Owns: getting a BEIR zip archive (download, cache, or a local copy given with `--from`),
  * checking it against the MD5 pinned in the registry (./beir-registry.ts), and importing it with
- * the existing pieces: ./beir-archive.ts unpacks it for `parseBeir`, ./import.ts writes it.
+ * the existing pieces: ./beir-archive.ts unpacks it into a temp folder read by `streamBeir`, and
+ * ./import.ts streams it into the store in batches (memory does not grow with the corpus). The
+ * temp folder is removed once the import is done or has failed; a failed import leaves the
+ * stored dataset as it was.
  *
  * Cache: `<cacheDir>/<NAME>.zip` (default `<project>/data/cache/`; a new cache folder gets a
  * `.gitignore` of `*`). A pull uses a cached archive without downloading, but hashes it again
@@ -33,7 +36,7 @@ import { InputError } from '../input-error';
 import type { AnalyzerSettings } from '../text/analyzer';
 import { projectRoot } from '../store/db-path';
 import type { Store } from '../store/store';
-import { readBeirArchive, UNPACK_PREFIX } from './beir-archive';
+import { unpackBeirArchive, UNPACK_PREFIX } from './beir-archive';
 import {
   findBeirDataset,
   loadBeirRegistry,
@@ -41,10 +44,10 @@ import {
   type BeirRegistry,
   type BeirRegistryEntry,
 } from './beir-registry';
-import { importCollection, validateDatasetName, type ImportSummary } from './import';
+import { importDocumentStream, validateDatasetName, type ImportSummary } from './import';
 import type { ImportProgress } from './import-progress';
 import { silentPullProgress, type PullProgress } from './pull-progress';
-import type { ParsedCollection } from './types';
+import type { DocumentStream } from './document-stream';
 
 export const DEFAULT_CACHE_RELATIVE = path.join('data', 'cache');
 
@@ -384,9 +387,15 @@ export interface PullOptions extends FetchArchiveOptions {
   importProgress?: ImportProgress;
 }
 
+/** An archive fetched, checked and unpacked into a temp folder, ready to be streamed into the store. */
 export interface PreparedPull {
   source: ArchiveSource;
-  collection: ParsedCollection;
+  /** The unpacked collection; the corpus is parsed as the import reads it. */
+  stream: DocumentStream;
+  /** Documents in the corpus, counted while unpacking (for the progress). */
+  documents: number;
+  /** Removes the unpacked files: `importPreparedPull` does, and a caller that never gets to it must. */
+  dispose(): void;
   dataset: string;
   split: string;
 }
@@ -405,7 +414,9 @@ export interface PullResult extends ImportSummary {
 
 /**
  * Everything before the store: checks the names and split, gets and verifies the archive, and
- * parses it. The store is not opened, so a long download holds no database lock.
+ * unpacks its BEIR files into a temp folder beside the cached archives. The store is not opened,
+ * so a long download holds no database lock. The caller owns the temp folder: pass the result to
+ * `importPreparedPull`, or call its `dispose`.
  */
 export async function prepareBeirPull(options: PullOptions): Promise<PreparedPull> {
   validateDatasetName(options.name);
@@ -422,8 +433,8 @@ export async function prepareBeirPull(options: PullOptions): Promise<PreparedPul
   try {
     const workDir = path.resolve(options.cacheDir ?? defaultCacheDir());
     ensureCacheDir(workDir); // the BEIR files are unpacked beside the archives, then removed
-    const collection = await readBeirArchive(source.archive, { split, workDir, progress });
-    return { source, collection, dataset, split };
+    const unpacked = await unpackBeirArchive(source.archive, { split, workDir, progress });
+    return { source, ...unpacked, dataset, split };
   } finally {
     if (source.temporary) removeQuietly(source.archive);
   }
@@ -446,21 +457,29 @@ export function publishedSizeWarnings(
   return out;
 }
 
-/** Writes a prepared pull into the store (one transaction, via `importCollection`). */
+/**
+ * Streams a prepared pull into the store (`importDocumentStream`: batches, then one transaction
+ * for the dataset), then removes its unpacked files, whether the import succeeded or not.
+ */
 export async function importPreparedPull(
   store: Store,
   prepared: PreparedPull,
   options: Pick<PullOptions, 'fields' | 'analyzer' | 'progress' | 'importProgress'> = {},
 ): Promise<PullResult> {
-  const { source, collection, dataset, split } = prepared;
-  (options.progress ?? silentPullProgress).step(`index ${collection.documents.length} documents into dataset ${dataset}`);
-  const sourcePaths = [...new Set([source.origin, ...(source.temporary ? [] : [source.archive])])];
-  const summary = await importCollection(store, dataset, collection, {
-    ...(options.fields && options.fields.length > 0 ? { fields: options.fields } : {}),
-    ...(options.analyzer ? { analyzer: options.analyzer } : {}),
-    ...(options.importProgress ? { progress: options.importProgress } : {}),
-    sourcePaths,
-  });
+  const { source, stream, documents, dataset, split } = prepared;
+  let summary: ImportSummary;
+  try {
+    (options.progress ?? silentPullProgress).step(`index ${documents} documents into dataset ${dataset}`);
+    const sourcePaths = [...new Set([source.origin, ...(source.temporary ? [] : [source.archive])])];
+    summary = await importDocumentStream(store, dataset, stream, {
+      ...(options.fields && options.fields.length > 0 ? { fields: options.fields } : {}),
+      ...(options.analyzer ? { analyzer: options.analyzer } : {}),
+      ...(options.importProgress ? { progress: options.importProgress } : {}),
+      sourcePaths,
+    });
+  } finally {
+    prepared.dispose();
+  }
   return {
     ...summary,
     warnings: [...source.warnings, ...summary.warnings, ...publishedSizeWarnings(source.entry, split, summary)],
@@ -477,6 +496,5 @@ export async function importPreparedPull(
 
 /** Pull in one call: `prepareBeirPull` then `importPreparedPull`. */
 export async function pullBeirDataset(store: Store, options: PullOptions): Promise<PullResult> {
-  const prepared = await prepareBeirPull(options);
-  return importPreparedPull(store, prepared, options);
+  return importPreparedPull(store, await prepareBeirPull(options), options);
 }

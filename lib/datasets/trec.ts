@@ -1,8 +1,10 @@
 /**
  * TREC-style test collections: a qrels file, a topics file and JSONL documents.
  *
- * Owns: reading those files into a `ParsedCollection` (pure: no store access), and sorting a
- * list of paths given on the command line into those three roles (`classifyTrecFiles`).
+ * Owns: reading those files as a `DocumentStream` (`streamTrec`: documents in batches, for
+ * streaming import) or a `ParsedCollection` (`parseTrec`, the same stream collected; pure: no
+ * store access), and sorting a list of paths given on the command line into those three roles
+ * (`classifyTrecFiles`).
  *
  * Formats read:
  *   - qrels: `qid iter docid rel` per line, 4 whitespace-separated columns. The 2nd column
@@ -35,9 +37,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { forEachJsonLine } from './beir';
-import { canonicalInteger, collapseWhitespace, crossCheck, dedupeJudgments, presentFields } from './common';
+import { parseJsonLine } from './beir';
+import { canonicalInteger, collapseWhitespace, crossCheckIds, dedupeJudgments, isEmptyDocument } from './common';
 import type { LocatedJudgment } from './common';
+import { collectStream, type DocumentStream } from './document-stream';
 import { DatasetParseError } from './parse-error';
 import { firstNonBlankLines, forEachLine, readAllLines } from './read-lines';
 import type { Document, Judgment, ParsedCollection, Query } from './types';
@@ -367,29 +370,39 @@ export const trecDocLine = z
     return { id, title, text: text ?? '' };
   });
 
-async function readTrecDocuments(files: readonly string[], documents: Document[]): Promise<void> {
-  const seen = new Map<string, string>();
-  for (const file of files) {
-    await forEachJsonLine(file, trecDocLine, (doc, line) => {
-      const prev = seen.get(doc.id);
-      if (prev !== undefined) {
-        throw new DatasetParseError(file, line, `duplicate document id '${doc.id}' (first at ${prev})`);
-      }
-      seen.set(doc.id, `${file}:${line}`);
-      const fields: Record<string, string> = {};
-      if (doc.title !== undefined) fields.title = doc.title;
-      fields.text = doc.text;
-      documents.push({ id: doc.id, fields });
-    });
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 const list = (v: string | readonly string[]): string[] => (typeof v === 'string' ? [v] : [...v]);
 
-/** Parses a TREC collection from its files by role; see the module header. */
+/** Bytes of `file`, 0 when it cannot be read: reading it then reports why, with the file's name. */
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Where a document was read, as one number (`file index * 2^32 + line`): the id map is the one
+ * thing held per document while streaming, and a number is smaller than a `file:line` string.
+ */
+const LINE_SPAN = 2 ** 32;
+
+/** Parses a TREC collection from its files by role into memory; see the module header. */
 export async function parseTrec(paths: TrecPaths, options: TrecOptions = {}): Promise<ParsedCollection> {
+  return collectStream(streamTrec(paths, options));
+}
+
+/**
+ * A TREC collection as a stream: the JSONL document files are read line by line, in the order
+ * given, and handed over in batches (a bad line throws with file:line when its batch is read);
+ * topics and qrels (small) are read by `finish`, in that order, as `parseTrec` always read them.
+ * `size` is the document files' bytes. Held while streaming: each document's id and where it was
+ * read (duplicate ids, the judgments' cross-check), the ids of documents with no text, and
+ * whether any document has a title or a text (the default fields).
+ */
+export function streamTrec(paths: TrecPaths, options: TrecOptions = {}): DocumentStream {
   const qrelsFiles = list(paths.qrels);
   const topicFiles = list(paths.topics);
   const docFiles = list(paths.documents);
@@ -401,36 +414,71 @@ export async function parseTrec(paths: TrecPaths, options: TrecOptions = {}): Pr
     if (files.length === 0) throw new DatasetParseError('(trec)', undefined, `no ${role} file given`);
   }
 
-  const warnings: string[] = [];
-  const documents: Document[] = [];
-  await readTrecDocuments(docFiles, documents);
-
-  const queries: Query[] = [];
-  const topicSeen = new Map<string, string>();
-  for (const f of topicFiles) {
-    for (const q of await readTrecTopics(f, options)) {
-      const prev = topicSeen.get(q.id);
-      if (prev !== undefined) {
-        throw new DatasetParseError(f, undefined, `topic ${q.id} is also defined in ${prev}`);
-      }
-      topicSeen.set(q.id, f);
-      queries.push(q);
-    }
-  }
-
-  const qrels: Judgment[] = [];
-  for (const f of qrelsFiles) {
-    for (const j of dedupeJudgments(f, await readTrecQrels(f), warnings)) qrels.push(j);
-  }
-  crossCheck(documents, queries, qrels, warnings);
-
-  const defaultFields = presentFields(documents, ['title', 'text']);
+  const sizes = docFiles.map(sizeOf);
+  const size = sizes.reduce((sum, n) => sum + n, 0);
+  const seen = new Map<string, number>();
+  const emptyDocIds: string[] = [];
+  let hasTitle = false;
+  let hasText = false;
   return {
     format: 'trec',
-    documents,
-    queries,
-    qrels,
-    defaultFields: defaultFields.length > 0 ? defaultFields : ['text'],
-    warnings,
+    defaultFields: ['title', 'text'],
+    size,
+    async forEachBatch(batchSize, onBatch) {
+      let batch: Document[] = [];
+      let before = 0;
+      for (const [index, file] of docFiles.entries()) {
+        let read = 0;
+        await forEachLine(file, (text, line) => {
+          read += Buffer.byteLength(text) + 1;
+          if (text.trim() === '') return;
+          const doc = parseJsonLine(file, trecDocLine, text, line);
+          const prev = seen.get(doc.id);
+          if (prev !== undefined) {
+            const at = `${docFiles[Math.floor(prev / LINE_SPAN)] as string}:${prev % LINE_SPAN}`;
+            throw new DatasetParseError(file, line, `duplicate document id '${doc.id}' (first at ${at})`);
+          }
+          seen.set(doc.id, index * LINE_SPAN + line);
+          const fields: Record<string, string> = {};
+          if (doc.title !== undefined) fields.title = doc.title;
+          fields.text = doc.text;
+          const document: Document = { id: doc.id, fields };
+          if (doc.title !== undefined && doc.title !== '') hasTitle = true;
+          if (doc.text !== '') hasText = true;
+          if (isEmptyDocument(document)) emptyDocIds.push(doc.id);
+          batch.push(document);
+          if (batch.length < batchSize) return;
+          const full = batch;
+          batch = [];
+          return onBatch(full, Math.min(before + read, size));
+        });
+        before += sizes[index] ?? 0;
+      }
+      if (batch.length > 0) await onBatch(batch, before);
+    },
+    async finish() {
+      const warnings: string[] = [];
+      const queries: Query[] = [];
+      const topicSeen = new Map<string, string>();
+      for (const f of topicFiles) {
+        for (const q of await readTrecTopics(f, options)) {
+          const prev = topicSeen.get(q.id);
+          if (prev !== undefined) {
+            throw new DatasetParseError(f, undefined, `topic ${q.id} is also defined in ${prev}`);
+          }
+          topicSeen.set(q.id, f);
+          queries.push(q);
+        }
+      }
+
+      const qrels: Judgment[] = [];
+      for (const f of qrelsFiles) {
+        for (const j of dedupeJudgments(f, await readTrecQrels(f), warnings)) qrels.push(j);
+      }
+      crossCheckIds(seen, emptyDocIds, queries, qrels, warnings);
+
+      const defaultFields = [...(hasTitle ? ['title'] : []), ...(hasText ? ['text'] : [])];
+      return { queries, qrels, warnings, defaultFields: defaultFields.length > 0 ? defaultFields : ['text'] };
+    },
   };
 }

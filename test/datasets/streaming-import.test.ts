@@ -1,7 +1,8 @@
 /**
  * Streaming import (issue 15) writes exactly the tables the in-memory importer wrote, row for
  * row and in the same order: the built-in sample, MED and ADI, shuffled and in small batches so
- * first occurrences cross batches, and ids that sort differently in UTF-16 and byte order.
+ * first occurrences cross batches, and ids that sort differently in UTF-16 and byte order; TREC
+ * collections read as a stream (`streamTrec`) give the tables their parsed collection gave.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { DATASET_TABLES, importCollection, importDocumentStream, type ImportOpti
 import { collectionStream } from '../../lib/datasets/document-stream';
 import { parseBeir, streamBeir } from '../../lib/datasets/beir';
 import { parseSmart } from '../../lib/datasets/smart';
+import { parseTrec, streamTrec, type TrecPaths } from '../../lib/datasets/trec';
+import { openCollectionStream } from '../../lib/datasets/index';
 import { DatasetParseError } from '../../lib/datasets/parse-error';
 import type { ParsedCollection } from '../../lib/datasets/types';
 import { referenceImportCollection } from '../support/reference-import';
@@ -169,4 +172,132 @@ describe('a streaming import that fails part-way', () => {
       expect(await tables(store, 'coll')).toEqual(before);
     });
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// TREC
+
+const TREC_TOPICS = `<top>
+<num> Number: 401
+<title> heart attack
+<desc> Description:
+What causes a myocardial infarction?
+</top>
+<top>
+<num> Number: 402
+<title> café culture
+</top>
+`;
+
+/**
+ * A TREC collection in `root`: the document files given (JSONL lines), SGML topics, and qrels
+ * with a repeated judgment and one for a document the corpus does not have (both warned about).
+ */
+function writeTrec(root: string, docFiles: string[][]): TrecPaths {
+  fs.mkdirSync(root, { recursive: true });
+  const documents = docFiles.map((lines, i) => {
+    const file = path.join(root, `docs-${i + 1}.jsonl`);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    return file;
+  });
+  const topics = path.join(root, 'topics.txt');
+  fs.writeFileSync(topics, TREC_TOPICS);
+  const qrels = path.join(root, 'qrels.txt');
+  fs.writeFileSync(qrels, '401 0 b 1\n401 0 a10 2\n401 0 b 1\n402 0 é 1\n402 0 missing 1\n');
+  return { qrels, topics, documents };
+}
+
+const j = (o: object) => JSON.stringify(o);
+// Every accepted key spelling, titles on some documents only, an empty document, and ids whose
+// UTF-16 and byte orders differ, spread over two files.
+const TREC_DOCS = [
+  [
+    j({ id: 'b', title: 'Heart attack', text: 'Myocardial infarction and chest pain, heart attack' }),
+    j({ docno: 'a10', contents: 'running the race, a heart that races' }),
+    '',
+    j({ _id: 'é', title: 'Café', body: 'Café café CAFÉ culture' }),
+    j({ docid: 7, title: null, text: 'seven' }),
+  ],
+  [
+    j({ id: '\u{1F600}x', text: 'emoji heart' }),
+    j({ id: 'a9', title: '', text: '' }),
+    j({ id: '\uFF5Ey', title: 'Fullwidth tilde', contents: 'culture of the heart' }),
+    j({ id: 'B', text: 'capital b, chest pain' }),
+  ],
+];
+
+describe('streaming TREC import equals importing the parsed collection', () => {
+  it('read as a stream in batches of 2, across two document files', async () => {
+    const paths = writeTrec(path.join(dir, 'trec'), TREC_DOCS);
+    await withStore({ dbPath }, async (store) => {
+      const parsed = await parseTrec(paths);
+      const reference = await referenceImportCollection(store, 'reference', parsed);
+      const streamed = await importDocumentStream(store, 'streamed', streamTrec(paths), { batchSize: 2 });
+      const viaCollection = await importCollection(store, 'collection', parsed);
+      expect({ ...streamed, dataset: 'reference' }).toEqual(reference);
+      expect({ ...viaCollection, dataset: 'reference' }).toEqual(reference);
+      expect(streamed.documents).toBe(8);
+      expect(streamed.indexedFields).toEqual(['title', 'text']);
+      expect(streamed.warnings.join('\n')).toMatch(/repeated judgment/);
+      expect(streamed.warnings.join('\n')).toMatch(/judgments for unknown documents: ids missing/);
+      const expected = await tables(store, 'reference');
+      expect(expected['index_postings']?.length).toBeGreaterThan(0);
+      expect(await tables(store, 'streamed')).toEqual(expected);
+      expect(await tables(store, 'collection')).toEqual(expected);
+    });
+  });
+
+  it('documents without titles: text is the only default field, as the parsed collection has it', async () => {
+    const untitled = TREC_DOCS.map((lines) =>
+      lines.map((line) => (line === '' ? line : j({ ...(JSON.parse(line) as object), title: undefined }))),
+    );
+    const paths = writeTrec(path.join(dir, 'untitled'), untitled);
+    await withStore({ dbPath }, async (store) => {
+      const parsed = await parseTrec(paths);
+      expect(parsed.defaultFields).toEqual(['text']);
+      const reference = await referenceImportCollection(store, 'reference', parsed);
+      const streamed = await importDocumentStream(store, 'streamed', streamTrec(paths), { batchSize: 3 });
+      expect({ ...streamed, dataset: 'reference' }).toEqual(reference);
+      expect(streamed.indexedFields).toEqual(['text']);
+      expect(await tables(store, 'streamed')).toEqual(await tables(store, 'reference'));
+      // Fields the user names are kept as named, read as a stream or not.
+      await referenceImportCollection(store, 'named', parsed, { fields: ['title', 'text'], analyzer: { stem: false, stopwords: true } });
+      await importDocumentStream(store, 'named-streamed', streamTrec(paths), { fields: ['title', 'text'], analyzer: { stem: false, stopwords: true }, batchSize: 2 });
+      expect(await tables(store, 'named-streamed')).toEqual(await tables(store, 'named'));
+    });
+  });
+});
+
+describe('a streaming TREC import that fails part-way (benchlab import, a suite import)', () => {
+  const bad: [string, (files: string[][]) => void, (paths: TrecPaths) => string][] = [
+    ['a malformed line in batch 3', (files) => (files[1]![1] = '{"id":"x","text":'), (p) => `${p.documents[1]}:2: invalid JSON: Unexpected end of JSON input`],
+    [
+      'a duplicate id in the second file',
+      (files) => (files[1]![1] = j({ docno: 'b', text: 'again' })),
+      (p) => `${p.documents[1]}:2: duplicate document id 'b' (first at ${p.documents[0]}:1)`,
+    ],
+  ];
+  for (const [what, spoil, message] of bad) {
+    it(`on ${what} reports file:line and leaves the old dataset untouched`, async () => {
+      const good = writeTrec(path.join(dir, 'good'), TREC_DOCS);
+      const files = TREC_DOCS.map((lines) => [...lines]);
+      spoil(files);
+      const broken = writeTrec(path.join(dir, 'broken'), files);
+      await withStore({ dbPath }, async (store) => {
+        await importDocumentStream(store, 'coll', await openCollectionStream('trec', [path.join(dir, 'good')]));
+        const before = await tables(store, 'coll');
+        const batches: number[] = [];
+        const error = await importDocumentStream(store, 'coll', await openCollectionStream('trec', [path.join(dir, 'broken')]), {
+          batchSize: 2,
+          progress: { start: () => undefined, update: (_, documents) => void batches.push(documents), stop: () => undefined },
+        }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DatasetParseError);
+        expect((error as Error).message).toBe(message(broken));
+        expect(batches).toEqual([2, 4]); // two batches were written before the failure
+        expect(await tables(store, 'coll')).toEqual(before);
+        expect(before['documents']).toHaveLength(8);
+        expect(good.documents).toHaveLength(2);
+      });
+    });
+  }
 });

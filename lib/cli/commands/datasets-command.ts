@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { listDatasets } from '../../datasets/catalog';
 import { loadBeirRegistry } from '../../datasets/beir-registry';
-import { defaultCacheDir, importPreparedPull, prepareBeirPull } from '../../datasets/pull';
+import { defaultCacheDir, importPreparedPull, prepareBeirPull, type PullResult } from '../../datasets/pull';
 import { terminalPullProgress } from '../../datasets/pull-progress';
 import { terminalImportProgress } from '../../datasets/import-progress';
 import { withStore } from '../../store/store';
@@ -59,9 +59,14 @@ function pullCommand(globals: () => GlobalOptions): Command {
         analyzer: { stem: options.stem, stopwords: options.stopwords },
         ...(json ? {} : { importProgress: terminalImportProgress(process.stderr) }),
       };
-      // Download and parse first: the database is opened (and locked) only for the import itself.
+      // Download and unpack first: the database is opened (and locked) only for the import itself.
       const prepared = await prepareBeirPull(pullOptions);
-      const result = await withStore({ dbPath: globals().db }, (store) => importPreparedPull(store, prepared, pullOptions));
+      let result: PullResult;
+      try {
+        result = await withStore({ dbPath: globals().db }, (store) => importPreparedPull(store, prepared, pullOptions));
+      } finally {
+        prepared.dispose(); // the unpacked files, when the store could not be opened
+      }
       if (json) {
         printJson(result);
         return;

@@ -1,8 +1,9 @@
 /**
  * `benchlab import`: parses a collection (BEIR, TREC, SMART, or a directory of the user's own
  * documents: `--format files DIR --golden FILE`) and writes it, with its index, into the store
- * under a dataset name, streaming (BEIR corpora and document directories in batches), with a
- * progress bar on a terminal. Re-import replaces; a failure leaves the old dataset.
+ * under a dataset name, streaming (BEIR corpora, TREC document files and document directories in
+ * batches; SMART files are read whole), with a progress bar on a terminal. Re-import replaces; a
+ * failure leaves the old dataset.
  *
  * `files`: the files that could not be read are listed with the reason (stderr, or
  * `skippedFiles` in --json) and the rest imported: exit 0 when at least one file was imported,
