@@ -21,13 +21,10 @@
  */
 import type { Store } from '../store/store';
 import type { Run, ScoredDocument } from '../evaluation/types';
-import { InputError } from '../input-error';
 import { getDataset } from '../datasets/catalog';
 import {
-  DEFAULT_BM25,
-  DEFAULT_TOP_K,
   SCORE_DECIMALS,
-  validateBm25Params,
+  resolveRanking,
   type Bm25Options,
   type QueryTerm,
 } from './bm25';
@@ -389,10 +386,6 @@ function margin(bound: number): number {
   return bound * (1 + 1e-9) + 1e-8;
 }
 
-export function checkTop(top: number): void {
-  if (!Number.isInteger(top) || top < 1) throw new InputError(`top must be a whole number >= 1, got ${top}`);
-}
-
 /** Turns ranked doc_nos into a Run, keys in byte order as the SQL engine returns them. */
 export function toRun(ranked: Map<string, TopDocs>, docIds: string[]): Run {
   const run: Run = new Map();
@@ -433,10 +426,7 @@ export async function scoreBm25TopK(
   terms: QueryTerm[],
   options: Bm25Options = {},
 ): Promise<Run> {
-  const params = options.params ?? DEFAULT_BM25;
-  validateBm25Params(params);
-  const top = options.top ?? DEFAULT_TOP_K;
-  checkTop(top);
+  const { params, top } = resolveRanking(options);
   const { index, scorer } = await openScorer(store, dataset, params);
 
   const termsByKey = new Map<string, { term: string; weight: number }[]>();

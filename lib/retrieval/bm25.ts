@@ -53,6 +53,18 @@ export function validateBm25Params(params: Bm25Params): void {
   if (!Number.isFinite(params.b) || params.b < 0 || params.b > 1) throw new InputError(`BM25 b must be between 0 and 1, got ${params.b}`);
 }
 
+/**
+ * The parameters and cut-off a ranking call runs with, defaults filled in and checked (bad
+ * values are the caller's input: InputError). Every engine entry point starts with it.
+ */
+export function resolveRanking(options: { params?: Bm25Params | undefined; top?: number | undefined }): { params: Bm25Params; top: number } {
+  const params = options.params ?? DEFAULT_BM25;
+  validateBm25Params(params);
+  const top = options.top ?? DEFAULT_TOP_K;
+  if (!Number.isInteger(top) || top < 1) throw new InputError(`top must be a whole number >= 1, got ${top}`);
+  return { params, top };
+}
+
 
 function scoringSql(withCandidates: boolean): string {
   // Per (query, term): the query-side weight, qtf * idf. Per posting: the length-normalized tf.
@@ -104,10 +116,7 @@ export async function scoreBm25(
   terms: QueryTerm[],
   options: Bm25Options = {},
 ): Promise<Run> {
-  const params = options.params ?? DEFAULT_BM25;
-  validateBm25Params(params);
-  const top = options.top ?? DEFAULT_TOP_K;
-  if (!Number.isInteger(top) || top < 1) throw new InputError(`top must be a whole number >= 1, got ${top}`);
+  const { params, top } = resolveRanking(options);
 
   const withCandidates = options.candidates !== undefined;
   const candidates = options.candidates ?? [];

@@ -20,7 +20,7 @@ import { Analyzer } from '../text/analyzer';
 import { parseQuery } from './query-parser';
 import { positiveTerms, type QueryNode } from './query-ast';
 import { scoreBm25, type Candidate, type QueryTerm } from './bm25';
-import { analyzeLeaf, collectLeaves, fetchExpansions } from './query-leaves';
+import { analyzeLeaf, fetchExpansions, leafTermsOf } from './query-leaves';
 import { type BooleanQuery, type BooleanResult, type BooleanSearchOptions } from './boolean-search';
 
 interface Postings {
@@ -150,20 +150,8 @@ export async function searchBooleanSql(
   const analyzer = new Analyzer(info.analyzer);
   const parsed = queries.map((q) => ({ query: q, result: parseQuery(q.text) }));
 
-  const exact = new Set<string>();
-  const prefixes = new Set<string>();
-  for (const { result } of parsed) {
-    if (!result.ok) continue;
-    const leaves: QueryNode[] = [];
-    collectLeaves(result.ast, leaves);
-    for (const node of leaves) {
-      const leaf = analyzeLeaf(analyzer, node);
-      if (leaf.kind === 'prefix') {
-        if (leaf.prefix !== '') prefixes.add(leaf.prefix);
-      } else for (const t of leaf.terms) exact.add(t);
-    }
-  }
-  const postings = await fetchPostings(store, dataset, [...exact], [...prefixes]);
+  const leaves = leafTermsOf(analyzer, parsed.flatMap(({ result }) => (result.ok ? [result.ast] : [])));
+  const postings = await fetchPostings(store, dataset, [...leaves.single, ...leaves.phrase], [...leaves.prefixes]);
   const evaluator = new Evaluator(analyzer, postings, info.docCount);
 
   const candidates: Candidate[] = [];

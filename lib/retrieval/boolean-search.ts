@@ -14,14 +14,14 @@
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
-import { analyzeLeaf, collectLeaves, fetchExpansions } from './query-leaves';
+import { analyzeLeaf, fetchExpansions, leafTermsOf } from './query-leaves';
 import type { ScoredDocument } from '../evaluation/types';
 import { getDataset } from '../datasets/catalog';
 import { Analyzer } from '../text/analyzer';
 import { parseQuery, type QueryParseError } from './query-parser';
 import { positiveTerms, type QueryNode } from './query-ast';
-import { DEFAULT_BM25, DEFAULT_TOP_K, validateBm25Params, type Bm25Params } from './bm25';
-import { Bm25Scorer, checkTop } from './bm25-top-k';
+import { resolveRanking, type Bm25Params } from './bm25';
+import { Bm25Scorer } from './bm25-top-k';
 import { docIdsOf, postingsIndex, type PostingsIndex } from './postings-cache';
 
 export { MAX_PREFIX_EXPANSIONS } from './query-leaves';
@@ -205,30 +205,15 @@ export async function searchBoolean(
   queries: BooleanQuery[],
   options: BooleanSearchOptions = {},
 ): Promise<BooleanResult[]> {
-  const params = options.params ?? DEFAULT_BM25;
-  validateBm25Params(params);
-  const top = options.top ?? DEFAULT_TOP_K;
-  checkTop(top);
+  const { params, top } = resolveRanking(options);
   const info = await getDataset(store, dataset);
   const analyzer = new Analyzer(info.analyzer);
   const parsed = queries.map((q) => ({ query: q, result: parseQuery(q.text) }));
 
-  const phraseTerms = new Set<string>();
-  const prefixes = new Set<string>();
-  for (const { result } of parsed) {
-    if (!result.ok) continue;
-    const leaves: QueryNode[] = [];
-    collectLeaves(result.ast, leaves);
-    for (const node of leaves) {
-      const leaf = analyzeLeaf(analyzer, node);
-      if (leaf.kind === 'prefix') {
-        if (leaf.prefix !== '') prefixes.add(leaf.prefix);
-      } else if (leaf.terms.length > 1) for (const t of leaf.terms) phraseTerms.add(t);
-    }
-  }
+  const leaves = leafTermsOf(analyzer, parsed.flatMap(({ result }) => (result.ok ? [result.ast] : [])));
   const index = await postingsIndex(store, info);
-  const expansions = await fetchExpansions(store, dataset, [...prefixes]);
-  const positions = await fetchPositions(store, dataset, [...phraseTerms]);
+  const expansions = await fetchExpansions(store, dataset, [...leaves.prefixes]);
+  const positions = await fetchPositions(store, dataset, [...leaves.phrase]);
   const evaluator = new Evaluator(analyzer, index, expansions, positions);
   const scorer = new Bm25Scorer(index, params);
   const docIds = await docIdsOf(store, index, dataset);

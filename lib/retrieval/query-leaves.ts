@@ -30,6 +30,35 @@ export function collectLeaves(node: QueryNode, out: QueryNode[]): void {
   else for (const child of node.children) collectLeaves(child, out);
 }
 
+/** The index terms and prefixes a batch of parsed queries needs, by the kind of leaf they come from. */
+export interface LeafTerms {
+  /** Terms of single-term leaves. */
+  single: Set<string>;
+  /** Terms of phrase leaves (several terms): the matchers need their positions. */
+  phrase: Set<string>;
+  /** Non-empty prefixes, to expand. */
+  prefixes: Set<string>;
+}
+
+/** Analyzes every leaf of `asts` as the index was and sorts the terms by what the matchers need of them. */
+export function leafTermsOf(analyzer: Analyzer, asts: readonly QueryNode[]): LeafTerms {
+  const out: LeafTerms = { single: new Set(), phrase: new Set(), prefixes: new Set() };
+  for (const ast of asts) {
+    const leaves: QueryNode[] = [];
+    collectLeaves(ast, leaves);
+    for (const node of leaves) {
+      const leaf = analyzeLeaf(analyzer, node);
+      if (leaf.kind === 'prefix') {
+        if (leaf.prefix !== '') out.prefixes.add(leaf.prefix);
+      } else {
+        const into = leaf.terms.length > 1 ? out.phrase : out.single;
+        for (const t of leaf.terms) into.add(t);
+      }
+    }
+  }
+  return out;
+}
+
 /** Each prefix's index terms: those of corpus words starting with it, the most frequent first. */
 export async function fetchExpansions(store: Store, dataset: string, prefixes: string[]): Promise<Map<string, string[]>> {
   const expansions = new Map<string, string[]>(prefixes.map((p) => [p, []]));
