@@ -57,6 +57,12 @@ describe('a RAG suite on the sample collection', () => {
     expect(rag.latency.retrieval.p50).toBeGreaterThan(0);
     expect(rag.latency.generation.p95).toBeGreaterThan(0);
     expect(rag.latency.load.n).toBe(32);
+    const f = (v: number | null) => (v === null ? '-' : v.toFixed(3));
+    process.stdout.write(
+      `sample-rag (bm25, k 5, 32 questions): citation precision ${f(rag.citationPrecision.mean)} [${f(rag.citationPrecision.low)}, ${f(rag.citationPrecision.high)}], ` +
+        `recall ${f(rag.citationRecall.mean)} [${f(rag.citationRecall.low)}, ${f(rag.citationRecall.high)}], ` +
+        `${rag.hallucinatedCitations} of ${rag.citations} citations hallucinated, retrieval p50/p95 ${rag.latency.retrieval.p50?.toFixed(0)}/${rag.latency.retrieval.p95?.toFixed(0)} ms\n`,
+    );
     // The suite's own expectations hold for this server's answers.
     expect(result.expectationFailures).toEqual([]);
 
@@ -85,6 +91,7 @@ describe('a RAG suite on the sample collection', () => {
     const rag = second.summary.rag[0];
     expect(rag?.latency.cacheHit.n).toBe(32);
     expect(rag?.latency.cacheHit.p95).toBeLessThan(50);
+    process.stdout.write(`sample-rag second run: ${rag?.latency.cacheHit.n} cache hits, cache-hit p50/p95 ${rag?.latency.cacheHit.p50?.toFixed(2)}/${rag?.latency.cacheHit.p95?.toFixed(2)} ms\n`);
     expect(rag?.latency.fresh).toBe(0);
     // the same answers, so the same citation scores
     expect(rag?.citationPrecision.mean).toBeCloseTo(first.summary.rag[0]?.citationPrecision.mean ?? -1, 10);
