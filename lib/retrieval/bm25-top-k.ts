@@ -182,9 +182,27 @@ export class Bm25Scorer {
     return term.weight * max;
   }
 
-  /** One term's contribution to one document, in the SQL statement's operation order. */
-  private contribution(term: ScoringTerm, tf: number, doc: number): number {
-    return (term.weight * tf * this.k1p1) / (tf + (this.norms[doc] as number));
+  /**
+   * Adds every posting of `term` to the accumulator, each contribution in the SQL statement's
+   * operation order, marking each document seen the first time (appended to `touched` at
+   * `count`); returns the new count of documents seen. Both the pruned
+   * and the candidate scorer accumulate a whole list this way, so a document's sum is the same.
+   */
+  private accumulate(term: ScoringTerm, acc: Float64Array, seen: Uint8Array, touched: Int32Array, count: number): number {
+    const { offsets, docs, tfs } = this.index;
+    const norms = this.norms;
+    const weight = term.weight;
+    const k1p1 = this.k1p1;
+    for (let p = offsets[term.term] as number, end = offsets[term.term + 1] as number; p < end; p++) {
+      const d = docs[p] as number;
+      const tf = tfs[p] as number;
+      if (seen[d] === 0) {
+        seen[d] = 1;
+        touched[count++] = d;
+      }
+      acc[d] = (acc[d] as number) + (weight * tf * k1p1) / (tf + (norms[d] as number));
+    }
+    return count;
   }
 
   private buffers(): { acc: Float64Array; seen: Uint8Array; touched: Int32Array } {
@@ -233,18 +251,7 @@ export class Bm25Scorer {
         }
         if (remaining < kth) break;
       }
-      const term = terms[i] as ScoringTerm;
-      const weight = term.weight;
-      const end = offsets[term.term + 1] as number;
-      for (let p = offsets[term.term] as number; p < end; p++) {
-        const d = docs[p] as number;
-        const tf = tfs[p] as number;
-        if (seen[d] === 0) {
-          seen[d] = 1;
-          touched[count++] = d;
-        }
-        acc[d] = (acc[d] as number) + (weight * tf * k1p1) / (tf + (norms[d] as number));
-      }
+      count = this.accumulate(terms[i] as ScoringTerm, acc, seen, touched, count);
     }
     // Terms i.. can no longer bring in unseen documents: keep the seen ones that can still reach
     // the k-th partial score, in doc order, and walk the remaining lists to them (galloping).
@@ -333,20 +340,10 @@ export class Bm25Scorer {
 
   /** The top `top` of the given candidate documents (sorted doc_nos); candidates without a term score 0. */
   topKOfCandidates(terms: ScoringTerm[], candidates: Int32Array, top: number): TopDocs {
-    const { offsets, docs, tfs } = this.index;
     const { acc, seen, touched } = this.buffers();
     // Accumulate term by term, in the same order as topK so a document's sum is the same, then read the candidates.
     let count = 0;
-    for (const t of terms) {
-      for (let p = offsets[t.term] as number, end = offsets[t.term + 1] as number; p < end; p++) {
-        const d = docs[p] as number;
-        if (seen[d] === 0) {
-          seen[d] = 1;
-          touched[count++] = d;
-        }
-        acc[d] = (acc[d] as number) + this.contribution(t, tfs[p] as number, d);
-      }
-    }
+    for (const t of terms) count = this.accumulate(t, acc, seen, touched, count);
     const heap = new TopKHeap(top, candidates.length);
     for (let i = 0; i < candidates.length; i++) {
       const d = candidates[i] as number;
