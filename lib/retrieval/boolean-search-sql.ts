@@ -13,14 +13,13 @@
  * `vaccin`), the MAX_PREFIX_EXPANSIONS most frequent ones; a leaf that analyzes to nothing
  * matches nothing. A malformed query is a result with a structured error.
  */
-import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { getDataset } from '../datasets/catalog';
 import { Analyzer } from '../text/analyzer';
 import { parseQuery } from './query-parser';
 import { positiveTerms, type QueryNode } from './query-ast';
 import { scoreBm25, type Candidate, type QueryTerm } from './bm25';
-import { analyzeLeaf, fetchExpansions, leafTermsOf } from './query-leaves';
+import { analyzeLeaf, fetchExpansions, fetchPositions, leafTermsOf } from './query-leaves';
 import { type BooleanQuery, type BooleanResult, type BooleanSearchOptions } from './boolean-search';
 
 interface Postings {
@@ -32,21 +31,7 @@ interface Postings {
 
 async function fetchPostings(store: Store, dataset: string, exact: string[], prefixes: string[]): Promise<Postings> {
   const expansions = await fetchExpansions(store, dataset, prefixes);
-  const allTerms = [...new Set([...exact, ...[...expansions.values()].flat()])];
-  const postingRows = await store.all<{ term: string; doc_no: number; positions: number[] }>(
-    `SELECT t.term, p.doc_no, p.positions
-     FROM index_terms t
-     JOIN index_postings p ON p.dataset = t.dataset AND p.term_no = t.term_no
-     WHERE t.dataset = $dataset AND t.term IN (SELECT unnest($terms))`,
-    { dataset, terms: listValue(allTerms) },
-    { terms: LIST(VARCHAR) },
-  );
-  const byTerm = new Map<string, Map<number, number[]>>();
-  for (const row of postingRows) {
-    let docs = byTerm.get(row.term);
-    if (!docs) byTerm.set(row.term, (docs = new Map()));
-    docs.set(row.doc_no, row.positions);
-  }
+  const byTerm = await fetchPositions(store, dataset, [...new Set([...exact, ...[...expansions.values()].flat()])]);
   return { byTerm, expansions };
 }
 

@@ -12,9 +12,8 @@
  * `vaccin`), the MAX_PREFIX_EXPANSIONS most frequent ones; a leaf that analyzes to nothing
  * matches nothing. A malformed query is a result with a structured error.
  */
-import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
-import { analyzeLeaf, fetchExpansions, leafTermsOf } from './query-leaves';
+import { analyzeLeaf, fetchExpansions, fetchPositions, leafTermsOf } from './query-leaves';
 import type { ScoredDocument } from '../evaluation/types';
 import { getDataset } from '../datasets/catalog';
 import { Analyzer } from '../text/analyzer';
@@ -46,26 +45,6 @@ export interface BooleanSearchOptions {
 type DocSet = Int32Array;
 
 const EMPTY: DocSet = new Int32Array(0);
-
-/** term -> doc_no -> positions, for the terms of phrases only (positions stay in DuckDB otherwise). */
-async function fetchPositions(store: Store, dataset: string, terms: string[]): Promise<Map<string, Map<number, number[]>>> {
-  const byTerm = new Map<string, Map<number, number[]>>();
-  if (terms.length === 0) return byTerm;
-  const rows = await store.all<{ term: string; doc_no: number; positions: number[] }>(
-    `SELECT t.term, p.doc_no, p.positions
-     FROM index_terms t
-     JOIN index_postings p ON p.dataset = t.dataset AND p.term_no = t.term_no
-     WHERE t.dataset = $dataset AND t.term IN (SELECT unnest($terms))`,
-    { dataset, terms: listValue(terms) },
-    { terms: LIST(VARCHAR) },
-  );
-  for (const row of rows) {
-    let docs = byTerm.get(row.term);
-    if (!docs) byTerm.set(row.term, (docs = new Map()));
-    docs.set(row.doc_no, row.positions);
-  }
-  return byTerm;
-}
 
 function intersect(a: DocSet, b: DocSet): DocSet {
   const out = new Int32Array(Math.min(a.length, b.length));

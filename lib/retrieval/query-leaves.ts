@@ -2,7 +2,8 @@
  * What both boolean matchers (the typed-array engine in boolean-search.ts and its SQL reference
  * in boolean-search-sql.ts) do the same way: a query's leaves (terms and phrases), each analyzed
  * as the index was (a sequence of index terms, or a prefix), and each prefix's expansion to the
- * index terms of corpus words that start with it, the most frequent first, capped.
+ * index terms of corpus words that start with it, the most frequent first, capped; and the
+ * positions of index terms (phrases).
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
@@ -77,4 +78,24 @@ export async function fetchExpansions(store: Store, dataset: string, prefixes: s
   );
   for (const row of rows) expansions.get(row.prefix)?.push(row.term);
   return expansions;
+}
+
+/** term -> doc_no -> positions of the given index terms (the typed-array matcher asks for its phrases' terms only; positions stay in DuckDB otherwise). */
+export async function fetchPositions(store: Store, dataset: string, terms: string[]): Promise<Map<string, Map<number, number[]>>> {
+  const byTerm = new Map<string, Map<number, number[]>>();
+  if (terms.length === 0) return byTerm;
+  const rows = await store.all<{ term: string; doc_no: number; positions: number[] }>(
+    `SELECT t.term, p.doc_no, p.positions
+     FROM index_terms t
+     JOIN index_postings p ON p.dataset = t.dataset AND p.term_no = t.term_no
+     WHERE t.dataset = $dataset AND t.term IN (SELECT unnest($terms))`,
+    { dataset, terms: listValue(terms) },
+    { terms: LIST(VARCHAR) },
+  );
+  for (const row of rows) {
+    let docs = byTerm.get(row.term);
+    if (!docs) byTerm.set(row.term, (docs = new Map()));
+    docs.set(row.doc_no, row.positions);
+  }
+  return byTerm;
 }

@@ -26,9 +26,7 @@ const DOCUMENT_READS = 'lib/datasets/document-reads.ts';
 const SEARCH_ENGINE_REASON =
   "the search engine's core query: BM25 and the Boolean matcher score and match in SQL over the index tables lib/datasets writes at import; pulling the postings out through functions would move the search out of DuckDB";
 const BM25 = { file: 'lib/retrieval/bm25.ts', reason: SEARCH_ENGINE_REASON };
-const BOOLEAN_SEARCH = { file: 'lib/retrieval/boolean-search.ts', reason: SEARCH_ENGINE_REASON };
-const BOOLEAN_SEARCH_SQL = { file: 'lib/retrieval/boolean-search-sql.ts', reason: `${SEARCH_ENGINE_REASON} (the SQL reference the typed-array engine is tested against)` };
-const QUERY_LEAVES = { file: 'lib/retrieval/query-leaves.ts', reason: `${SEARCH_ENGINE_REASON} (prefix expansion over index_words, shared by both boolean matchers)` };
+const QUERY_LEAVES = { file: 'lib/retrieval/query-leaves.ts', reason: `${SEARCH_ENGINE_REASON} (prefix expansion over index_words and phrase positions from index_postings, shared by both boolean matchers)` };
 const POSTINGS_CACHE = {
   file: 'lib/retrieval/postings-cache.ts',
   reason: "the search engine's load of the index into typed arrays, once per process: one streamed scan per table (and the doc ids by doc_no), which a function returning rows would make slower and larger",
@@ -54,8 +52,8 @@ export const TABLE_OWNERS = {
   },
   queries: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [CATALOG] },
   qrels: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [CATALOG] },
-  index_terms: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [DOCUMENT_READS], exceptions: [BM25, BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL, POSTINGS_CACHE, QUERY_LEAVES] },
-  index_postings: { folder: 'datasets', writer: DATASETS_IMPORT, readers: ['lib/datasets/postings-packs.ts'], exceptions: [BM25, BOOLEAN_SEARCH, BOOLEAN_SEARCH_SQL, POSTINGS_CACHE] },
+  index_terms: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [DOCUMENT_READS], exceptions: [BM25, POSTINGS_CACHE, QUERY_LEAVES] },
+  index_postings: { folder: 'datasets', writer: DATASETS_IMPORT, readers: ['lib/datasets/postings-packs.ts'], exceptions: [BM25, POSTINGS_CACHE, QUERY_LEAVES] },
   index_words: { folder: 'datasets', writer: DATASETS_IMPORT, readers: [], exceptions: [QUERY_LEAVES] },
   index_packs: { folder: 'datasets', writer: 'lib/datasets/postings-packs.ts', readers: [] },
 
