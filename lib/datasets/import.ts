@@ -25,6 +25,8 @@ import { InputError } from '../input-error';
 import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../text/analyzer';
 import { IndexBuilder } from './index-builder';
 import { deletePostingsPacks, writePostingsPacks } from './postings-packs';
+import { removePostingsFile } from './postings-file';
+import { getDataset } from './catalog';
 import { collectionStream, type CollectionRest, type DocumentStream, type SkippedFile } from './document-stream';
 import { silentImportProgress, type ImportProgress } from './import-progress';
 import type { Judgment, ParsedCollection, Query } from './types';
@@ -226,9 +228,12 @@ export async function importDocumentStream(
       // transaction, their blobs (8 bytes a posting, 240 MB at 300,000 documents) stayed pinned
       // until the commit, which failed under the memory limit. A reader in between finds no
       // complete packs and loads from index_postings (postings-packs.ts checks they add up).
-      await writePostingsPacks(store, dataset, written.docFreqs);
+      const stored = await getDataset(store, dataset);
+      const packed = await writePostingsPacks(store, dataset, written.docFreqs, {
+        file: { importedAt: stored.importedAt, docCount: stored.docCount, totalTokens: stored.totalTokens },
+      });
       await store.run('CHECKPOINT');
-      return written;
+      return { ...written, postingsFileError: packed.fileError };
     } finally {
       await dropStaging();
     }
@@ -291,6 +296,9 @@ export async function importDocumentStream(
 
   const { rest, emptyDocIds } = result;
   const warnings = [...rest.warnings, ...checkReferences(new Set(builder.documentIds), rest.queries, rest.qrels)];
+  if (result.postingsFileError !== undefined) {
+    warnings.push(`postings file not written (${result.postingsFileError}): retrieval loads this dataset from the database, which is slower`);
+  }
   if (emptyDocIds.length > 0) {
     warnings.push(
       `${emptyDocIds.length} document(s) with no text in the indexed fields (${fields.join(', ')}): ` +
@@ -314,7 +322,7 @@ export async function importDocumentStream(
   };
 }
 
-/** Removes a dataset and all its rows, in one transaction. */
+/** Removes a dataset and all its rows, in one transaction, then its postings file. */
 export async function removeDataset(store: Store, dataset: string): Promise<void> {
   await store.transaction(async () => {
     await deletePostingsPacks(store, dataset);
@@ -322,4 +330,5 @@ export async function removeDataset(store: Store, dataset: string): Promise<void
       await store.run(`DELETE FROM ${table} WHERE ${table === 'datasets' ? 'name' : 'dataset'} = $dataset`, { dataset });
     }
   });
+  removePostingsFile(store.dbPath, dataset);
 }

@@ -19,6 +19,8 @@ import os from 'node:os';
 import { blobValue, type DuckDBBlobValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { int32Items } from '../store/int32-vector';
+import { docLengthsByNumber } from './document-reads';
+import { PostingsFileWriter, sharedInt32, type PostingsStamp } from './postings-file';
 
 /** Postings per part: 8 MB of blobs, a fraction of the import's memory limit. */
 export const PACK_POSTINGS = 1_000_000;
@@ -47,15 +49,65 @@ function bytesOf(values: Int32Array): Uint8Array {
   return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }
 
+export interface PackOptions {
+  /** Postings per part (PACK_POSTINGS; tests use small parts). */
+  partPostings?: number;
+  /**
+   * The committed import's stamp: when given, the same parts are also written to the dataset's
+   * postings file (postings-file.ts), which the engine loads faster than the packs.
+   */
+  file?: Omit<PostingsStamp, 'dataset' | 'terms' | 'postings'>;
+}
+
 /**
  * Packs the dataset's postings from its index_postings rows, once the import has committed them.
- * `docFreqs` is doc_freq by term_no. Each part is appended in its own transaction.
+ * `docFreqs` is doc_freq by term_no. Each part is appended in its own transaction. With
+ * `options.file`, also writes the postings file; a file that cannot be written is not an error
+ * (the engine loads the packs instead): its reason comes back as `fileError`.
  */
-export async function writePostingsPacks(store: Store, dataset: string, docFreqs: readonly number[], partPostings = PACK_POSTINGS): Promise<void> {
+export async function writePostingsPacks(
+  store: Store,
+  dataset: string,
+  docFreqs: readonly number[],
+  options: PackOptions = {},
+): Promise<{ fileError?: string }> {
   await deletePostingsPacks(store, dataset);
-  if (!LITTLE_ENDIAN) return; // the loader reads index_postings on such a machine
+  if (!LITTLE_ENDIAN) return {}; // the loader reads index_postings on such a machine
+  const totalPostings = docFreqs.reduce((sum, df) => sum + df, 0);
+  let fileError: string | undefined;
+  let file: PostingsFileWriter | undefined;
+  const fileFailed = (error: unknown): void => {
+    fileError = error instanceof Error ? error.message : String(error);
+    file?.abort();
+    file = undefined;
+  };
+  if (options.file) {
+    try {
+      file = PostingsFileWriter.open(store.dbPath, dataset, totalPostings);
+    } catch (error) {
+      fileFailed(error);
+    }
+  }
+  try {
+    await writeParts();
+  } catch (error) {
+    file?.abort();
+    throw error;
+  }
+  if (file && options.file) {
+    try {
+      const docLengths = await docLengthsByNumber(store, dataset, Math.max(options.file.docCount, 1));
+      file.finish({ dataset, ...options.file, terms: docFreqs.length, postings: totalPostings }, docLengths);
+    } catch (error) {
+      fileFailed(error);
+    }
+  }
+  return fileError === undefined ? {} : { fileError };
+
+  async function writeParts(): Promise<void> {
   let part = 0;
-  for (const range of partRanges(docFreqs, partPostings)) {
+  let at = 0;
+  for (const range of partRanges(docFreqs, options.partPostings ?? PACK_POSTINGS)) {
     // Streamed chunk by chunk into the part's arrays: no JS value per posting.
     const result = await store.connection.stream(
       `SELECT doc_no, tf FROM index_postings
@@ -79,11 +131,24 @@ export async function writePostingsPacks(store: Store, dataset: string, docFreqs
       throw new Error(`packing ${dataset}: terms ${range.first}-${range.end - 1} have ${count} postings, their doc_freq says ${range.postings}`);
     }
     await store.append('index_packs', [[dataset, part, range.first, count, blobValue(bytesOf(docArray)), blobValue(bytesOf(tfArray))]]);
+    if (file) {
+      try {
+        file.writePart(at, docArray, tfArray);
+      } catch (error) {
+        fileFailed(error);
+      }
+    }
+    at += count;
     part++;
+  }
   }
 }
 
-/** Removes the dataset's packs (a re-import or a removal). */
+/**
+ * Removes the dataset's packs (a re-import or a removal, inside its transaction). Its postings
+ * file is left to the caller (`removePostingsFile` once a removal has committed): a re-import's
+ * new file replaces it, and a file of an earlier import no longer matches the dataset's stamp.
+ */
 export async function deletePostingsPacks(store: Store, dataset: string): Promise<void> {
   await store.run(`DELETE FROM index_packs WHERE dataset = $dataset`, { dataset });
 }
@@ -104,8 +169,9 @@ export async function readPostingsPacks(
     { dataset },
   );
   if (parts.reduce((sum, p) => sum + p.postings, 0) !== expectedPostings) return undefined;
-  const docs = new Int32Array(expectedPostings);
-  const tfs = new Int32Array(expectedPostings);
+  // Shared, so the engine's worker threads score over them without a copy.
+  const docs = sharedInt32(expectedPostings);
+  const tfs = sharedInt32(expectedPostings);
   const docBytes = new Uint8Array(docs.buffer);
   const tfBytes = new Uint8Array(tfs.buffer);
   let at = 0;

@@ -17,6 +17,7 @@ import { DOUBLE, INTEGER, LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { InputError } from '../input-error';
 import type { Run, ScoredDocument } from '../evaluation/types';
+import { SCORE_DECIMALS } from './bm25-scorer';
 
 export interface Bm25Params {
   k1: number;
@@ -26,8 +27,7 @@ export interface Bm25Params {
 export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75 };
 /** trec_eval's default evaluation depth, and our default retrieval depth. */
 export const DEFAULT_TOP_K = 1000;
-/** Decimal places kept in scores; far above BM25's meaningful precision, far below float noise. */
-export const SCORE_DECIMALS = 9;
+export { SCORE_DECIMALS } from './bm25-scorer';
 
 /** One analyzed term of one query; `weight` is how often the term occurs in the query. */
 export interface QueryTerm {

@@ -20,7 +20,7 @@ import { Analyzer } from '../text/analyzer';
 import { parseQuery, type QueryParseError } from './query-parser';
 import { positiveTerms, type QueryNode } from './query-ast';
 import { resolveRanking, type Bm25Params } from './bm25';
-import { Bm25Scorer } from './bm25-top-k';
+import { Bm25Scorer } from './bm25-scorer';
 import { docIdsOf, postingsIndex, type PostingsIndex } from './postings-cache';
 
 export { MAX_PREFIX_EXPANSIONS } from './query-leaves';

@@ -5,8 +5,9 @@
  * boolean filter. Positions are not loaded; phrase queries fetch them per batch from DuckDB.
  *
  * Hand-written because no library loads DuckDB postings into typed arrays for BM25 in Node. A
- * dataset imported with packs (lib/datasets/postings-packs.ts) loads by copying its packed blobs;
- * one imported before them streams index_postings' chunks straight into typed arrays (no row
+ * dataset loads from its postings file beside the database (lib/datasets/postings-file.ts, one
+ * read per array), or without one by copying its packed blobs (lib/datasets/postings-packs.ts);
+ * one imported before packs streams index_postings' chunks straight into typed arrays (no row
  * objects) and places the postings by term with a counting sort, one scan of index_postings.
  *
  * Entries are keyed by database file, dataset name and the dataset's import stamp (imported_at,
@@ -19,13 +20,18 @@ import type { DatasetInfo } from '../datasets/catalog';
 import { docIdsByNumber, docLengthsByNumber } from '../datasets/document-reads';
 import { int32Items } from '../store/int32-vector';
 import { readPostingsPacks } from '../datasets/postings-packs';
+import { readPostingsFile, sharedInt32 } from '../datasets/postings-file';
 
 const MAX_ENTRIES = 2;
 
 export interface PostingsIndex {
   readonly key: string;
-  /** Where the postings came from: the dataset's packs, or a scan of index_postings (imported before packs). */
-  readonly loadedFrom: 'packs' | 'index_postings';
+  /**
+   * Where the postings came from: the dataset's postings file (lib/datasets/postings-file.ts),
+   * its packs (no file of this import beside the database), or a scan of index_postings (imported
+   * before packs).
+   */
+  readonly loadedFrom: 'file' | 'packs' | 'index_postings';
   /** Documents in the dataset (datasets.doc_count): the universe of NOT and BM25's N. */
   readonly docCount: number;
   readonly avgDocLength: number;
@@ -70,9 +76,10 @@ function grow(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayB
 }
 
 /**
- * Loads from the dataset's packs (lib/datasets/postings-packs.ts): the terms in term_no order,
- * whose doc_freq gives the offsets, the packed postings copied in, and the lengths from the
- * documents. Undefined when the dataset has no packs (imported before they existed).
+ * Loads the terms in term_no order, whose doc_freq gives the offsets, then the postings and
+ * lengths from the dataset's postings file when it has one of this import, else from its packs
+ * (lib/datasets/postings-packs.ts) and the lengths from the documents. Undefined when the dataset
+ * has neither (imported before packs existed).
  */
 async function loadPacked(store: Store, info: DatasetInfo, key: string): Promise<PostingsIndex | undefined> {
   const dataset = info.name;
@@ -83,7 +90,7 @@ async function loadPacked(store: Store, info: DatasetInfo, key: string): Promise
     { n: DOUBLE },
   );
   const termCount = termNos?.length ?? 0;
-  const offsets = new Int32Array(termCount + 1);
+  const offsets = sharedInt32(termCount + 1);
   const termIndex = new Map<string, number>();
   for (let i = 0; i < termCount; i++) {
     // term_no is 0..T-1 as the import numbers it, so the term index is the term_no.
@@ -91,12 +98,20 @@ async function loadPacked(store: Store, info: DatasetInfo, key: string): Promise
     offsets[i + 1] = (offsets[i] as number) + (docFreqs?.[i] as number);
     termIndex.set(terms?.[i] as string, i);
   }
-  const packed = await readPostingsPacks(store, dataset, offsets[termCount] as number);
+  const postings = offsets[termCount] as number;
+  const stamp = { dataset, importedAt: info.importedAt, docCount: info.docCount, totalTokens: info.totalTokens, terms: termCount, postings };
+  const fromFile = readPostingsFile(store.dbPath, stamp, Math.max(info.docCount, 1));
+  const packed = fromFile ?? (await readPostingsPacks(store, dataset, postings));
   if (!packed) return undefined;
-  const docLengths = await docLengthsByNumber(store, dataset, Math.max(info.docCount, 1));
+  let docLengths = fromFile?.docLengths;
+  if (!docLengths) {
+    const lengths = await docLengthsByNumber(store, dataset, Math.max(info.docCount, 1));
+    docLengths = sharedInt32(lengths.length);
+    docLengths.set(lengths);
+  }
   return {
     key,
-    loadedFrom: 'packs',
+    loadedFrom: fromFile ? 'file' : 'packs',
     docCount: info.docCount,
     avgDocLength: info.avgDocLength,
     termIndex,
@@ -244,28 +259,4 @@ export async function docIdsOf(store: Store, index: PostingsIndex, dataset: stri
   const ids = await docIdsByNumber(store, dataset);
   index.docIds = ids;
   return ids;
-}
-
-/** Per term index, the largest tf part for (k1, b), filled in lazily by the scorer. */
-export function termBounds(index: PostingsIndex, k1: number, b: number): Float64Array {
-  const key = `${k1}/${b}`;
-  const hit = index.bounds.get(key);
-  if (hit) return hit;
-  const bounds = new Float64Array(index.idf.length).fill(Number.NaN);
-  if (index.bounds.size > 4) index.bounds.clear();
-  index.bounds.set(key, bounds);
-  return bounds;
-}
-
-/** k1 * (1 - b + b * dl / avgdl) per doc_no, evaluated in the SQL engine's operation order. */
-export function lengthNorms(index: PostingsIndex, k1: number, b: number): Float64Array {
-  const key = `${k1}/${b}`;
-  const hit = index.norms.get(key);
-  if (hit) return hit;
-  const avgdl = index.avgDocLength;
-  const norms = new Float64Array(index.docLengths.length);
-  for (let d = 0; d < norms.length; d++) norms[d] = k1 * (1 - b + (b * (index.docLengths[d] as number)) / avgdl);
-  if (index.norms.size > 4) index.norms.clear();
-  index.norms.set(key, norms);
-  return norms;
 }

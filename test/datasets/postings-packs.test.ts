@@ -10,6 +10,7 @@ import { importCollection, removeDataset } from '../../lib/datasets/import';
 import { parseSmart } from '../../lib/datasets/smart';
 import { getDataset } from '../../lib/datasets/catalog';
 import { deletePostingsPacks, writePostingsPacks } from '../../lib/datasets/postings-packs';
+import { removePostingsFile } from '../../lib/datasets/postings-file';
 import { clearPostingsCache, postingsIndex, type PostingsIndex } from '../../lib/retrieval/postings-cache';
 import { sharedPath, sharedPresent, SKIP_SHARED_REASON } from '../support/shared';
 import { tinyCollection } from '../support/tiny-collection';
@@ -49,6 +50,7 @@ function byTerm(index: PostingsIndex): Map<string, { idf: number; docs: number[]
 }
 
 async function expectPackedEqualsScanned(dataset: string): Promise<void> {
+  removePostingsFile(store.dbPath, dataset); // the import's postings file would be loaded first (postings-file.test.ts)
   const packed = await load(dataset);
   expect(packed.loadedFrom).toBe('packs');
   expect(await parts(dataset)).toBeGreaterThan(0);
@@ -72,7 +74,7 @@ describe('packed postings', () => {
     await expectPackedEqualsScanned('med');
     // Parts of at most 5,000 postings: a term's postings never split, the parts add up in order.
     const docFreqs = (await store.columns(`SELECT doc_freq FROM index_terms WHERE dataset = 'med' ORDER BY term_no`))[0] as number[];
-    await store.transaction(() => writePostingsPacks(store, 'med', docFreqs, 5000));
+    await store.transaction(() => writePostingsPacks(store, 'med', docFreqs, { partPostings: 5000 }));
     expect(await parts('med')).toBeGreaterThan(10);
     await expectPackedEqualsScanned('med');
   });
@@ -83,6 +85,7 @@ describe('packed postings', () => {
     await importCollection(store, 'gone', tinyCollection());
     expect(await parts('gone')).toBe(first);
     // A part short of postings: the loader falls back to the scan instead of a wrong index.
+    removePostingsFile(store.dbPath, 'gone');
     const scannedFirst = byTerm(await load('gone'));
     await store.run(`UPDATE index_packs SET postings = postings - 1, doc_nos = doc_nos[1:-5] WHERE dataset = 'gone'`);
     const fallback = await load('gone');
