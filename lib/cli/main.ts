@@ -105,7 +105,20 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
 }
 
+/**
+ * A reader that stops early (`benchlab datasets --json | head -1`) closes the pipe: the next write
+ * fails with EPIPE, which Node raises as an uncaught error with a stack trace. Output nobody reads
+ * is dropped instead and the command finishes its work (a run still stores every item).
+ */
+export function dropOutputOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stream.write = (() => true) as typeof stream.write;
+  });
+}
+
 if (require.main === module) {
+  dropOutputOnClosedPipe(process.stdout);
   main().then((code) => {
     process.exitCode = code;
   });

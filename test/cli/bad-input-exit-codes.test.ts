@@ -146,3 +146,17 @@ describe('models with no LLM host answering', () => {
     expectNoStack(result);
   });
 });
+
+describe('output into a pipe nobody reads', () => {
+  it('`retrieve --json | true` finishes quietly: exit 0, no EPIPE stack trace, the run still recorded', async () => {
+    const before = await recordedRuns();
+    const { CLI } = await import('../support/run-cli');
+    const { spawnSync } = await import('node:child_process');
+    // `true` exits without reading, so every write of the CLI meets a closed pipe (EPIPE).
+    const script = `set -o pipefail; ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --db ${JSON.stringify(db)} retrieve --dataset tiny --per-query --json | true`;
+    const child = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(await recordedRuns()).toBe(before + 1);
+  });
+});
