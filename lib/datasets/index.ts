@@ -24,7 +24,7 @@ import { DatasetParseError } from './parse-error';
 import { parseSmart } from './smart';
 import type { SmartOptions } from './smart';
 import { classifyTrecFiles, parseTrec, streamTrec } from './trec';
-import { openFilesStream, type FilesOptions } from './files/files-collection';
+import type { FilesOptions } from './files/files-collection';
 import type { TrecOptions } from './trec';
 import type { DatasetFormat, ParsedCollection } from './types';
 
@@ -61,12 +61,21 @@ function filesDir(paths: readonly string[]): string {
   return paths[0] as string;
 }
 
+/**
+ * The files reader, loaded on first use: its PDF, Markdown and HTML libraries cost every other
+ * import about 30 ms of start-up.
+ */
+async function openFiles(dir: string, options: FilesOptions): Promise<DocumentStream> {
+  const { openFilesStream } = await import('./files/files-collection.js');
+  return openFilesStream(dir, options);
+}
+
 /** One parser per format: adding a format to `DatasetFormat` without a parser is a compile error. */
 const PARSERS: Record<DatasetFormat, Parser> = {
   smart: async (paths, options) => parseSmart(paths, options),
   beir: async (paths, options) => parseBeir(beirDir(paths), options),
   trec: async (paths, options) => parseTrec(classifyTrecFiles(paths), options),
-  files: async (paths, options) => collectStream(await openFilesStream(filesDir(paths), options)),
+  files: async (paths, options) => collectStream(await openFiles(filesDir(paths), options)),
 };
 
 /** The formats `parseCollection` accepts. */
@@ -102,7 +111,7 @@ export async function openCollectionStream(
 ): Promise<DocumentStream> {
   if (format === 'beir') return streamBeir(beirDir(paths), options);
   if (format === 'trec') return streamTrec(classifyTrecFiles(paths), options);
-  if (format === 'files') return openFilesStream(filesDir(paths), options);
+  if (format === 'files') return openFiles(filesDir(paths), options);
   return collectionStream(await parseCollection(format, paths, options));
 }
 
@@ -113,9 +122,7 @@ export type { SmartFiles, SmartOptions, SmartQueryIds, SmartRelevanceScale, Smar
 export { parseBeir, streamBeir, beirSplits } from './beir';
 export { collectionStream, collectStream } from './document-stream';
 export type { DocumentStream, CollectionRest, BatchHandler, SkippedFile } from './document-stream';
-export { openFilesStream, FILES_FIELDS } from './files/files-collection';
 export type { FilesOptions } from './files/files-collection';
-export { readGoldenFile } from './files/golden-file';
 export type { GoldenSet } from './files/golden-file';
 export type { BeirOptions } from './beir';
 export {

@@ -5,6 +5,7 @@
  * `models` with no host answering (8, EXIT.noLlmHost).
  */
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../lib/cli/exit-codes';
@@ -14,7 +15,7 @@ import { parseExperiment } from '../../lib/rollout/experiment-config';
 import { withStore } from '../../lib/store/store';
 import { parseSuite } from '../../lib/suites/suite';
 import { closedPortUrl } from '../support/closed-port';
-import { runCli, type CliResult } from '../support/run-cli';
+import { CLI, runCli, type CliResult } from '../support/run-cli';
 import { removeDir, tempDir } from '../support/temp-store';
 import { tinyCollection } from '../support/tiny-collection';
 
@@ -150,8 +151,6 @@ describe('models with no LLM host answering', () => {
 describe('output into a pipe nobody reads', () => {
   it('`retrieve --json | true` finishes quietly: exit 0, no EPIPE stack trace, the run still recorded', async () => {
     const before = await recordedRuns();
-    const { CLI } = await import('../support/run-cli');
-    const { spawnSync } = await import('node:child_process');
     // `true` exits without reading, so every write of the CLI meets a closed pipe (EPIPE).
     const script = `set -o pipefail; ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --db ${JSON.stringify(db)} retrieve --dataset tiny --per-query --json | true`;
     const child = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
