@@ -3,16 +3,32 @@
  * transaction: a re-import replaces the old dataset completely, and a failure anywhere (a bad
  * line in the middle of the corpus included) leaves the old dataset exactly as it was.
  *
- * Streaming: documents are analyzed in batches (IndexBuilder); each batch's documents and
- * postings, positions included, are appended to staging tables and dropped from memory. The
- * staging tables (ordinary tables named per import, dropped at the end whatever happens) are
- * committed batch by batch: DuckDB keeps a transaction's uncommitted rows in memory, which ran
- * out of IMPORT_DUCKDB_MEMORY_LIMIT at 300,000 documents, while committed rows live in the
- * file. Only then, in one transaction, the old dataset is deleted and its tables filled from the
- * staging tables with INSERT ... SELECT, after doc_no (doc_id byte order) and term_no are
- * decided; a failure before or during it leaves the old dataset as it was. The tables hold
- * exactly what indexing the sorted collection in one go did. The file keeps the staging space as
- * free blocks, which later writes reuse.
+ * Streaming: documents are analyzed one at a time (IndexBuilder) and their rows, postings with
+ * positions included, appended to staging tables, one commit per batch: DuckDB keeps a
+ * transaction's uncommitted rows in memory, which ran out of IMPORT_DUCKDB_MEMORY_LIMIT at
+ * 300,000 documents, while committed rows can leave it. Only then, in one transaction, the old
+ * dataset is deleted and its tables filled from the staging tables with INSERT ... SELECT, after
+ * doc_no (doc_id byte order) and term_no are decided; a failure before or during it leaves the
+ * old dataset as it was. The tables hold exactly what indexing the sorted collection in one go did.
+ *
+ * The staging tables are TEMP tables (named per import, dropped at the end whatever happens, gone
+ * with the connection when the process dies): their rows never go to the WAL or the database
+ * file; beyond the memory limit DuckDB spills them to its temp folder (FILE.tmp, removed at
+ * close: at most 2.6-2.8 GiB during a 300,000-document import, 1.7 GiB before). As ordinary
+ * tables every batch's commit went to the WAL (4.3 MB a batch), and each checkpoint it
+ * triggered (every 16 MB of WAL) rewrote the staging tables' growing row groups, a row group of
+ * documents being about 127 MB of text to FSST-compress again each time (gdb caught a peak
+ * there); the memory those rewrites allocated and freed put the streaming phase at 848-911 MiB
+ * of RSS at 300,000 documents (four runs), 602 MiB now.
+ *
+ * Memory: RSS is DuckDB's buffers (up to the memory limit), memory DuckDB has freed but its
+ * allocator keeps (releaseFreedMemory hands it back between the import's statements), and the
+ * JS heap (kept small by analyzing documents one at a time, stageBatch). The 300,000-document
+ * import of the synthetic perf corpus (310 MB of text) peaked at 1,036,036-1,120,284 KiB (GNU
+ * time %M; 1.06-1.15 GB) and peaks at 730,232-774,048 KiB (0.75-0.79 GB) with the three changes,
+ * now in copying the documents (IMPORT_DOCUMENT_SLICE). The 100,000-document import takes
+ * 27.8-31.1 s instead of 34.0-34.4 s (three runs each, alternating, on 2 cores shared with other
+ * work).
  *
  * Postings are stored in (term_no, doc_no) order, which the engines read by. Documents are stored
  * in the order they were read, not sorted by doc_no: sorting 310 MB of document text under the
@@ -23,13 +39,13 @@ import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { InputError } from '../input-error';
 import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../text/analyzer';
-import { IndexBuilder } from './index-builder';
+import { IndexBuilder, type DocumentRow } from './index-builder';
 import { deletePostingsPacks, writePostingsPacks } from './postings-packs';
 import { removePostingsFile } from './postings-file';
 import { getDataset } from './catalog';
 import { collectionStream, type CollectionRest, type DocumentStream, type SkippedFile } from './document-stream';
 import { silentImportProgress, type ImportProgress } from './import-progress';
-import type { Judgment, ParsedCollection, Query } from './types';
+import type { Document, Judgment, ParsedCollection, Query } from './types';
 
 /** Tables holding one dataset's rows, all keyed by a `dataset` column (and index_packs, which postings-packs.ts owns). */
 export const DATASET_TABLES = ['documents', 'queries', 'qrels', 'index_terms', 'index_words', 'index_postings', 'datasets'] as const;
@@ -47,10 +63,10 @@ export interface ImportOptions {
 }
 
 /**
- * Documents per batch: enough to keep the Appender's chunks full (a batch is about 50,000
- * posting rows), few enough that a batch's rows die young. With 2,000 they outlived the young
- * generation and the JS heap reached 250-350 MB of garbage at 60,000 documents; with 500 it
- * stays under 100 MB (measured with `/usr/bin/time -v` and process.memoryUsage()).
+ * Documents per batch, one staging transaction each. The rows themselves no longer wait for the
+ * batch (stageBatch appends each document's as it is analyzed), so this only sets how often the
+ * import commits and how many parsed documents it holds: with batches of 100 the 100,000-document
+ * import took about 5 s longer (the transactions and Appenders).
  */
 export const IMPORT_BATCH_DOCUMENTS = 500;
 
@@ -119,8 +135,9 @@ export async function importCollection(
 
 /**
  * DuckDB's memory limit while importing. Its default (80% of RAM) lets the staged rows and the
- * final sort of the postings grow with the collection; under this limit DuckDB writes them to
- * the database file and its temp folder instead, so a large import's peak RSS stays flat.
+ * final sort of the postings grow with the collection; under this limit DuckDB spills them to
+ * its temp folder instead, so a large import's peak RSS stays flat. 128 MB made the final sort
+ * of 300,000 documents run out of memory.
  */
 export const IMPORT_DUCKDB_MEMORY_LIMIT = '256MB';
 
@@ -154,9 +171,10 @@ async function withImportMemoryLimit<T>(store: Store, work: () => Promise<T>): P
 }
 
 /**
- * Drops staging tables that an import killed before its clean-up left in the file. The file is
- * written by one process at a time, so tables of another process id are leftovers; this
- * process's own belong to imports still running.
+ * Drops staging tables that an import killed before its clean-up left in the file: ordinary
+ * tables, as staging tables were before they became TEMP tables (which go with the connection).
+ * The file is written by one process at a time, so tables of another process id are leftovers;
+ * this process's own belong to imports still running.
  */
 async function dropLeftoverStaging(store: Store): Promise<void> {
   const rows = await store.all<{ name: string }>(
@@ -166,6 +184,31 @@ async function dropLeftoverStaging(store: Store): Promise<void> {
     if (!/^import_stage_\d+_\d+_[a-z_]+$/.test(name) || name.startsWith(`import_stage_${process.pid}_`)) continue;
     await store.run(`DROP TABLE IF EXISTS "${name}"`);
   }
+}
+
+/**
+ * Documents per INSERT when the staged documents are copied into `documents`, DuckDB's freed
+ * memory handed back after each slice: copying the 300,000 documents (310 MB of text) in one
+ * INSERT made the import's peak, 876 MiB of RSS, against 782 MiB in slices of 50,000 (otherwise
+ * the same build; RSS sampled every 50 ms).
+ */
+export const IMPORT_DOCUMENT_SLICE = 50_000;
+
+/**
+ * Hands the memory DuckDB has freed back to the system. DuckDB (on Linux) allocates through
+ * its bundled jemalloc, which keeps freed pages for about 5 s (DuckDB's decay setting) before
+ * returning them. DuckDB purges them from its worker threads once they idle (there are none with
+ * IMPORT_DUCKDB_THREADS = 1; allocator_flush_threshold and allocator_background_threads changed
+ * nothing measurable) and whenever the memory limit is set (BufferPool::SetLimit: every arena
+ * purged, the C heap trimmed), which is what this does, to the import's limit again. Unpurged,
+ * they were the largest part of the 300,000-document import's peak: jemalloc's statistics, read
+ * with gdb while the packs were written, gave 223 MB allocated and 551 MB resident. A call costs
+ * about 20 ms with the page faults of the memory used again, so it runs between the import's
+ * statements and after each pack part, not per batch (after every batch the 100,000-document
+ * import took 4 s longer).
+ */
+async function releaseFreedMemory(store: Store): Promise<void> {
+  await store.run(`SET memory_limit = '${IMPORT_DUCKDB_MEMORY_LIMIT}'`);
 }
 
 /** Unique per import, so concurrent imports in one process never share a staging table. */
@@ -196,19 +239,18 @@ export async function importDocumentStream(
   const result = await withImportMemoryLimit(store, async () => {
     await dropLeftoverStaging(store);
     try {
-      // Staged outside the dataset's transaction, one commit per batch: rows committed to the file
-      // leave DuckDB's memory, a transaction's uncommitted rows do not (out of memory at 300,000
-      // documents). The dataset itself is only touched by the transaction below.
-      await store.run(`CREATE TABLE ${stageDocs} (seq INTEGER, doc_id VARCHAR, fields JSON, doc_length INTEGER)`);
-      await store.run(`CREATE TABLE ${stagePostings} (term_id INTEGER, seq INTEGER, tf INTEGER, doc_length INTEGER, positions INTEGER[])`);
-      await store.run(`CREATE TABLE ${stageDocNos} (seq INTEGER, doc_no INTEGER)`);
-      await store.run(`CREATE TABLE ${stageTermNos} (term_id INTEGER, term_no INTEGER)`);
+      // Staged outside the dataset's transaction, one commit per batch: committed rows can leave
+      // DuckDB's memory, a transaction's uncommitted rows do not (out of memory at 300,000
+      // documents). Temporary tables (see the module header). The dataset itself is only touched
+      // by the transaction below.
+      await store.run(`CREATE TEMP TABLE ${stageDocs} (seq INTEGER, doc_id VARCHAR, fields JSON, doc_length INTEGER)`);
+      await store.run(`CREATE TEMP TABLE ${stagePostings} (term_id INTEGER, seq INTEGER, tf INTEGER, doc_length INTEGER, positions INTEGER[])`);
+      await store.run(`CREATE TEMP TABLE ${stageDocNos} (seq INTEGER, doc_no INTEGER)`);
+      await store.run(`CREATE TEMP TABLE ${stageTermNos} (term_id INTEGER, term_no INTEGER)`);
       progress.start(source.size);
       try {
         await source.forEachBatch(options.batchSize ?? IMPORT_BATCH_DOCUMENTS, async (documents, position) => {
-          const rows = builder.add(documents);
-          await store.append(stageDocs, rows.documents);
-          await store.append(stagePostings, rows.postings);
+          await stageBatch(documents);
           progress.update(position, builder.documentCount);
         });
       } finally {
@@ -217,13 +259,14 @@ export async function importDocumentStream(
       const rest = await source.finish();
       if (requested === undefined && rest.defaultFields !== undefined) fields = rest.defaultFields;
       checkFields(builder.availableFields, fields);
+      await releaseFreedMemory(store);
       const written = await store.transaction(() => writeDataset(rest));
-      // The staging tables go first, then a checkpoint, both under the import's memory limit: the
-      // checkpoint that writes the dataset into the file would otherwise also write the staged
-      // rows, or run at close under the database's default limit (its buffers were the largest
-      // part of a big import's peak RSS).
+      // The staging tables go first (their temp space), then a checkpoint under the import's
+      // memory limit: at close it would run under the database's default limit (its buffers were
+      // the largest part of a big import's peak RSS).
       await dropStaging();
       await store.run('CHECKPOINT');
+      await releaseFreedMemory(store);
       // The packs are written after the commit, a part per transaction: held in the dataset's
       // transaction, their blobs (8 bytes a posting, 240 MB at 300,000 documents) stayed pinned
       // until the commit, which failed under the memory limit. A reader in between finds no
@@ -231,6 +274,7 @@ export async function importDocumentStream(
       const stored = await getDataset(store, dataset);
       const packed = await writePostingsPacks(store, dataset, written.docFreqs, {
         file: { importedAt: stored.importedAt, docCount: stored.docCount, totalTokens: stored.totalTokens },
+        afterPart: () => releaseFreedMemory(store),
       });
       await store.run('CHECKPOINT');
       return { ...written, postingsFileError: packed.fileError };
@@ -238,6 +282,29 @@ export async function importDocumentStream(
       await dropStaging();
     }
   });
+
+  /**
+   * Stages one batch in one transaction. Its documents are analyzed one at a time while the
+   * Appender takes their postings, so no more than a document's rows and a data chunk exist at
+   * once. A batch's rows built up front (about 57,000 postings with their positions) outlived
+   * V8's young generation: at 100,000 documents `--trace-gc` showed 22 full collections, the
+   * heap at 130-220 MB before each (live data 30-50 MB); one document at a time, 8 at 65-120 MB.
+   * At 300,000 documents the heap had grown to 250-290 MiB by the end of the streaming and kept
+   * it through the commit phase (no JS runs there to collect it); now 150-220 MiB.
+   */
+  async function stageBatch(documents: readonly Document[]): Promise<void> {
+    const documentRows: DocumentRow[] = [];
+    await store.transaction(async () => {
+      await store.append(stagePostings, (function* () {
+        for (const doc of documents) {
+          const rows = builder.addDocument(doc);
+          documentRows.push(rows.document);
+          yield* rows.postings;
+        }
+      })());
+      await store.append(stageDocs, documentRows);
+    });
+  }
 
   async function dropStaging(): Promise<void> {
     for (const table of staging) await store.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
@@ -255,12 +322,18 @@ export async function importDocumentStream(
     await store.append(stageTermNos, order.terms.map((t, termNo) => [t.id, termNo]));
     await store.append('index_terms', order.terms.map((t, termNo) => [dataset, termNo, t.term, t.docFreq]));
     await store.append('index_words', order.words.map((w) => [dataset, w.word, w.term]));
-    await store.run(
-      `INSERT INTO documents
-       SELECT $dataset, n.doc_no, d.doc_id, d.fields, d.doc_length
-       FROM ${stageDocs} d JOIN ${stageDocNos} n USING (seq)`,
-      { dataset },
-    );
+    // In slices of the staged order, with DuckDB's freed memory handed back after each (see
+    // IMPORT_DOCUMENT_SLICE).
+    for (let first = 0; first < builder.documentCount; first += IMPORT_DOCUMENT_SLICE) {
+      await store.run(
+        `INSERT INTO documents
+         SELECT $dataset, n.doc_no, d.doc_id, d.fields, d.doc_length
+         FROM ${stageDocs} d JOIN ${stageDocNos} n USING (seq)
+         WHERE d.seq >= $first AND d.seq < $end`,
+        { dataset, first, end: first + IMPORT_DOCUMENT_SLICE },
+      );
+      await releaseFreedMemory(store);
+    }
     await store.run(
       `INSERT INTO index_postings
        SELECT $dataset, t.term_no, n.doc_no, p.tf, p.doc_length, p.positions
@@ -268,6 +341,7 @@ export async function importDocumentStream(
        ORDER BY t.term_no, n.doc_no`,
       { dataset },
     );
+    await releaseFreedMemory(store);
     await deletePostingsPacks(store, dataset);
 
     await store.append('queries', rest.queries.map((q) => [dataset, q.id, q.text]));

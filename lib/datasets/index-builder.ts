@@ -1,5 +1,5 @@
 /**
- * Owns the streaming side of indexing: analyzes documents batch by batch into rows for the
+ * Owns the streaming side of indexing: analyzes documents one by one into rows for the
  * import's staging tables (documents with a provisional sequence number, postings with
  * positions), holding only the term and word dictionaries and each document's id between
  * batches. At the end it numbers documents in doc_id byte order (trec_eval's tie-break) and
@@ -38,10 +38,15 @@ interface WordEntry extends FirstSeen {
 /** What one surface word indexes as: its term and word entries; null for a dropped stopword. */
 type WordInfo = { term: TermEntry; word: WordEntry } | null;
 
-/** Staging rows of one batch: documents (seq, doc_id, fields, length) and postings (term id, seq, tf, length, positions). */
-export interface BatchRows {
-  documents: [number, string, string, number][];
-  postings: [number, number, number, number, number[]][];
+/** A document's staging row: seq, doc_id, fields (JSON), length. */
+export type DocumentRow = [number, string, string, number];
+/** A posting's staging row: term id, seq, tf, document length, positions. */
+export type PostingRow = [number, number, number, number, number[]];
+
+/** Staging rows of one document. */
+export interface DocumentRows {
+  document: DocumentRow;
+  postings: PostingRow[];
 }
 
 /** The numbering decided at the end. */
@@ -109,58 +114,59 @@ export class IndexBuilder {
     return info;
   }
 
-  /** Analyzes one batch; the rows returned are all that is kept of its text and positions. */
-  add(documents: readonly Document[]): BatchRows {
-    const rows: BatchRows = { documents: [], postings: [] };
-    for (const doc of documents) {
-      const seq = this.docIds.length;
-      this.docIds.push(doc.id);
-      for (const field of Object.keys(doc.fields)) this.availableFields.add(field);
-      // The document's terms in order of first occurrence (their positions on the entries).
-      const docTerms: TermEntry[] = [];
-      let docWordCount = 0;
-      let offset = 0;
-      let length = 0;
-      for (const field of this.fields) {
-        const text = doc.fields[field];
-        if (text === undefined || text === '') continue;
-        let last = -1;
-        // Positions count every word, stopwords included, as Analyzer.tokens does.
-        const surfaces = this.analyzer.words(text);
-        for (let position = 0; position < surfaces.length; position++) {
-          const info = this.wordInfo(surfaces[position] as string);
-          if (info === null) continue;
-          const term = info.term;
-          if (term.lastSeq !== seq) {
-            term.lastSeq = seq;
-            term.positions = [offset + position];
-            docTerms.push(term);
-          } else {
-            term.positions.push(offset + position);
-          }
-          const word = info.word;
-          if (word.lastSeq !== seq) {
-            word.lastSeq = seq;
-            this.noteFirst(word, seq, docWordCount++);
-          }
-          last = position;
-          length++;
+  /**
+   * Analyzes one document; the rows returned are all that is kept of its text and positions.
+   * One document at a time, so the import hands each document's rows to the Appender before it
+   * analyzes the next (import.ts: a batch's rows held at once outlived the young generation).
+   */
+  addDocument(doc: Document): DocumentRows {
+    const seq = this.docIds.length;
+    this.docIds.push(doc.id);
+    for (const field of Object.keys(doc.fields)) this.availableFields.add(field);
+    // The document's terms in order of first occurrence (their positions on the entries).
+    const docTerms: TermEntry[] = [];
+    let docWordCount = 0;
+    let offset = 0;
+    let length = 0;
+    for (const field of this.fields) {
+      const text = doc.fields[field];
+      if (text === undefined || text === '') continue;
+      let last = -1;
+      // Positions count every word, stopwords included, as Analyzer.tokens does.
+      const surfaces = this.analyzer.words(text);
+      for (let position = 0; position < surfaces.length; position++) {
+        const info = this.wordInfo(surfaces[position] as string);
+        if (info === null) continue;
+        const term = info.term;
+        if (term.lastSeq !== seq) {
+          term.lastSeq = seq;
+          term.positions = [offset + position];
+          docTerms.push(term);
+        } else {
+          term.positions.push(offset + position);
         }
-        offset += last + 1 + FIELD_POSITION_GAP;
+        const word = info.word;
+        if (word.lastSeq !== seq) {
+          word.lastSeq = seq;
+          this.noteFirst(word, seq, docWordCount++);
+        }
+        last = position;
+        length++;
       }
-      if (length === 0) this.emptySeqs.push(seq);
-      this.totalTokens += length;
-      rows.documents.push([seq, doc.id, JSON.stringify(doc.fields), length]);
-      for (let ord = 0; ord < docTerms.length; ord++) {
-        const entry = docTerms[ord] as TermEntry;
-        this.noteFirst(entry, seq, ord);
-        entry.docFreq++;
-        rows.postings.push([entry.id, seq, entry.positions.length, length, entry.positions]);
-        entry.positions = [];
-      }
-      this.postings += docTerms.length;
+      offset += last + 1 + FIELD_POSITION_GAP;
     }
-    return rows;
+    if (length === 0) this.emptySeqs.push(seq);
+    this.totalTokens += length;
+    const postings: PostingRow[] = [];
+    for (let ord = 0; ord < docTerms.length; ord++) {
+      const entry = docTerms[ord] as TermEntry;
+      this.noteFirst(entry, seq, ord);
+      entry.docFreq++;
+      postings.push([entry.id, seq, entry.positions.length, length, entry.positions]);
+      entry.positions = [];
+    }
+    this.postings += docTerms.length;
+    return { document: [seq, doc.id, JSON.stringify(doc.fields), length], postings };
   }
 
   /** Records document `seq` (rank `ord` in it) as `entry`'s first occurrence when none is known yet or it comes first in doc_id byte order. */

@@ -57,6 +57,13 @@ export interface PackOptions {
    * postings file (postings-file.ts), which the engine loads faster than the packs.
    */
   file?: Omit<PostingsStamp, 'dataset' | 'terms' | 'postings'>;
+  /**
+   * Runs after each part's commit; the import hands DuckDB's freed memory back there
+   * (import.ts, releaseFreedMemory). The checkpoints these commits trigger (every 16 MB of WAL,
+   * about two parts) rewrite the row group the parts are appended to, blobs and all, and what
+   * they freed took the 300,000-document import's RSS to 1,058 MiB while packing without it.
+   */
+  afterPart?: () => Promise<void>;
 }
 
 /**
@@ -140,6 +147,7 @@ export async function writePostingsPacks(
     }
     at += count;
     part++;
+    await options.afterPart?.();
   }
   }
 }
