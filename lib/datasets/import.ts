@@ -23,13 +23,15 @@ import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { InputError } from '../input-error';
 import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../text/analyzer';
-import { IndexBuilder } from './index-builder';
+import { IndexBuilder, type BatchRows } from './index-builder';
+import { fieldTexts, type TokenizedBatch } from './batch-tokenizer';
+import { TokenizerPipeline } from './tokenizer-pipeline';
 import { deletePostingsPacks, writePostingsPacks } from './postings-packs';
 import { removePostingsFile } from './postings-file';
 import { getDataset } from './catalog';
 import { collectionStream, type CollectionRest, type DocumentStream, type SkippedFile } from './document-stream';
 import { silentImportProgress, type ImportProgress } from './import-progress';
-import type { Judgment, ParsedCollection, Query } from './types';
+import type { Document, Judgment, ParsedCollection, Query } from './types';
 
 /** Tables holding one dataset's rows, all keyed by a `dataset` column (and index_packs, which postings-packs.ts owns). */
 export const DATASET_TABLES = ['documents', 'queries', 'qrels', 'index_terms', 'index_words', 'index_postings', 'datasets'] as const;
@@ -44,6 +46,8 @@ export interface ImportOptions {
   progress?: ImportProgress;
   /** Documents analyzed and appended at a time. */
   batchSize?: number;
+  /** Postings staged per commit (STAGE_COMMIT_POSTINGS); tests make it small to fail after commits. */
+  postingsPerCommit?: number;
 }
 
 /**
@@ -53,6 +57,13 @@ export interface ImportOptions {
  * stays under 100 MB (measured with `/usr/bin/time -v` and process.memoryUsage()).
  */
 export const IMPORT_BATCH_DOCUMENTS = 500;
+
+/**
+ * Postings staged per commit (several batches): one commit per batch of 500 documents (about
+ * 57,000 postings) cost more than appending them; DuckDB writes a transaction's appended rows
+ * to the file in row groups of 122,880, the rest through the write-ahead log.
+ */
+export const STAGE_COMMIT_POSTINGS = 245_760;
 
 export interface ImportSummary {
   dataset: string;
@@ -204,15 +215,44 @@ export async function importDocumentStream(
       await store.run(`CREATE TABLE ${stageDocNos} (seq INTEGER, doc_no INTEGER)`);
       await store.run(`CREATE TABLE ${stageTermNos} (term_id INTEGER, term_no INTEGER)`);
       progress.start(source.size);
+      const tokenizer = new TokenizerPipeline(analyzerSettings);
+      // Batches read and sent to the tokenizer, not yet indexed; rows indexed, not yet staged.
+      const queued: { documents: Document[]; position: number; tokenized: Promise<TokenizedBatch> }[] = [];
+      let unstaged: BatchRows[] = [];
+      let unstagedPostings = 0;
+      const stageRows = () =>
+        store.transaction(async () => {
+          for (const rows of unstaged) {
+            const p = rows.postings;
+            await store.append(stageDocs, rows.documents);
+            await store.appendInt32Columns(stagePostings, p.count, [p.termIds, p.seqs, p.tfs, p.docLengths, { lengths: p.tfs, values: p.positions }]);
+          }
+          unstaged = [];
+          unstagedPostings = 0;
+        });
+      const indexNext = async () => {
+        const next = queued.shift();
+        if (next === undefined) return;
+        const rows = builder.addTokenized(next.documents, await next.tokenized);
+        unstaged.push(rows);
+        unstagedPostings += rows.postings.count;
+        if (unstagedPostings >= (options.postingsPerCommit ?? STAGE_COMMIT_POSTINGS)) await stageRows();
+        progress.update(next.position, builder.documentCount);
+      };
       try {
         await source.forEachBatch(options.batchSize ?? IMPORT_BATCH_DOCUMENTS, async (documents, position) => {
-          const rows = builder.add(documents);
-          await store.append(stageDocs, rows.documents);
-          await store.append(stagePostings, rows.postings);
-          progress.update(position, builder.documentCount);
+          const tokenized = tokenizer.tokenize(fieldTexts(documents, builder.fields));
+          // Awaited in indexNext; one left waiting by a failure elsewhere must not be an unhandled rejection.
+          tokenized.catch(() => undefined);
+          queued.push({ documents, position, tokenized });
+          // With a worker, the previous batch is indexed and staged while it tokenizes this one.
+          if (queued.length > (tokenizer.threaded ? 1 : 0)) await indexNext();
         });
+        while (queued.length > 0) await indexNext();
+        await stageRows();
       } finally {
         progress.stop();
+        await tokenizer.close();
       }
       const rest = await source.finish();
       if (requested === undefined && rest.defaultFields !== undefined) fields = rest.defaultFields;

@@ -1,0 +1,143 @@
+/**
+ * Owns where the import's batches are tokenized: in a worker thread (tokenizer-worker.ts), so
+ * that the next batch is tokenized while this thread indexes and stages the previous one, or
+ * inline. Both run the same BatchTokenizer, so the rows written are the same either way (a test
+ * imports through the built CLI both ways and compares every table).
+ *
+ * When: BENCHLAB_IMPORT_THREADS=1 tokenizes inline; otherwise a worker is used when the machine
+ * has two cores or more and the compiled worker exists (under vitest the TypeScript sources run
+ * and it does not: inline). Batches are answered in the order they were sent. A worker that
+ * fails, exits or answers with an error loses nothing: it is dropped, and the batches it did not
+ * answer, and every later one, are tokenized inline by a tokenizer of their own numbering
+ * (IndexBuilder keeps each numbering's ids apart, and refuses a batch out of order). The worker
+ * keeps the process alive only while a batch is out, and `close` ends it.
+ *
+ * Measured: see lib/datasets/import.ts's header. Hand-written: the worker keeps its dictionary
+ * between batches and must answer in order, which pools such as piscina do not give.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AnalyzerSettings } from '../text/analyzer';
+import { BatchTokenizer, type TokenizedBatch } from './batch-tokenizer';
+
+/** The environment variable that sets the import's threads: 1 tokenizes in the main thread. */
+export const IMPORT_THREADS_ENV = 'BENCHLAB_IMPORT_THREADS';
+
+const WORKER_FILE = path.join(__dirname, 'tokenizer-worker.js');
+
+export interface TokenizerWorkerData {
+  settings: AnalyzerSettings;
+}
+
+/** A worker's answer to one batch. */
+export type TokenizerReply = { batch: TokenizedBatch; error?: undefined } | { error: string; batch?: undefined };
+
+/** Whether the import tokenizes in a worker thread: the environment's choice, else when there are two cores. */
+export function tokenizeInWorker(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!fs.existsSync(WORKER_FILE)) return false;
+  const asked = env[IMPORT_THREADS_ENV];
+  if (asked !== undefined && asked.trim() !== '') {
+    const n = Number(asked);
+    if (Number.isInteger(n) && n >= 1) return n > 1;
+  }
+  return os.availableParallelism() > 1;
+}
+
+interface Pending {
+  texts: (string | null)[];
+  resolve: (batch: TokenizedBatch) => void;
+  reject: (error: unknown) => void;
+}
+
+export class TokenizerPipeline {
+  private worker: Worker | undefined;
+  private readonly pending: Pending[] = [];
+  private inline: BatchTokenizer | undefined;
+  /** Batches the worker tokenized. */
+  workerBatches = 0;
+  /** Why the worker was dropped, if it was. */
+  failure: string | undefined;
+
+  constructor(
+    private readonly settings: AnalyzerSettings,
+    useWorker = tokenizeInWorker(),
+  ) {
+    if (!useWorker) return;
+    try {
+      const data: TokenizerWorkerData = { settings };
+      const worker = new Worker(WORKER_FILE, { workerData: data });
+      worker.unref();
+      worker.on('message', (reply: TokenizerReply) => this.onReply(reply));
+      const drop = (reason: string): void => {
+        void this.fail(reason)?.terminate().catch(() => undefined);
+      };
+      worker.on('error', (error) => drop(error.message));
+      worker.on('messageerror', (error) => drop(error.message));
+      worker.on('exit', (code) => drop(`exited with code ${code}`));
+      this.worker = worker;
+    } catch (error) {
+      // No worker could start (resource limits): tokenize inline.
+      this.failure = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Whether batches still go to the worker. */
+  get threaded(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Tokenizes `texts` (laid out as fieldTexts does); batches resolve in the order they were given. */
+  tokenize(texts: (string | null)[]): Promise<TokenizedBatch> {
+    const worker = this.worker;
+    if (worker === undefined) return this.tokenizeInline(texts);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ texts, resolve, reject });
+      if (this.pending.length === 1) worker.ref();
+      worker.postMessage(texts);
+    });
+  }
+
+  private tokenizeInline(texts: (string | null)[]): Promise<TokenizedBatch> {
+    this.inline ??= new BatchTokenizer(this.settings);
+    try {
+      return Promise.resolve(this.inline.tokenize(texts));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private onReply(reply: TokenizerReply): void {
+    const next = reply.error === undefined ? this.pending.shift() : undefined;
+    if (next === undefined) {
+      void this.fail(reply.error ?? 'answered a batch it was not sent')?.terminate().catch(() => undefined);
+      return;
+    }
+    this.workerBatches++;
+    if (this.pending.length === 0) this.worker?.unref();
+    next.resolve(reply.batch as TokenizedBatch);
+  }
+
+  /** Drops the worker; what it did not answer is tokenized inline, in order, unless `closing`. */
+  private fail(reason: string, closing = false): Worker | undefined {
+    const worker = this.worker;
+    if (worker === undefined) return undefined;
+    this.worker = undefined;
+    if (!closing) this.failure = reason;
+    worker.removeAllListeners();
+    // A late 'error' from the dying worker must not be an uncaught one.
+    worker.on('error', () => undefined);
+    worker.unref();
+    for (const pending of this.pending.splice(0)) {
+      if (closing) pending.reject(new Error('tokenizer closed'));
+      else this.tokenizeInline(pending.texts).then(pending.resolve, pending.reject);
+    }
+    return worker;
+  }
+
+  /** Ends the worker; batches still out are rejected. */
+  async close(): Promise<void> {
+    await this.fail('closed', true)?.terminate().catch(() => undefined);
+  }
+}
