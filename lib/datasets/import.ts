@@ -65,6 +65,13 @@ export const IMPORT_BATCH_DOCUMENTS = 500;
  */
 export const STAGE_COMMIT_POSTINGS = 245_760;
 
+/**
+ * Batches handed to the tokenizing worker before the oldest is indexed: enough to keep it busy
+ * while this thread waits for a staging commit (several batches' worth of work), few enough that
+ * the documents held stay small (about 1 MB a batch).
+ */
+export const TOKENIZE_AHEAD = 4;
+
 export interface ImportSummary {
   dataset: string;
   format: string;
@@ -220,16 +227,17 @@ export async function importDocumentStream(
       const queued: { documents: Document[]; position: number; tokenized: Promise<TokenizedBatch> }[] = [];
       let unstaged: BatchRows[] = [];
       let unstagedPostings = 0;
-      const stageRows = () =>
-        store.transaction(async () => {
-          for (const rows of unstaged) {
-            const p = rows.postings;
-            await store.append(stageDocs, rows.documents);
+      const stageRows = async () => {
+        const rows = unstaged;
+        unstaged = [];
+        unstagedPostings = 0;
+        await store.transaction(async () => {
+          for (const { documents, postings: p } of rows) {
+            await store.append(stageDocs, documents);
             await store.appendInt32Columns(stagePostings, p.count, [p.termIds, p.seqs, p.tfs, p.docLengths, { lengths: p.tfs, values: p.positions }]);
           }
-          unstaged = [];
-          unstagedPostings = 0;
         });
+      };
       const indexNext = async () => {
         const next = queued.shift();
         if (next === undefined) return;
@@ -245,14 +253,14 @@ export async function importDocumentStream(
           // Awaited in indexNext; one left waiting by a failure elsewhere must not be an unhandled rejection.
           tokenized.catch(() => undefined);
           queued.push({ documents, position, tokenized });
-          // With a worker, the previous batch is indexed and staged while it tokenizes this one.
-          if (queued.length > (tokenizer.threaded ? 1 : 0)) await indexNext();
+          // With a worker, earlier batches are indexed and staged while it tokenizes the later ones.
+          if (queued.length > (tokenizer.threaded ? TOKENIZE_AHEAD : 0)) await indexNext();
         });
         while (queued.length > 0) await indexNext();
         await stageRows();
       } finally {
         progress.stop();
-        await tokenizer.close();
+        tokenizer.close();
       }
       const rest = await source.finish();
       if (requested === undefined && rest.defaultFields !== undefined) fields = rest.defaultFields;

@@ -19,31 +19,86 @@ import { BatchTokenizer, fieldTexts, NO_TEXT, type TokenizedBatch } from './batc
 /** Positions of consecutive fields are this far apart, so a phrase never matches across fields. */
 export const FIELD_POSITION_GAP = 100;
 
-/** A term or word with where it first occurs: the document (by sequence) and its rank within it. */
-interface FirstSeen {
-  firstSeq: number;
-  firstOrd: number;
+/** `array` copied into a new array of `size` entries, the new ones set to `fill`. */
+function grown(array: Int32Array, size: number, fill = 0): Int32Array<ArrayBuffer> {
+  const to = new Int32Array(size);
+  to.set(array);
+  if (fill !== 0) to.fill(fill, array.length);
+  return to;
 }
 
-interface TermEntry extends FirstSeen {
-  id: number;
-  term: string;
-  docFreq: number;
-  /** The document (sequence) being indexed when `slot` was set; -1 before the first. */
-  lastSeq: number;
-  /** The term's rank among document `lastSeq`'s terms (order of first occurrence). */
-  slot: number;
-}
+/**
+ * Where each term (or word) first occurs: the document, by sequence number, that comes first in
+ * doc_id byte order among those holding it, and the rank of its first occurrence in that
+ * document. Within a batch, documents are compared by their rank in the batch (its ids sorted
+ * once); the batch's best is compared with the one known so far by doc_id once per batch, not
+ * once per posting. Equal ids (never in a parsed collection) keep the earlier document, as a
+ * comparison per posting did.
+ */
+class FirstOccurrences {
+  firstSeq = new Int32Array(0);
+  firstOrd = new Int32Array(0);
+  private candidateBatch = new Int32Array(0);
+  private candidateRank = new Int32Array(0);
+  private candidateSeq = new Int32Array(0);
+  private candidateOrd = new Int32Array(0);
+  private touched = new Int32Array(0);
+  private touchedCount = 0;
+  private batch = 0;
 
-interface WordEntry extends FirstSeen {
-  word: string;
-  term: string;
-  /** The last document (sequence) the word was seen in; -1 before the first. */
-  lastSeq: number;
-}
+  /** Makes room for ids below `size`. */
+  ensure(size: number): void {
+    if (size <= this.firstSeq.length) return;
+    const capacity = Math.max(size, this.firstSeq.length * 2, 1024);
+    this.firstSeq = grown(this.firstSeq, capacity, -1);
+    this.firstOrd = grown(this.firstOrd, capacity);
+    this.candidateBatch = grown(this.candidateBatch, capacity);
+    this.candidateRank = grown(this.candidateRank, capacity);
+    this.candidateSeq = grown(this.candidateSeq, capacity);
+    this.candidateOrd = grown(this.candidateOrd, capacity);
+    this.touched = grown(this.touched, capacity);
+  }
 
-/** What one surface word indexes as: its term and word entries; null for a dropped stopword. */
-type WordInfo = { term: TermEntry; word: WordEntry } | null;
+  startBatch(): void {
+    this.batch++;
+    this.touchedCount = 0;
+  }
+
+  /** `id` occurs in document `seq` (rank `rank` in the batch by doc_id), first at rank `ord` in it. */
+  note(id: number, seq: number, rank: number, ord: number): void {
+    if (this.candidateBatch[id] !== this.batch) {
+      this.candidateBatch[id] = this.batch;
+      this.touched[this.touchedCount++] = id;
+    } else if (rank >= (this.candidateRank[id] as number)) {
+      return;
+    }
+    this.candidateRank[id] = rank;
+    this.candidateSeq[id] = seq;
+    this.candidateOrd[id] = ord;
+  }
+
+  /** Takes the batch's first occurrences where they come before the ones known (doc_ids by sequence number). */
+  endBatch(docIds: readonly string[]): void {
+    for (let i = 0; i < this.touchedCount; i++) {
+      const id = this.touched[i] as number;
+      const seq = this.candidateSeq[id] as number;
+      const known = this.firstSeq[id] as number;
+      if (known < 0 || compareStrcmp(docIds[seq] ?? '', docIds[known] ?? '') < 0) {
+        this.firstSeq[id] = seq;
+        this.firstOrd[id] = this.candidateOrd[id] as number;
+      }
+    }
+    this.touchedCount = 0;
+  }
+
+  /** Ids 0 to count - 1 in order of first occurrence: by the document's doc_no, then rank in it. */
+  order(count: number, docNoOfSeq: Int32Array): number[] {
+    const docNo = (id: number) => docNoOfSeq[this.firstSeq[id] as number] ?? 0;
+    return Array.from({ length: count }, (_, id) => id).sort(
+      (a, b) => docNo(a) - docNo(b) || (this.firstOrd[a] as number) - (this.firstOrd[b] as number),
+    );
+  }
+}
 
 /**
  * A batch's postings as columns, one entry per posting (term id, document sequence, term
@@ -77,24 +132,42 @@ export interface FinalOrder {
   emptyDocIds: string[];
 }
 
+/** What a surface word indexes as: its word id, or NO_WORD for a dropped stopword. */
+const NO_WORD = -1;
+
 export class IndexBuilder {
   private readonly docIds: string[] = [];
-  private readonly terms = new Map<string, TermEntry>();
-  private readonly words = new Map<string, WordEntry>();
+  /** Terms and words by id (in order of creation), with their per-id state in Int32Arrays. */
+  private readonly termIds = new Map<string, number>();
+  private readonly termNames: string[] = [];
+  private termDocFreq = new Int32Array(0);
+  /** The document (sequence) being indexed when `termSlot` was set; -1 before the first. */
+  private termLastSeq = new Int32Array(0);
+  /** The term's rank among document `termLastSeq`'s terms (order of first occurrence). */
+  private termSlot = new Int32Array(0);
+  private readonly termFirst = new FirstOccurrences();
+  private readonly wordIds = new Map<string, number>();
+  private readonly wordNames: string[] = [];
+  private wordTerm = new Int32Array(0);
+  /** The last document (sequence) the word was seen in; -1 before the first. */
+  private wordLastSeq = new Int32Array(0);
+  private readonly wordFirst = new FirstOccurrences();
   /**
-   * Per tokenizer numbering (TokenizedBatch.numbering), surface id -> its entries, filled once
-   * per surface: one array lookup per word instead of six Map lookups (stemming cache,
-   * stopwords, the document's positions and words, the term and word dictionaries). Bounded by
-   * the vocabulary, like the dictionaries.
+   * Per tokenizer numbering (TokenizedBatch.numbering), surface id -> word id (or NO_WORD),
+   * filled once per surface: an array lookup per word instead of a Map lookup of its string (and
+   * the stemming cache's, the stopwords', the dictionaries'). Bounded by the vocabulary.
    */
-  private readonly infosByNumbering = new Map<string, WordInfo[]>();
+  private readonly numberings = new Map<string, { words: Int32Array; size: number }>();
   /** Tokenizes `add`'s batches (the import tokenizes through tokenizer-pipeline.ts instead). */
   private inlineTokenizer: BatchTokenizer | undefined;
   private readonly emptySeqs: number[] = [];
-  /** Per word of the document being indexed: its term's slot and its position. Grown as needed. */
+  /**
+   * Scratch for the document being indexed, grown as needed: per kept word, its term's slot and
+   * its position; per slot, the term and where its next position goes.
+   */
   private wordSlots = new Int32Array(1024);
   private wordPositions = new Int32Array(1024);
-  /** Per term of the document being indexed: where its next position goes. */
+  private slotTerms = new Int32Array(1024);
   private slotCursors = new Int32Array(1024);
   /** Field names seen in any document. */
   readonly availableFields = new Set<string>();
@@ -115,35 +188,53 @@ export class IndexBuilder {
     return this.docIds;
   }
 
-  private wordInfo(surface: string): WordInfo {
+  /** The word id of a surface word, creating its word and term; NO_WORD for a dropped stopword. */
+  private wordOf(surface: string): number {
+    const known = this.wordIds.get(surface);
+    if (known !== undefined) return known;
     const term = this.analyzer.normalize(surface);
-    if (term === undefined) return null;
-    let termEntry = this.terms.get(term);
-    if (!termEntry) {
-      termEntry = { id: this.terms.size, term, docFreq: 0, firstSeq: -1, firstOrd: 0, lastSeq: -1, slot: 0 };
-      this.terms.set(term, termEntry);
+    if (term === undefined) return NO_WORD;
+    let termId = this.termIds.get(term);
+    if (termId === undefined) {
+      termId = this.termNames.length;
+      this.termIds.set(term, termId);
+      this.termNames.push(term);
+      if (termId >= this.termDocFreq.length) {
+        const capacity = Math.max(1024, this.termDocFreq.length * 2);
+        this.termDocFreq = grown(this.termDocFreq, capacity);
+        this.termLastSeq = grown(this.termLastSeq, capacity, -1);
+        this.termSlot = grown(this.termSlot, capacity);
+        this.termFirst.ensure(capacity);
+      }
     }
-    let wordEntry = this.words.get(surface);
-    if (!wordEntry) {
-      wordEntry = { word: surface, term, firstSeq: -1, firstOrd: 0, lastSeq: -1 };
-      this.words.set(surface, wordEntry);
+    const wordId = this.wordNames.length;
+    this.wordIds.set(surface, wordId);
+    this.wordNames.push(surface);
+    if (wordId >= this.wordTerm.length) {
+      const capacity = Math.max(1024, this.wordTerm.length * 2);
+      this.wordTerm = grown(this.wordTerm, capacity);
+      this.wordLastSeq = grown(this.wordLastSeq, capacity, -1);
+      this.wordFirst.ensure(capacity);
     }
-    return { term: termEntry, word: wordEntry };
+    this.wordTerm[wordId] = termId;
+    return wordId;
   }
 
-  /** The entries of `batch`'s surface ids, after taking in its new surfaces. */
-  private infosFor(batch: TokenizedBatch): WordInfo[] {
-    let infos = this.infosByNumbering.get(batch.numbering);
-    if (infos === undefined) {
-      infos = [];
-      this.infosByNumbering.set(batch.numbering, infos);
+  /** `batch`'s numbering (surface id -> word id), after taking in its new surfaces. */
+  private numberingOf(batch: TokenizedBatch): Int32Array {
+    let numbering = this.numberings.get(batch.numbering);
+    if (numbering === undefined) {
+      numbering = { words: new Int32Array(1024), size: 0 };
+      this.numberings.set(batch.numbering, numbering);
     }
     // A batch lost or taken out of order would give words the wrong surfaces: never index one.
-    if (batch.firstNewId !== infos.length) {
-      throw new Error(`tokenized batch out of order: numbering ${batch.numbering} starts at ${batch.firstNewId}, expected ${infos.length}`);
+    if (batch.firstNewId !== numbering.size) {
+      throw new Error(`tokenized batch out of order: numbering ${batch.numbering} starts at ${batch.firstNewId}, expected ${numbering.size}`);
     }
-    for (const surface of batch.newSurfaces) infos.push(this.wordInfo(surface));
-    return infos;
+    const size = numbering.size + batch.newSurfaces.length;
+    if (size > numbering.words.length) numbering.words = grown(numbering.words, Math.max(size, numbering.words.length * 2));
+    for (const surface of batch.newSurfaces) numbering.words[numbering.size++] = this.wordOf(surface);
+    return numbering.words.subarray(0, numbering.size);
   }
 
   /** Tokenizes (inline) and indexes one batch; the rows returned are all that is kept of its text and positions. */
@@ -158,8 +249,23 @@ export class IndexBuilder {
     if (batch.wordCounts.length !== documents.length * fieldCount) {
       throw new Error(`tokenized batch has ${batch.wordCounts.length} field texts for ${documents.length} documents of ${fieldCount} fields`);
     }
-    const infos = this.infosFor(batch);
+    const wordOfSurface = this.numberingOf(batch);
     const ids = batch.surfaceIds;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      if (!(id >= 0 && id < wordOfSurface.length)) throw new Error(`tokenized batch names surface id ${id}, unknown to numbering ${batch.numbering}`);
+    }
+    // Each document's rank among the batch's by doc_id byte order (FirstOccurrences).
+    const byId = Array.from({ length: documents.length }, (_, d) => d).sort((a, b) =>
+      compareStrcmp((documents[a] as Document).id, (documents[b] as Document).id),
+    );
+    const rankOf = new Int32Array(documents.length);
+    byId.forEach((d, rank) => {
+      rankOf[d] = rank;
+    });
+    this.termFirst.startBatch();
+    this.wordFirst.startBatch();
+    const { wordTerm, wordLastSeq, termLastSeq, termSlot, termDocFreq, termFirst, wordFirst } = this;
     // A batch has at most one posting and one position per word.
     const termIds = new Int32Array(ids.length);
     const seqs = new Int32Array(ids.length);
@@ -167,82 +273,81 @@ export class IndexBuilder {
     const docLengths = new Int32Array(ids.length);
     const positions = new Int32Array(ids.length);
     const documentRows: BatchRows['documents'] = [];
-    const docTerms: TermEntry[] = [];
     let next = 0;
     let postingCount = 0;
     let positionCount = 0;
     for (let d = 0; d < documents.length; d++) {
       const doc = documents[d] as Document;
       const seq = this.docIds.length;
+      const rank = rankOf[d] as number;
       this.docIds.push(doc.id);
       for (const field of Object.keys(doc.fields)) this.availableFields.add(field);
       const first = postingCount;
-      docTerms.length = 0;
+      let terms = 0;
       let docWordCount = 0;
       let offset = 0;
       let length = 0;
       for (let f = 0; f < fieldCount; f++) {
         const count = batch.wordCounts[d * fieldCount + f] as number;
         if (count === NO_TEXT) continue;
-        if (length + count > this.wordSlots.length) this.growWordScratch(length + count);
-        const wordSlots = this.wordSlots;
-        const wordPositions = this.wordPositions;
+        if (length + count > this.wordSlots.length) this.growDocumentScratch(length + count);
+        const { wordSlots, wordPositions, slotTerms } = this;
         let last = -1;
         // Positions count every word, stopwords included, as Analyzer.tokens does.
         for (let position = 0; position < count; position++) {
-          const info = infos[ids[next++] as number];
-          if (info === null) continue;
-          if (info === undefined) throw new Error(`tokenized batch names surface id ${ids[next - 1]}, unknown to numbering ${batch.numbering}`);
-          const term = info.term;
-          if (term.lastSeq !== seq) {
-            term.lastSeq = seq;
-            term.slot = docTerms.length;
-            docTerms.push(term);
-            termIds[first + term.slot] = term.id;
+          const word = wordOfSurface[ids[next++] as number] as number;
+          if (word === NO_WORD) continue;
+          const term = wordTerm[word] as number;
+          let slot: number;
+          if (termLastSeq[term] !== seq) {
+            termLastSeq[term] = seq;
+            slot = terms++;
+            termSlot[term] = slot;
+            slotTerms[slot] = term;
+            termIds[first + slot] = term;
+          } else {
+            slot = termSlot[term] as number;
           }
-          const at = first + term.slot;
-          tfs[at] = (tfs[at] as number) + 1;
-          wordSlots[length] = term.slot;
+          tfs[first + slot] = (tfs[first + slot] as number) + 1;
+          wordSlots[length] = slot;
           wordPositions[length] = offset + position;
-          const word = info.word;
-          if (word.lastSeq !== seq) {
-            word.lastSeq = seq;
-            this.noteFirst(word, seq, docWordCount++);
+          if (wordLastSeq[word] !== seq) {
+            wordLastSeq[word] = seq;
+            wordFirst.note(word, seq, rank, docWordCount++);
           }
           last = position;
           length++;
         }
         offset += last + 1 + FIELD_POSITION_GAP;
       }
-      const terms = docTerms.length;
       postingCount += terms;
       // Counting sort of the document's positions by term: each posting's run starts after the
       // runs of the terms first seen before it; within a run, positions stay in text order.
-      const cursors = this.slotCursors;
+      const { wordSlots, wordPositions, slotTerms, slotCursors } = this;
       let start = positionCount;
       for (let slot = 0; slot < terms; slot++) {
-        cursors[slot] = start;
+        slotCursors[slot] = start;
         start += tfs[first + slot] as number;
         seqs[first + slot] = seq;
         docLengths[first + slot] = length;
+        const term = slotTerms[slot] as number;
+        termFirst.note(term, seq, rank, slot);
+        termDocFreq[term] = (termDocFreq[term] as number) + 1;
       }
       for (let w = 0; w < length; w++) {
-        const slot = this.wordSlots[w] as number;
-        const to = cursors[slot] as number;
-        positions[to] = this.wordPositions[w] as number;
-        cursors[slot] = to + 1;
+        const slot = wordSlots[w] as number;
+        const to = slotCursors[slot] as number;
+        positions[to] = wordPositions[w] as number;
+        slotCursors[slot] = to + 1;
       }
       positionCount = start;
       if (length === 0) this.emptySeqs.push(seq);
       this.totalTokens += length;
       documentRows.push([seq, doc.id, JSON.stringify(doc.fields), length]);
-      for (let ord = 0; ord < terms; ord++) {
-        const entry = docTerms[ord] as TermEntry;
-        this.noteFirst(entry, seq, ord);
-        entry.docFreq++;
-      }
       this.postings += terms;
     }
+    this.termFirst.endBatch(this.docIds);
+    this.wordFirst.endBatch(this.docIds);
     return {
       documents: documentRows,
       postings: {
@@ -257,34 +362,12 @@ export class IndexBuilder {
   }
 
   /** Grows the per-document scratch arrays to hold `words` words, keeping what they hold. */
-  private growWordScratch(words: number): void {
+  private growDocumentScratch(words: number): void {
     const size = Math.max(words, this.wordSlots.length * 2);
-    const grown = (from: Int32Array) => {
-      const to = new Int32Array(size);
-      to.set(from);
-      return to;
-    };
-    this.wordSlots = grown(this.wordSlots);
-    this.wordPositions = grown(this.wordPositions);
-    this.slotCursors = grown(this.slotCursors);
-  }
-
-  /** Records document `seq` (rank `ord` in it) as `entry`'s first occurrence when none is known yet or it comes first in doc_id byte order. */
-  private noteFirst(entry: FirstSeen, seq: number, ord: number): void {
-    if (entry.firstSeq < 0) {
-      entry.firstSeq = seq;
-      entry.firstOrd = ord;
-    } else {
-      this.noteEarlier(entry, seq, ord);
-    }
-  }
-
-  /** Moves `entry`'s first occurrence to document `seq` when that one comes first in doc_id byte order. */
-  private noteEarlier(entry: FirstSeen, seq: number, ord: number): void {
-    if (compareStrcmp(this.docIds[seq] ?? '', this.docIds[entry.firstSeq] ?? '') < 0) {
-      entry.firstSeq = seq;
-      entry.firstOrd = ord;
-    }
+    this.wordSlots = grown(this.wordSlots, size);
+    this.wordPositions = grown(this.wordPositions, size);
+    this.slotTerms = grown(this.slotTerms, size);
+    this.slotCursors = grown(this.slotCursors, size);
   }
 
   /** doc_no in doc_id byte order; terms and words in order of first occurrence by (doc_no, rank in document). */
@@ -296,10 +379,12 @@ export class IndexBuilder {
     bySeq.forEach((seq, docNo) => {
       docNoOfSeq[seq] = docNo;
     });
-    const firstOrder = (a: FirstSeen, b: FirstSeen) =>
-      (docNoOfSeq[a.firstSeq] ?? 0) - (docNoOfSeq[b.firstSeq] ?? 0) || a.firstOrd - b.firstOrd;
-    const terms = [...this.terms.values()].sort(firstOrder);
-    const words = [...this.words.values()].sort(firstOrder);
+    const terms = this.termFirst
+      .order(this.termNames.length, docNoOfSeq)
+      .map((id) => ({ id, term: this.termNames[id] as string, docFreq: this.termDocFreq[id] as number }));
+    const words = this.wordFirst
+      .order(this.wordNames.length, docNoOfSeq)
+      .map((id) => ({ word: this.wordNames[id] as string, term: this.termNames[this.wordTerm[id] as number] as string }));
     const emptyDocIds = this.emptySeqs
       .sort((a, b) => (docNoOfSeq[a] ?? 0) - (docNoOfSeq[b] ?? 0))
       .map((seq) => ids[seq] ?? '');

@@ -35,8 +35,8 @@ export interface TokenizerWorkerData {
 export type TokenizerReply = { batch: TokenizedBatch; error?: undefined } | { error: string; batch?: undefined };
 
 /** Whether the import tokenizes in a worker thread: the environment's choice, else when there are two cores. */
-export function tokenizeInWorker(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (!fs.existsSync(WORKER_FILE)) return false;
+export function tokenizeInWorker(env: NodeJS.ProcessEnv = process.env, workerFile = WORKER_FILE): boolean {
+  if (!fs.existsSync(workerFile)) return false;
   const asked = env[IMPORT_THREADS_ENV];
   if (asked !== undefined && asked.trim() !== '') {
     const n = Number(asked);
@@ -53,29 +53,28 @@ interface Pending {
 
 export class TokenizerPipeline {
   private worker: Worker | undefined;
+  /** Batches sent to the worker and not answered yet, oldest first. */
   private readonly pending: Pending[] = [];
   private inline: BatchTokenizer | undefined;
   /** Batches the worker tokenized. */
   workerBatches = 0;
-  /** Why the worker was dropped, if it was. */
+  /** Why the worker was dropped, if it failed. */
   failure: string | undefined;
 
+  /** `workerFile`: the compiled worker (tests run the TypeScript sources, and point at dist/ or a wrapper). */
   constructor(
     private readonly settings: AnalyzerSettings,
-    useWorker = tokenizeInWorker(),
+    { workerFile = WORKER_FILE, useWorker = tokenizeInWorker(process.env, workerFile) }: { workerFile?: string; useWorker?: boolean } = {},
   ) {
     if (!useWorker) return;
     try {
       const data: TokenizerWorkerData = { settings };
-      const worker = new Worker(WORKER_FILE, { workerData: data });
+      const worker = new Worker(workerFile, { workerData: data });
       worker.unref();
       worker.on('message', (reply: TokenizerReply) => this.onReply(reply));
-      const drop = (reason: string): void => {
-        void this.fail(reason)?.terminate().catch(() => undefined);
-      };
-      worker.on('error', (error) => drop(error.message));
-      worker.on('messageerror', (error) => drop(error.message));
-      worker.on('exit', (code) => drop(`exited with code ${code}`));
+      worker.on('error', (error) => this.drop(error.message));
+      worker.on('messageerror', (error) => this.drop(error.message));
+      worker.on('exit', (code) => this.drop(`exited with code ${code}`));
       this.worker = worker;
     } catch (error) {
       // No worker could start (resource limits): tokenize inline.
@@ -83,7 +82,7 @@ export class TokenizerPipeline {
     }
   }
 
-  /** Whether batches still go to the worker. */
+  /** Whether batches go to the worker. */
   get threaded(): boolean {
     return this.worker !== undefined;
   }
@@ -94,6 +93,7 @@ export class TokenizerPipeline {
     if (worker === undefined) return this.tokenizeInline(texts);
     return new Promise((resolve, reject) => {
       this.pending.push({ texts, resolve, reject });
+      // Only a batch out keeps the process alive (a worker left idle never does).
       if (this.pending.length === 1) worker.ref();
       worker.postMessage(texts);
     });
@@ -109,35 +109,39 @@ export class TokenizerPipeline {
   }
 
   private onReply(reply: TokenizerReply): void {
-    const next = reply.error === undefined ? this.pending.shift() : undefined;
-    if (next === undefined) {
-      void this.fail(reply.error ?? 'answered a batch it was not sent')?.terminate().catch(() => undefined);
+    const next = reply.batch === undefined ? undefined : this.pending.shift();
+    if (next === undefined || reply.batch === undefined) {
+      this.drop(reply.error ?? 'answered a batch it was not sent');
       return;
     }
     this.workerBatches++;
     if (this.pending.length === 0) this.worker?.unref();
-    next.resolve(reply.batch as TokenizedBatch);
+    next.resolve(reply.batch);
   }
 
-  /** Drops the worker; what it did not answer is tokenized inline, in order, unless `closing`. */
-  private fail(reason: string, closing = false): Worker | undefined {
+  /** Drops a failed worker: the batches it did not answer are tokenized inline, in order. */
+  private drop(reason: string): void {
+    const pending = this.detach();
+    if (pending === undefined) return;
+    this.failure = reason;
+    for (const batch of pending) this.tokenizeInline(batch.texts).then(batch.resolve, batch.reject);
+  }
+
+  /** Stops using the worker and ends it; returns the batches it did not answer (undefined if there was none). */
+  private detach(): Pending[] | undefined {
     const worker = this.worker;
     if (worker === undefined) return undefined;
     this.worker = undefined;
-    if (!closing) this.failure = reason;
     worker.removeAllListeners();
     // A late 'error' from the dying worker must not be an uncaught one.
     worker.on('error', () => undefined);
     worker.unref();
-    for (const pending of this.pending.splice(0)) {
-      if (closing) pending.reject(new Error('tokenizer closed'));
-      else this.tokenizeInline(pending.texts).then(pending.resolve, pending.reject);
-    }
-    return worker;
+    void worker.terminate().catch(() => undefined);
+    return this.pending.splice(0);
   }
 
-  /** Ends the worker; batches still out are rejected. */
-  async close(): Promise<void> {
-    await this.fail('closed', true)?.terminate().catch(() => undefined);
+  /** Ends the worker; batches still out are rejected (the import stops using them). */
+  close(): void {
+    for (const batch of this.detach() ?? []) batch.reject(new Error('tokenizer closed'));
   }
 }
