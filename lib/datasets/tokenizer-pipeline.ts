@@ -6,11 +6,14 @@
  *
  * When: BENCHLAB_IMPORT_THREADS=1 tokenizes inline; otherwise a worker is used when the machine
  * has two cores or more and the compiled worker exists (under vitest the TypeScript sources run
- * and it does not: inline). Batches are answered in the order they were sent. A worker that
- * fails, exits or answers with an error loses nothing: it is dropped, and the batches it did not
- * answer, and every later one, are tokenized inline by a tokenizer of their own numbering
- * (IndexBuilder keeps each numbering's ids apart, and refuses a batch out of order). The worker
- * keeps the process alive only while a batch is out, and `close` ends it.
+ * and it does not: inline). It starts with the second batch (WORKER_FROM_BATCH): an import of
+ * one batch (the sample, most small collections) never pays for a thread (about 50 ms), and the
+ * first batch is tokenized inline while it starts. Batches are answered in the order they were
+ * sent. A worker that fails, exits or answers with an error loses nothing: it is dropped, and
+ * the batches it did not answer, and every later one, are tokenized inline. The inline tokenizer
+ * and the worker number words each their own way; IndexBuilder keeps each numbering's ids apart
+ * and refuses a batch out of order. The worker keeps the process alive only while a batch is
+ * out, and `close` ends it.
  *
  * Measured: see lib/datasets/import.ts's header. Hand-written: the worker keeps its dictionary
  * between batches and must answer in order, which pools such as piscina do not give.
@@ -26,6 +29,9 @@ import { BatchTokenizer, type TokenizedBatch } from './batch-tokenizer';
 export const IMPORT_THREADS_ENV = 'BENCHLAB_IMPORT_THREADS';
 
 const WORKER_FILE = path.join(__dirname, 'tokenizer-worker.js');
+
+/** The batch (counting from 1) whose tokenizing starts the worker. */
+export const WORKER_FROM_BATCH = 2;
 
 export interface TokenizerWorkerData {
   settings: AnalyzerSettings;
@@ -56,19 +62,35 @@ export class TokenizerPipeline {
   /** Batches sent to the worker and not answered yet, oldest first. */
   private readonly pending: Pending[] = [];
   private inline: BatchTokenizer | undefined;
+  /** The worker to start at batch `workerFrom`, until it is started. */
+  private workerToStart: string | undefined;
+  private readonly workerFrom: number;
+  private batches = 0;
   /** Batches the worker tokenized. */
   workerBatches = 0;
-  /** Why the worker was dropped, if it failed. */
+  /** Why the worker was dropped or not started, if it was. */
   failure: string | undefined;
 
-  /** `workerFile`: the compiled worker (tests run the TypeScript sources, and point at dist/ or a wrapper). */
+  /**
+   * `workerFile`: the compiled worker (tests run the TypeScript sources, and point at dist/ or a
+   * wrapper); `workerFrom`: the batch that starts it (WORKER_FROM_BATCH).
+   */
   constructor(
     private readonly settings: AnalyzerSettings,
-    { workerFile = WORKER_FILE, useWorker = tokenizeInWorker(process.env, workerFile) }: { workerFile?: string; useWorker?: boolean } = {},
+    {
+      workerFile = WORKER_FILE,
+      useWorker = tokenizeInWorker(process.env, workerFile),
+      workerFrom = WORKER_FROM_BATCH,
+    }: { workerFile?: string; useWorker?: boolean; workerFrom?: number } = {},
   ) {
-    if (!useWorker) return;
+    this.workerToStart = useWorker ? workerFile : undefined;
+    this.workerFrom = workerFrom;
+  }
+
+  private startWorker(workerFile: string): void {
+    this.workerToStart = undefined;
     try {
-      const data: TokenizerWorkerData = { settings };
+      const data: TokenizerWorkerData = { settings: this.settings };
       const worker = new Worker(workerFile, { workerData: data });
       worker.unref();
       worker.on('message', (reply: TokenizerReply) => this.onReply(reply));
@@ -89,6 +111,7 @@ export class TokenizerPipeline {
 
   /** Tokenizes `texts` (laid out as fieldTexts does); batches resolve in the order they were given. */
   tokenize(texts: (string | null)[]): Promise<TokenizedBatch> {
+    if (++this.batches >= this.workerFrom && this.workerToStart !== undefined) this.startWorker(this.workerToStart);
     const worker = this.worker;
     if (worker === undefined) return this.tokenizeInline(texts);
     return new Promise((resolve, reject) => {
@@ -142,6 +165,7 @@ export class TokenizerPipeline {
 
   /** Ends the worker; batches still out are rejected (the import stops using them). */
   close(): void {
+    this.workerToStart = undefined;
     for (const batch of this.detach() ?? []) batch.reject(new Error('tokenizer closed'));
   }
 }

@@ -9,7 +9,8 @@
  * - the worker answers every batch exactly as the inline tokenizer does;
  * - a worker that exits part-way, or answers with an error, is dropped: the batches it did not
  *   answer are tokenized inline, and indexing them gives the rows and numbering of an inline run;
- * - an idle worker does not keep the process alive.
+ * - the worker starts with the second batch (an import of one batch starts no thread), and an
+ *   idle worker does not keep the process alive.
  *
  * The worker runs the compiled module (dist/lib/datasets/tokenizer-worker.js, built by
  * `npm test`): under vitest's TypeScript sources the import has no worker and tokenizes inline.
@@ -133,7 +134,7 @@ require(${JSON.stringify(WORKER)});
   }
 
   it('answers every batch as the inline tokenizer does', async () => {
-    const pipeline = new TokenizerPipeline(DEFAULT_ANALYZER, { workerFile: WORKER, useWorker: true });
+    const pipeline = new TokenizerPipeline(DEFAULT_ANALYZER, { workerFile: WORKER, useWorker: true, workerFrom: 1 });
     const inline = new BatchTokenizer(DEFAULT_ANALYZER);
     try {
       const answers = await Promise.all(batches.map((batch) => pipeline.tokenize(fieldTexts(batch, FIELDS))));
@@ -153,6 +154,8 @@ require(${JSON.stringify(WORKER)});
     ['answers with an error', "parentPort.postMessage({ error: 'tokenizer broke' });", /tokenizer broke/],
   ] as const) {
     it(`loses nothing when the worker ${what} at its third batch: the rest is tokenized inline, the index is the same`, async () => {
+      // The first batch is tokenized inline while the worker starts, the second and third by the
+      // worker, the others inline again (each tokenizer numbering words its own way).
       const settings = { stem: true, stopwords: true };
       const pipeline = new TokenizerPipeline(settings, { workerFile: misbehavingWorker(what.replace(/ /g, '-'), action), useWorker: true });
       const threaded = new IndexBuilder(FIELDS, new Analyzer(settings));
@@ -177,7 +180,20 @@ require(${JSON.stringify(WORKER)});
   }
 });
 
-describe('tokenizeInWorker', () => {
+describe('when the worker is used', () => {
+  it('starts with the second batch, so an import of one batch starts no thread', async () => {
+    const pipeline = new TokenizerPipeline(DEFAULT_ANALYZER, { workerFile: WORKER, useWorker: true });
+    try {
+      await pipeline.tokenize(['the first batch']);
+      expect(pipeline.threaded).toBe(false);
+      await pipeline.tokenize(['the second batch']);
+      expect(pipeline.threaded).toBe(true);
+      expect(pipeline.workerBatches).toBe(1);
+    } finally {
+      pipeline.close();
+    }
+  });
+
   it('follows BENCHLAB_IMPORT_THREADS, and tokenizes inline without the compiled worker (the TypeScript sources)', () => {
     expect(tokenizeInWorker({ [IMPORT_THREADS_ENV]: '1' }, WORKER)).toBe(false);
     expect(tokenizeInWorker({ [IMPORT_THREADS_ENV]: '4' }, WORKER)).toBe(true);
@@ -190,7 +206,7 @@ describe('tokenizeInWorker', () => {
     fs.writeFileSync(
       script,
       `const { TokenizerPipeline } = require(${JSON.stringify(path.resolve(__dirname, '../../dist/lib/datasets/tokenizer-pipeline.js'))});
-const pipeline = new TokenizerPipeline({ stem: true, stopwords: false }, { useWorker: true });
+const pipeline = new TokenizerPipeline({ stem: true, stopwords: false }, { useWorker: true, workerFrom: 1 });
 pipeline.tokenize(['one batch, never closed']).then((batch) => console.log(pipeline.threaded, batch.surfaceIds.length));
 `,
     );
