@@ -3,43 +3,58 @@
  * transaction: a re-import replaces the old dataset completely, and a failure anywhere (a bad
  * line in the middle of the corpus included) leaves the old dataset exactly as it was.
  *
- * Streaming: documents are analyzed one at a time (IndexBuilder) and their rows, postings with
- * positions included, appended to staging tables, one commit per batch: DuckDB keeps a
- * transaction's uncommitted rows in memory, which ran out of IMPORT_DUCKDB_MEMORY_LIMIT at
- * 300,000 documents, while committed rows can leave it. Only then, in one transaction, the old
- * dataset is deleted and its tables filled from the staging tables with INSERT ... SELECT, after
- * doc_no (doc_id byte order) and term_no are decided; a failure before or during it leaves the
- * old dataset as it was. The tables hold exactly what indexing the sorted collection in one go did.
+ * Streaming: documents are read in batches; each batch is tokenized (BatchTokenizer, in a worker
+ * thread while this thread indexes the batches before it: tokenizer-pipeline.ts), indexed
+ * (IndexBuilder), and its documents and postings, positions included, are appended to staging
+ * tables and dropped from memory, committed every STAGE_COMMIT_POSTINGS postings (a few
+ * batches): DuckDB keeps a transaction's uncommitted rows in memory, which ran out of
+ * IMPORT_DUCKDB_MEMORY_LIMIT at 300,000 documents, while committed rows can leave it. Only then,
+ * in one transaction, the old dataset is deleted and its tables filled from the staging tables
+ * with INSERT ... SELECT, after doc_no (doc_id byte order) and term_no are decided; a failure
+ * before or during it leaves the old dataset as it was. The tables hold exactly what indexing the
+ * sorted collection in one go did.
  *
  * The staging tables are TEMP tables (named per import, dropped at the end whatever happens, gone
  * with the connection when the process dies): their rows never go to the WAL or the database
  * file; beyond the memory limit DuckDB spills them to its temp folder (FILE.tmp, removed at
  * close: at most 2.6-2.8 GiB during a 300,000-document import, 1.7 GiB before). As ordinary
- * tables every batch's commit went to the WAL (4.3 MB a batch), and each checkpoint it
- * triggered (every 16 MB of WAL) rewrote the staging tables' growing row groups, a row group of
- * documents being about 127 MB of text to FSST-compress again each time (gdb caught a peak
- * there); the memory those rewrites allocated and freed put the streaming phase at 848-911 MiB
- * of RSS at 300,000 documents (four runs), 602 MiB now.
+ * tables every commit went to the WAL, and each checkpoint it triggered (every 16 MB of WAL)
+ * rewrote the staging tables' growing row groups, a row group of documents being about 127 MB of
+ * text to FSST-compress again each time (gdb caught a peak there); the memory those rewrites
+ * allocated and freed put the streaming phase at 848-911 MiB of RSS at 300,000 documents (four
+ * runs), 602 MiB as TEMP tables.
  *
  * Memory: RSS is DuckDB's buffers (up to the memory limit), memory DuckDB has freed but its
  * allocator keeps (releaseFreedMemory hands it back between the import's statements), and the
- * JS heap (kept small by analyzing documents one at a time, stageBatch). The 300,000-document
- * import of the synthetic perf corpus (310 MB of text) peaked at 1,036,036-1,120,284 KiB (GNU
- * time %M; 1.06-1.15 GB) and peaks at 730,232-774,048 KiB (0.75-0.79 GB) with the three changes,
- * now in copying the documents (IMPORT_DOCUMENT_SLICE). The 100,000-document import takes
- * 27.8-31.1 s instead of 34.0-34.4 s (three runs each, alternating, on 2 cores shared with other
- * work).
+ * JS heap (kept small by the typed-array rows of IndexBuilder). The 300,000-document import of
+ * the synthetic perf corpus (310 MB of text) peaked at 1,036,036-1,120,284 KiB (GNU time %M;
+ * 1.06-1.15 GB) and at 730,232-774,048 KiB (0.75-0.79 GB) with TEMP staging, the memory handed
+ * back and the documents copied in slices (IMPORT_DOCUMENT_SLICE), measured before the
+ * tokenizing worker was merged (figures with both: README "Import at scale").
  *
  * Postings are stored in (term_no, doc_no) order, which the engines read by. Documents are stored
  * in the order they were read, not sorted by doc_no: sorting 310 MB of document text under the
  * import's memory limit failed at 300,000 documents, and every read of documents names its doc_no
  * or doc_id (a page by doc_no scans only the doc_no column, then fetches the page's rows).
+ *
+ * Speed (100,000-document perf corpus, 107 MB, on this 2-core machine shared with other work;
+ * `/usr/bin/time node dist/lib/cli/main.js --db D import --format beir --dataset syn DIR`, the
+ * database, its .wal and .postings removed before each run, the builds alternated): the
+ * streaming phase went from about 24 s to 8-11 s with the worker, the tokenizer's surface ids
+ * (an array lookup per word instead of a Map lookup of its string), IndexBuilder's typed arrays,
+ * postings appended as typed-array columns (Store.appendInt32Columns, a third of the time of
+ * appending value by value) and a commit per STAGE_COMMIT_POSTINGS instead of per batch (which
+ * cost more than the appends). Whole import: see README "Import at scale". What is left is
+ * mostly DuckDB's: compressing the staged rows at each commit (about 3 s), the final INSERT ...
+ * ORDER BY of the postings (about 6 s) and the packs (about 2 s).
  */
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Store } from '../store/store';
 import { InputError } from '../input-error';
 import { Analyzer, DEFAULT_ANALYZER, type AnalyzerSettings } from '../text/analyzer';
-import { IndexBuilder, type DocumentRow } from './index-builder';
+import { IndexBuilder, type BatchRows } from './index-builder';
+import { fieldTexts, type TokenizedBatch } from './batch-tokenizer';
+import { TokenizerPipeline } from './tokenizer-pipeline';
 import { deletePostingsPacks, writePostingsPacks } from './postings-packs';
 import { removePostingsFile } from './postings-file';
 import { getDataset } from './catalog';
@@ -60,15 +75,30 @@ export interface ImportOptions {
   progress?: ImportProgress;
   /** Documents analyzed and appended at a time. */
   batchSize?: number;
+  /** Postings staged per commit (STAGE_COMMIT_POSTINGS); tests make it small to fail after commits. */
+  postingsPerCommit?: number;
 }
 
 /**
- * Documents per batch, one staging transaction each. The rows themselves no longer wait for the
- * batch (stageBatch appends each document's as it is analyzed), so this only sets how often the
- * import commits and how many parsed documents it holds: with batches of 100 the 100,000-document
- * import took about 5 s longer (the transactions and Appenders).
+ * Documents per batch (the unit read, tokenized and indexed): enough to keep the Appender's
+ * chunks full (a batch is about 50,000 posting rows), few enough that a batch's documents and
+ * rows stay small (with 2,000 the JS heap reached 250-350 MB of garbage at 60,000 documents).
  */
 export const IMPORT_BATCH_DOCUMENTS = 500;
+
+/**
+ * Postings staged per commit (several batches): one commit per batch of 500 documents (about
+ * 57,000 postings) cost more than appending them; DuckDB writes a transaction's appended rows
+ * to the file in row groups of 122,880, the rest through the write-ahead log.
+ */
+export const STAGE_COMMIT_POSTINGS = 245_760;
+
+/**
+ * Batches handed to the tokenizing worker before the oldest is indexed: enough to keep it busy
+ * while this thread waits for a staging commit (several batches' worth of work), few enough that
+ * the documents held stay small (about 1 MB a batch).
+ */
+export const TOKENIZE_AHEAD = 4;
 
 export interface ImportSummary {
   dataset: string;
@@ -239,22 +269,54 @@ export async function importDocumentStream(
   const result = await withImportMemoryLimit(store, async () => {
     await dropLeftoverStaging(store);
     try {
-      // Staged outside the dataset's transaction, one commit per batch: committed rows can leave
-      // DuckDB's memory, a transaction's uncommitted rows do not (out of memory at 300,000
-      // documents). Temporary tables (see the module header). The dataset itself is only touched
-      // by the transaction below.
+      // Staged outside the dataset's transaction, a commit per STAGE_COMMIT_POSTINGS: committed
+      // rows can leave DuckDB's memory, a transaction's uncommitted rows do not (out of memory at
+      // 300,000 documents). Temporary tables (see the module header). The dataset itself is only
+      // touched by the transaction below.
       await store.run(`CREATE TEMP TABLE ${stageDocs} (seq INTEGER, doc_id VARCHAR, fields JSON, doc_length INTEGER)`);
       await store.run(`CREATE TEMP TABLE ${stagePostings} (term_id INTEGER, seq INTEGER, tf INTEGER, doc_length INTEGER, positions INTEGER[])`);
       await store.run(`CREATE TEMP TABLE ${stageDocNos} (seq INTEGER, doc_no INTEGER)`);
       await store.run(`CREATE TEMP TABLE ${stageTermNos} (term_id INTEGER, term_no INTEGER)`);
       progress.start(source.size);
+      const tokenizer = new TokenizerPipeline(analyzerSettings);
+      // Batches read and sent to the tokenizer, not yet indexed; rows indexed, not yet staged.
+      const queued: { documents: Document[]; position: number; tokenized: Promise<TokenizedBatch> }[] = [];
+      let unstaged: BatchRows[] = [];
+      let unstagedPostings = 0;
+      const stageRows = async () => {
+        const rows = unstaged;
+        unstaged = [];
+        unstagedPostings = 0;
+        await store.transaction(async () => {
+          for (const { documents, postings: p } of rows) {
+            await store.append(stageDocs, documents);
+            await store.appendInt32Columns(stagePostings, p.count, [p.termIds, p.seqs, p.tfs, p.docLengths, { lengths: p.tfs, values: p.positions }]);
+          }
+        });
+      };
+      const indexNext = async () => {
+        const next = queued.shift();
+        if (next === undefined) return;
+        const rows = builder.addTokenized(next.documents, await next.tokenized);
+        unstaged.push(rows);
+        unstagedPostings += rows.postings.count;
+        if (unstagedPostings >= (options.postingsPerCommit ?? STAGE_COMMIT_POSTINGS)) await stageRows();
+        progress.update(next.position, builder.documentCount);
+      };
       try {
         await source.forEachBatch(options.batchSize ?? IMPORT_BATCH_DOCUMENTS, async (documents, position) => {
-          await stageBatch(documents);
-          progress.update(position, builder.documentCount);
+          const tokenized = tokenizer.tokenize(fieldTexts(documents, builder.fields));
+          // Awaited in indexNext; one left waiting by a failure elsewhere must not be an unhandled rejection.
+          tokenized.catch(() => undefined);
+          queued.push({ documents, position, tokenized });
+          // With a worker, earlier batches are indexed and staged while it tokenizes the later ones.
+          if (queued.length > (tokenizer.threaded ? TOKENIZE_AHEAD : 0)) await indexNext();
         });
+        while (queued.length > 0) await indexNext();
+        await stageRows();
       } finally {
         progress.stop();
+        tokenizer.close();
       }
       const rest = await source.finish();
       if (requested === undefined && rest.defaultFields !== undefined) fields = rest.defaultFields;
@@ -282,29 +344,6 @@ export async function importDocumentStream(
       await dropStaging();
     }
   });
-
-  /**
-   * Stages one batch in one transaction. Its documents are analyzed one at a time while the
-   * Appender takes their postings, so no more than a document's rows and a data chunk exist at
-   * once. A batch's rows built up front (about 57,000 postings with their positions) outlived
-   * V8's young generation: at 100,000 documents `--trace-gc` showed 22 full collections, the
-   * heap at 130-220 MB before each (live data 30-50 MB); one document at a time, 8 at 65-120 MB.
-   * At 300,000 documents the heap had grown to 250-290 MiB by the end of the streaming and kept
-   * it through the commit phase (no JS runs there to collect it); now 150-220 MiB.
-   */
-  async function stageBatch(documents: readonly Document[]): Promise<void> {
-    const documentRows: DocumentRow[] = [];
-    await store.transaction(async () => {
-      await store.append(stagePostings, (function* () {
-        for (const doc of documents) {
-          const rows = builder.addDocument(doc);
-          documentRows.push(rows.document);
-          yield* rows.postings;
-        }
-      })());
-      await store.append(stageDocs, documentRows);
-    });
-  }
 
   async function dropStaging(): Promise<void> {
     for (const table of staging) await store.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);

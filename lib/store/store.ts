@@ -4,9 +4,12 @@
  * `withStore` is the entry point; `Store` offers typed reads, transactions and bulk appends.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import duckdb from '@duckdb/node-bindings';
 import {
   DuckDBDataChunk,
+  type DuckDBAppender,
   DuckDBInstance,
   DuckDBTypeId,
   listValue,
@@ -95,6 +98,60 @@ export const APPEND_CHUNK_ROWS = 2048;
 export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type ParamTypes = Record<string, DuckDBType | undefined>;
+/**
+ * A column for `Store.appendInt32Columns`: an INTEGER column's values, or an INTEGER[] column's
+ * lists as each row's length and all the rows' values one row after the other.
+ */
+export type Int32Column = Int32Array | { lengths: Int32Array; values: Int32Array };
+
+function checkInt32Column(table: string, index: number, column: Int32Column, rowCount: number): void {
+  const rows = column instanceof Int32Array ? column.length : column.lengths.length;
+  if (rows !== rowCount) throw new Error(`append to ${table}: column ${index + 1} has ${rows} rows, not ${rowCount}`);
+  if (column instanceof Int32Array) return;
+  let total = 0;
+  for (let i = 0; i < rowCount; i++) {
+    const length = column.lengths[i] as number;
+    if (length < 0) throw new Error(`append to ${table}: column ${index + 1}, row ${i + 1} has a negative list length`);
+    total += length;
+  }
+  if (total !== column.values.length) throw new Error(`append to ${table}: column ${index + 1}'s lists hold ${total} values, ${column.values.length} given`);
+}
+
+function copyInt32s(vector: duckdb.Vector, values: Int32Array): void {
+  if (values.length > 0) duckdb.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
+}
+
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+
+/**
+ * Fills a LIST(INTEGER) vector with rows `start` to `start + size` of `column`, whose values
+ * begin at `valueStart`; returns where the next rows' values begin. A list vector holds a
+ * (offset, length) pair of 64-bit integers per row and one child vector with all the values.
+ */
+function fillListVector(vector: duckdb.Vector, column: { lengths: Int32Array; values: Int32Array }, start: number, size: number, valueStart: number): number {
+  const entries = new BigUint64Array(size * 2);
+  // The pairs' high halves stay 0 (no list is longer than 2^32): written as 32-bit halves,
+  // without a BigInt per value, where the machine is little-endian (every platform Node runs on).
+  const halves = new Uint32Array(entries.buffer);
+  let total = 0;
+  for (let row = 0; row < size; row++) {
+    const length = column.lengths[start + row] as number;
+    if (LITTLE_ENDIAN) {
+      halves[row * 4] = total;
+      halves[row * 4 + 2] = length;
+    } else {
+      entries[row * 2] = BigInt(total);
+      entries[row * 2 + 1] = BigInt(length);
+    }
+    total += length;
+  }
+  duckdb.list_vector_reserve(vector, total);
+  duckdb.list_vector_set_size(vector, total);
+  copyInt32s(duckdb.list_vector_get_child(vector), column.values.subarray(valueStart, valueStart + total));
+  duckdb.copy_data_to_vector(vector, 0, entries.buffer, 0, entries.byteLength);
+  return valueStart + total;
+}
+
 /** A value for `Store.append`: a DuckDB value, a plain array for a LIST column, or null. */
 export type AppendValue = DuckDBValue | Date | readonly (string | number | boolean)[] | undefined;
 
@@ -245,36 +302,81 @@ export class Store {
    * data chunks of APPEND_CHUNK_ROWS, which is several times faster than value-by-value appends.
    */
   async append(table: string, rows: Iterable<readonly AppendValue[]>): Promise<number> {
+    return this.withAppender(table, (appender, types) => {
+      const columnCount = types.length;
+      let count = 0;
+      let columns: DuckDBValue[][] = types.map(() => []);
+      const flushChunk = () => {
+        const size = columns[0]?.length ?? 0;
+        if (size === 0) return;
+        const chunk = DuckDBDataChunk.create(types, size);
+        columns.forEach((values, i) => chunk.setColumnValues(i, values));
+        appender.appendDataChunk(chunk);
+        columns = types.map(() => []);
+      };
+      for (const row of rows) {
+        if (row.length !== columnCount) {
+          throw new Error(`append to ${table}: row ${count + 1} has ${row.length} values, table has ${columnCount} columns`);
+        }
+        for (let i = 0; i < columnCount; i++) {
+          const value = row[i];
+          columns[i]?.push(toDuckValue(value, types[i]));
+        }
+        count++;
+        if (count % APPEND_CHUNK_ROWS === 0) flushChunk();
+      }
+      flushChunk();
+      return count;
+    });
+  }
+
+  /**
+   * Appends `rowCount` rows of INTEGER and INTEGER[] columns given as typed arrays (see
+   * Int32Column), like `append` in every other respect. The arrays are copied into DuckDB's
+   * vectors a data chunk at a time (@duckdb/node-bindings' copy into the vector's memory, as
+   * @duckdb/node-api does after converting value by value), so nothing is converted per value:
+   * for the import's postings (millions of rows with a list each) this took a third of the time
+   * of `append`.
+   */
+  async appendInt32Columns(table: string, rowCount: number, columns: readonly Int32Column[]): Promise<number> {
+    columns.forEach((column, i) => checkInt32Column(table, i, column, rowCount));
+    return this.withAppender(table, (appender, types) => {
+      if (types.length !== columns.length) throw new Error(`append to ${table}: ${columns.length} columns given, table has ${types.length}`);
+      columns.forEach((column, i) => {
+        const type = types[i] as DuckDBType;
+        const wanted = column instanceof Int32Array ? 'INTEGER' : 'INTEGER[]';
+        if (type.toString() !== wanted) throw new Error(`append to ${table}: column ${i + 1} is ${type.toString()}, not ${wanted}`);
+      });
+      // Where each list column's values for the next chunk start.
+      const listStarts = columns.map(() => 0);
+      for (let start = 0; start < rowCount; start += APPEND_CHUNK_ROWS) {
+        const size = Math.min(APPEND_CHUNK_ROWS, rowCount - start);
+        const chunk = DuckDBDataChunk.create(types, size);
+        columns.forEach((column, i) => {
+          const vector = duckdb.data_chunk_get_vector(chunk.chunk, i);
+          if (column instanceof Int32Array) {
+            copyInt32s(vector, column.subarray(start, start + size));
+          } else {
+            listStarts[i] = fillListVector(vector, column, start, size, listStarts[i] as number);
+          }
+        });
+        appender.appendDataChunk(chunk);
+      }
+      return rowCount;
+    });
+  }
+
+  /** Runs `fill` with an Appender on `table` and its column types, in a transaction; flushes and closes it. */
+  private async withAppender(table: string, fill: (appender: DuckDBAppender, types: DuckDBType[]) => number): Promise<number> {
     return this.transaction(async () => {
       const appender = await this.noting(() => this.connection.createAppender(table));
-      let count = 0;
       let appended = false;
       try {
-        const columnCount = appender.columnCount;
-        const types = Array.from({ length: columnCount }, (_, i) => appender.columnType(i));
-        let columns: DuckDBValue[][] = types.map(() => []);
-        const flushChunk = () => {
-          const size = columns[0]?.length ?? 0;
-          if (size === 0) return;
-          const chunk = DuckDBDataChunk.create(types, size);
-          columns.forEach((values, i) => chunk.setColumnValues(i, values));
-          appender.appendDataChunk(chunk);
-          columns = types.map(() => []);
-        };
-        for (const row of rows) {
-          if (row.length !== columnCount) {
-            throw new Error(`append to ${table}: row ${count + 1} has ${row.length} values, table has ${columnCount} columns`);
-          }
-          for (let i = 0; i < columnCount; i++) {
-            const value = row[i];
-            columns[i]?.push(toDuckValue(value, types[i]));
-          }
-          count++;
-          if (count % APPEND_CHUNK_ROWS === 0) flushChunk();
-        }
-        flushChunk();
+        const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
+        const count = fill(appender, types);
         appender.flushSync();
         appended = true;
+        return count;
       } catch (error) {
         if (this.firstFailure === undefined) this.firstFailure = error;
         throw error;
@@ -286,7 +388,6 @@ export class Store {
           if (appended) throw error;
         }
       }
-      return count;
     });
   }
 

@@ -146,11 +146,12 @@ describe('a streaming import that fails part-way', () => {
         const batches: number[] = [];
         const error = await importDocumentStream(store, 'coll', streamBeir(broken), {
           batchSize: 3,
+          postingsPerCommit: 1,
           progress: { start: () => undefined, update: (_, documents) => void batches.push(documents), stop: () => undefined },
         }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(DatasetParseError);
         expect((error as Error).message).toMatch(message);
-        expect(batches).toEqual([3, 6]); // two batches were written before the failure
+        expect(batches).toEqual([3, 6]); // two batches were written (and committed to staging) before the failure
         expect(await tables(store, 'coll')).toEqual(before);
         expect(before['documents']).toHaveLength(5);
         const staging = await store.one<{ n: bigint }>(
@@ -289,11 +290,12 @@ describe('a streaming TREC import that fails part-way (benchlab import, a suite 
         const batches: number[] = [];
         const error = await importDocumentStream(store, 'coll', await openCollectionStream('trec', [path.join(dir, 'broken')]), {
           batchSize: 2,
+          postingsPerCommit: 1,
           progress: { start: () => undefined, update: (_, documents) => void batches.push(documents), stop: () => undefined },
         }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(DatasetParseError);
         expect((error as Error).message).toBe(message(broken));
-        expect(batches).toEqual([2, 4]); // two batches were written before the failure
+        expect(batches).toEqual([2, 4]); // two batches were written (and committed to staging) before the failure
         expect(await tables(store, 'coll')).toEqual(before);
         expect(before['documents']).toHaveLength(8);
         expect(good.documents).toHaveLength(2);

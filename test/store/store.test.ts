@@ -106,6 +106,40 @@ describe('bulk writes', () => {
     });
   });
 
+  it('appends INTEGER and INTEGER[] columns given as typed arrays, across several data chunks, empty lists included', async () => {
+    const dbPath = freshDb();
+    await withStore({ dbPath }, async (store) => {
+      await store.run(`CREATE TABLE t (a INTEGER, b INTEGER, l INTEGER[])`);
+      const n = 5000; // three data chunks of at most 2048 rows
+      const lengths = Int32Array.from({ length: n }, (_, i) => i % 4); // 0, 1, 2, 3 values
+      const values = Int32Array.from({ length: lengths.reduce((sum, x) => sum + x, 0) }, (_, i) => i - 7);
+      const a = Int32Array.from({ length: n }, (_, i) => i);
+      const b = Int32Array.from({ length: n }, (_, i) => 1000 - i * 1000);
+      expect(await store.appendInt32Columns('t', n, [a, b, { lengths, values }])).toBe(n);
+      const rows = await store.all<{ a: number; b: number; l: number[] }>(`SELECT a, b, l FROM t ORDER BY a`);
+      let next = 0;
+      const expected = Array.from({ length: n }, (_, i) => {
+        const list = Array.from(values.subarray(next, next + (lengths[i] as number)));
+        next += lengths[i] as number;
+        return { a: i, b: 1000 - i * 1000, l: list };
+      });
+      expect(rows).toEqual(expected);
+    });
+  });
+
+  it('refuses typed-array columns that do not fit the table, appending nothing', async () => {
+    const dbPath = freshDb();
+    await withStore({ dbPath }, async (store) => {
+      await store.run(`CREATE TABLE t (a INTEGER, l INTEGER[])`);
+      const one = Int32Array.of(1);
+      await expect(store.appendInt32Columns('t', 1, [one, one])).rejects.toThrow('column 2 is INTEGER[], not INTEGER');
+      await expect(store.appendInt32Columns('t', 2, [one, { lengths: Int32Array.of(1), values: one }])).rejects.toThrow('column 1 has 1 rows, not 2');
+      await expect(store.appendInt32Columns('t', 1, [one, { lengths: Int32Array.of(2), values: one }])).rejects.toThrow("column 2's lists hold 2 values, 1 given");
+      await expect(store.appendInt32Columns('t', 1, [one])).rejects.toThrow('1 columns given, table has 2');
+      expect(await store.all(`SELECT * FROM t`)).toEqual([]);
+    });
+  });
+
   it('rolls back every write of a failed transaction', async () => {
     const dbPath = freshDb();
     await withStore({ dbPath }, async (store) => {
