@@ -87,9 +87,10 @@ export interface ImportOptions {
 export const IMPORT_BATCH_DOCUMENTS = 500;
 
 /**
- * Postings staged per commit (several batches): one commit per batch of 500 documents (about
- * 57,000 postings) cost more than appending them; DuckDB writes a transaction's appended rows
- * to the file in row groups of 122,880, the rest through the write-ahead log.
+ * Postings staged per commit (about four batches of the perf corpus, two of DuckDB's row groups):
+ * appending and committing 20,000 documents' staged rows took 1.2 s with a commit per batch,
+ * 0.6 s with one every 4 batches and 0.54 s with one every 8 or 16 (the commit compresses and
+ * writes the rows). What a transaction holds uncommitted stays small (about 10 MB).
  */
 export const STAGE_COMMIT_POSTINGS = 245_760;
 

@@ -1,15 +1,16 @@
 /**
  * The import's tokenizing worker (lib/datasets/tokenizer-pipeline.ts, tokenizer-worker.ts)
  * changes nothing that is stored, and losing it loses nothing:
- * - the built CLI imports MED (SMART) and a synthetic BEIR corpus of 3,000 documents (six batches
- *   of 500, more than one staging commit) once tokenized inline (BENCHLAB_IMPORT_THREADS=1) and
- *   once in the worker (BENCHLAB_IMPORT_THREADS=2), and every dataset table of the two databases
+ * - the built CLI imports MED (SMART; three batches, below WORKER_FROM_BATCH, so inline both ways:
+ *   a small import is unchanged by the setting) and a synthetic BEIR corpus of 3,000 documents
+ *   (six batches of 500, the last two tokenized in the worker, more than one staging commit) once
+ *   tokenized inline (BENCHLAB_IMPORT_THREADS=1) and once with the worker (BENCHLAB_IMPORT_THREADS=2), and every dataset table of the two databases
  *   holds the same rows (each compared with EXCEPT ALL both ways and in its key order), the
  *   postings file the same arrays;
  * - the worker answers every batch exactly as the inline tokenizer does;
  * - a worker that exits part-way, or answers with an error, is dropped: the batches it did not
  *   answer are tokenized inline, and indexing them gives the rows and numbering of an inline run;
- * - the worker starts with the second batch (an import of one batch starts no thread), and an
+ * - the worker starts with batch WORKER_FROM_BATCH (a small import starts no thread), and an
  *   idle worker does not keep the process alive.
  *
  * The worker runs the compiled module (dist/lib/datasets/tokenizer-worker.js, built by
@@ -21,7 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchTokenizer, fieldTexts } from '../../lib/datasets/batch-tokenizer';
 import { IndexBuilder } from '../../lib/datasets/index-builder';
-import { IMPORT_THREADS_ENV, TokenizerPipeline, tokenizeInWorker } from '../../lib/datasets/tokenizer-pipeline';
+import { IMPORT_THREADS_ENV, TokenizerPipeline, tokenizeInWorker, WORKER_FROM_BATCH } from '../../lib/datasets/tokenizer-pipeline';
 import { DATASET_TABLES } from '../../lib/datasets/import';
 import { parseSmart } from '../../lib/datasets/smart';
 import type { Document } from '../../lib/datasets/types';
@@ -181,12 +182,14 @@ require(${JSON.stringify(WORKER)});
 });
 
 describe('when the worker is used', () => {
-  it('starts with the second batch, so an import of one batch starts no thread', async () => {
+  it('starts with batch WORKER_FROM_BATCH, so a small import starts no thread', async () => {
     const pipeline = new TokenizerPipeline(DEFAULT_ANALYZER, { workerFile: WORKER, useWorker: true });
     try {
-      await pipeline.tokenize(['the first batch']);
-      expect(pipeline.threaded).toBe(false);
-      await pipeline.tokenize(['the second batch']);
+      for (let batch = 1; batch < WORKER_FROM_BATCH; batch++) {
+        await pipeline.tokenize([`batch ${batch}`]);
+        expect(pipeline.threaded).toBe(false);
+      }
+      await pipeline.tokenize(['the batch that starts it']);
       expect(pipeline.threaded).toBe(true);
       expect(pipeline.workerBatches).toBe(1);
     } finally {
