@@ -26,6 +26,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzerSettings } from '../text/analyzer';
 import { BatchTokenizer, type TokenizedBatch } from './batch-tokenizer';
+import { threadsAsked } from '../threads-asked';
 
 /** The environment variable that sets the import's threads: 1 tokenizes in the main thread. */
 export const IMPORT_THREADS_ENV = 'BENCHLAB_IMPORT_THREADS';
@@ -45,11 +46,8 @@ export type TokenizerReply = { batch: TokenizedBatch; error?: undefined } | { er
 /** Whether the import tokenizes in a worker thread: the environment's choice, else when there are two cores. */
 export function tokenizeInWorker(env: NodeJS.ProcessEnv = process.env, workerFile = WORKER_FILE): boolean {
   if (!fs.existsSync(workerFile)) return false;
-  const asked = env[IMPORT_THREADS_ENV];
-  if (asked !== undefined && asked.trim() !== '') {
-    const n = Number(asked);
-    if (Number.isInteger(n) && n >= 1) return n > 1;
-  }
+  const asked = threadsAsked(env, IMPORT_THREADS_ENV);
+  if (asked !== undefined) return asked > 1;
   return os.availableParallelism() > 1;
 }
 

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Bm25Scorer, type ScoringTerm, type TopDocs } from './bm25-scorer';
 import type { PostingsIndex } from './postings-cache';
+import { threadsAsked } from '../threads-asked';
 
 /** The most threads a batch uses, whatever the machine. */
 export const MAX_THREADS = 8;
@@ -85,11 +86,8 @@ export function canScoreInParallel(index: PostingsIndex): boolean {
 
 /** Threads for a batch: the environment's choice, else every core for a batch big enough. */
 export function scoringThreads(queries: number, postings: number, env: NodeJS.ProcessEnv = process.env): number {
-  const asked = env[THREADS_ENV];
-  if (asked !== undefined && asked.trim() !== '') {
-    const n = Number(asked);
-    if (Number.isInteger(n) && n >= 1) return Math.min(n, MAX_THREADS);
-  }
+  const asked = threadsAsked(env, THREADS_ENV);
+  if (asked !== undefined) return Math.min(asked, MAX_THREADS);
   if (queries < PARALLEL_MIN_QUERIES || postings < PARALLEL_MIN_POSTINGS) return 1;
   return Math.max(1, Math.min(os.availableParallelism(), MAX_THREADS, queries));
 }
